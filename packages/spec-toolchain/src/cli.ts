@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { findStaleOutputs } from './check.ts';
+import { generateApi, SpecError } from './generate.ts';
+import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.ts';
+import { describeError, watchApis } from './watch.ts';
+
+const USAGE = `usage: vmtasks-codegen <generate|check|watch> [api ...] [--config redocly.yaml]
+
+  generate  validate each spec and write its types to x-openapi-ts.output (only if they changed)
+  check     regenerate into a temporary folder; exit 1 naming every committed file that is stale
+  watch     regenerate an API whenever a file in its spec folder changes
+
+APIs are the keys of \`apis\` in redocly.yaml; none named means all of them.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...names] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const registry = await loadRegistry(values.config ? path.resolve(values.config) : findConfig());
+  const apis = selectApis(registry, names);
+
+  switch (command) {
+    case 'generate': {
+      let failed = 0;
+      for (const api of apis) {
+        const started = performance.now();
+        try {
+          const result = await generateApi(api, registry);
+          const ms = Math.round(performance.now() - started);
+          console.log(`${api.name}: ${result.output} ${result.changed ? 'updated' : 'unchanged'} (${ms} ms)`);
+        } catch (error) {
+          if (!(error instanceof SpecError)) throw error;
+          failed++;
+          console.error(`${error.message}\n${api.name}: generated file left unchanged.`);
+        }
+      }
+      return failed > 0 ? 1 : 0;
+    }
+    case 'check': {
+      const stale = await findStaleOutputs(registry, apis);
+      for (const file of stale) {
+        const where = file.line === 0 ? 'missing' : `differs from line ${file.line}`;
+        console.error(`stale: ${file.file} (${where}); run \`npm run generate\` and commit the result`);
+      }
+      if (stale.length === 0) console.log(`generated code is up to date (${apis.map((a) => a.name).join(', ')})`);
+      return stale.length > 0 ? 1 : 0;
+    }
+    case 'watch': {
+      const time = (): string => new Date().toISOString().slice(11, 23);
+      const watcher = watchApis(registry, apis, {
+        onGenerated(api, output, changed, ms) {
+          console.log(`[${time()}] ${api}: spec changed → ${output} ${changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`);
+        },
+        onError(api, error) {
+          console.error(`[${time()}] ${api}: ${describeError(error)}\n  (previous output kept; still watching)`);
+        },
+      });
+      console.log(`watching ${apis.map((a) => path.relative(registry.rootDir, a.root)).join(', ')} (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          watcher.close();
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    }
+    default:
+      console.error(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof RegistryError ? `vmtasks-codegen: ${error.message}` : error);
+    process.exitCode = 1;
+  },
+);

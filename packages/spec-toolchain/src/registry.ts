@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseYaml } from '@redocly/openapi-core';
+
+/** One API of `redocly.yaml`: where its spec is and where its generated types go. */
+export interface ApiEntry {
+  /** The key under `apis:` in redocly.yaml, e.g. `velostrata`. */
+  name: string;
+  /** Absolute path of the root spec file. */
+  root: string;
+  /** Absolute path of the generated TypeScript file (`x-openapi-ts.output`). */
+  output: string;
+}
+
+export interface Registry {
+  /** Absolute path of redocly.yaml; every path in it is relative to its folder. */
+  configPath: string;
+  rootDir: string;
+  apis: ApiEntry[];
+}
+
+export class RegistryError extends Error {
+  override name = 'RegistryError';
+}
+
+const CONFIG_FILE = 'redocly.yaml';
+
+/** Walks up from `from` to the nearest redocly.yaml. */
+export function findConfig(from: string = process.cwd()): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new RegistryError(`no ${CONFIG_FILE} found in ${from} or any parent folder`);
+    dir = parent;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads the `apis` of redocly.yaml: the single list of APIs the project builds. */
+export async function loadRegistry(configPath: string = findConfig()): Promise<Registry> {
+  const rootDir = path.dirname(configPath);
+  const raw: unknown = parseYaml(await readFile(configPath, 'utf8'));
+  const apis = isRecord(raw) ? raw['apis'] : undefined;
+  if (!isRecord(apis)) throw new RegistryError(`${configPath}: no \`apis\` map`);
+  const entries: ApiEntry[] = [];
+  for (const [name, value] of Object.entries(apis)) {
+    const root = isRecord(value) ? value['root'] : undefined;
+    const options = isRecord(value) ? value['x-openapi-ts'] : undefined;
+    const output = isRecord(options) ? options['output'] : undefined;
+    if (typeof root !== 'string') throw new RegistryError(`${configPath}: apis.${name} has no \`root\``);
+    if (typeof output !== 'string') {
+      throw new RegistryError(`${configPath}: apis.${name} has no \`x-openapi-ts.output\``);
+    }
+    entries.push({ name, root: path.resolve(rootDir, root), output: path.resolve(rootDir, output) });
+  }
+  return { configPath, rootDir, apis: entries };
+}
+
+/** The entries named in `names`, or all of them; an unknown name is an error, not a silent skip. */
+export function selectApis(registry: Registry, names: readonly string[]): ApiEntry[] {
+  if (names.length === 0) return registry.apis;
+  return names.map((name) => {
+    const api = registry.apis.find((entry) => entry.name === name);
+    if (!api) {
+      const known = registry.apis.map((entry) => entry.name).join(', ');
+      throw new RegistryError(`unknown API "${name}" (redocly.yaml lists: ${known})`);
+    }
+    return api;
+  });
+}
