@@ -1,0 +1,146 @@
+import createClient, { type Client } from 'openapi-fetch';
+import {
+  ApiError,
+  formatMessage,
+  isRecord,
+  Redactor,
+  requireBaseUrl,
+  Transport,
+  type CallOptions,
+  type OperationSpec,
+  type RequestSummary,
+  type TransportOptions,
+} from '@vmtasks/core';
+import type { components, operations, paths } from './generated/openapi.js';
+
+export type ListResult = components['schemas']['ListResult'];
+export type ListItem = components['schemas']['ListItem'];
+export type TaskInfo = components['schemas']['TaskInfo'];
+export type TaskStatus = components['schemas']['TaskStatus'];
+export type LocalizableMessage = components['schemas']['LocalizableMessage'];
+export type LocalizationParam = components['schemas']['LocalizationParam'];
+export type VapiError = components['schemas']['VapiError'];
+export type VapiErrorType = components['schemas']['VapiErrorType'];
+/** The `Tasks.FilterSpec`: every field optional; a task matches when it matches every field set. */
+export type TaskFilter = NonNullable<operations['listTasks']['parameters']['query']>;
+
+export interface SnapserviceClientOptions extends TransportOptions {
+  /** The host root, e.g. `https://snap.example.com`. */
+  baseUrl: string;
+  /** Sent as `vmware-api-session-id` (newer releases). */
+  sessionId?: string;
+  /** Sent verbatim as `Authorization`, e.g. `SIGN token="…"` (older releases). */
+  authorization?: string;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+// The vAPI REST binding's status for each standard error, read backwards: what a body without
+// a readable `error_type` most likely was.
+const ERROR_TYPE_BY_STATUS: Readonly<Record<number, VapiErrorType>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  500: 'ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'TIMED_OUT',
+};
+
+const VAPI_ERROR_TYPES: ReadonlySet<string> = new Set<VapiErrorType>([
+  'ERROR', 'ALREADY_EXISTS', 'ALREADY_IN_DESIRED_STATE', 'CANCELED', 'CONCURRENT_CHANGE', 'FEATURE_IN_USE',
+  'INTERNAL_SERVER_ERROR', 'INVALID_ARGUMENT', 'INVALID_ELEMENT_CONFIGURATION', 'INVALID_ELEMENT_TYPE',
+  'INVALID_REQUEST', 'NOT_ALLOWED_IN_CURRENT_STATE', 'NOT_FOUND', 'OPERATION_NOT_FOUND', 'RESOURCE_BUSY',
+  'RESOURCE_IN_USE', 'RESOURCE_INACCESSIBLE', 'SERVICE_UNAVAILABLE', 'TIMED_OUT', 'UNABLE_TO_ALLOCATE_RESOURCE',
+  'UNAUTHENTICATED', 'UNAUTHORIZED', 'UNEXPECTED_INPUT', 'UNSUPPORTED', 'UNVERIFIED_PEER',
+]);
+
+function isVapiErrorType(value: unknown): value is VapiErrorType {
+  return typeof value === 'string' && VAPI_ERROR_TYPES.has(value);
+}
+
+function isLocalizableMessage(value: unknown): value is LocalizableMessage {
+  return isRecord(value) && typeof value['id'] === 'string' && typeof value['default_message'] === 'string';
+}
+
+/**
+ * A vAPI standard error from the snapservice. `errorType` is always one of the 25 standard
+ * errors: the body's `error_type`, or, when the body is unreadable, the one its status stands for.
+ */
+export class SnapserviceError extends ApiError {
+  readonly errorType: VapiErrorType;
+  readonly messages: LocalizableMessage[];
+  readonly data: unknown;
+  /** The authentication challenge of an `UNAUTHENTICATED` error, if the server sent one. */
+  readonly challenge: string | undefined;
+
+  constructor(status: number, body: unknown, request: RequestSummary) {
+    const vapi = isRecord(body) ? body : undefined;
+    const errorType = isVapiErrorType(vapi?.['error_type']) ? vapi['error_type'] : (ERROR_TYPE_BY_STATUS[status] ?? 'ERROR');
+    const messages = Array.isArray(vapi?.['messages']) ? vapi['messages'].filter(isLocalizableMessage) : [];
+    const first = messages[0];
+    const message = first
+      ? formatMessage(first.default_message, Array.isArray(first.args) ? first.args : [])
+      : `HTTP ${status} ${errorType} from ${request.operation}` +
+        (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
+    super(message, { ...request, status, body });
+    this.errorType = errorType;
+    this.messages = messages;
+    this.data = vapi?.['data'];
+    this.challenge = typeof vapi?.['challenge'] === 'string' ? vapi['challenge'] : undefined;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { ...super.details(), errorType: this.errorType, challenge: this.challenge };
+  }
+}
+
+export interface SnapserviceClient {
+  /** Lists at most 1000 tasks matching `filter` (`GET /api/snapservice/tasks`). */
+  listTasks(filter?: TaskFilter, options?: CallOptions): Promise<ListResult>;
+  /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
+  readonly raw: Client<paths>;
+  /** Releases sockets held for custom TLS settings. */
+  close(): Promise<void>;
+}
+
+const listTasks: OperationSpec<ListResult, SnapserviceError> = {
+  operation: 'listTasks',
+  method: 'GET',
+  accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']),
+  toError: (status, body, request) => new SnapserviceError(status, body, request),
+};
+
+export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
+  const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
+  const auth: Record<string, string> = {};
+  if (options.sessionId) auth['vmware-api-session-id'] = options.sessionId;
+  if (options.authorization) auth['Authorization'] = options.authorization;
+  const transport = new Transport({
+    ...options,
+    redactor: new Redactor([options.sessionId, options.authorization, /token="([^"]+)"/.exec(options.authorization ?? '')?.[1]]),
+  });
+  const raw = createClient<paths>({
+    baseUrl,
+    fetch: transport.fetchFor(),
+    // The spec's filters are `style: form, explode: true`: one key per value.
+    querySerializer: { array: { style: 'form', explode: true } },
+    headers: { ...options.headers, Accept: 'application/json', ...auth },
+  });
+
+  return {
+    raw,
+    listTasks: (filter, call) =>
+      transport.invoke(listTasks, call, (fetch) =>
+        raw.GET('/api/snapservice/tasks', {
+          params: { query: filter },
+          parseAs: 'text',
+          fetch,
+          signal: call?.signal,
+          headers: call?.headers,
+        }),
+      ),
+    close: () => transport.close(),
+  };
+}
