@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
@@ -14,7 +19,7 @@ export interface RecordedRequest {
 export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => void | Promise<void>;
 
 export interface TestServer {
-  /** `http://127.0.0.1:<port>`, a port the OS picked. */
+  /** `http://127.0.0.1:<port>` (or https), a port the OS picked. */
   url: string;
   port: number;
   requests: RecordedRequest[];
@@ -25,11 +30,11 @@ export interface TestServer {
  * A real HTTP server on 127.0.0.1 and a free port, recording every request. `close()` also
  * destroys open connections, so a handler that never answers cannot hold the test run.
  */
-export async function startTestServer(handler: Handler): Promise<TestServer> {
+export async function startTestServer(handler: Handler, options: { tls?: { cert: string; key: string } } = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const started = performance.now();
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -46,15 +51,16 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
         res.end(String(error));
       });
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     close: () =>
@@ -79,4 +85,17 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1, made by the openssl command line. */
+export async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vmtasks-cert-'));
+  try {
+    const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')];
+    await new Promise<void>((resolve, reject) => execFile('openssl', args, (error) => (error ? reject(error) : resolve())));
+    return { cert: await readFile(path.join(dir, 'cert.pem'), 'utf8'), key: await readFile(path.join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
