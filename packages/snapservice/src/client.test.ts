@@ -1,0 +1,98 @@
+import { inspect } from 'node:util';
+import { sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSnapserviceClient, SnapserviceError, type ListResult, type SnapserviceClientOptions } from './index.js';
+
+const SESSION = 'b5c0e2f1-session-9a7e';
+const result: ListResult = {
+  items: [
+    {
+      task: 't-1',
+      info: { description: { id: 'd', default_message: 'Snapshot', args: [] }, service: 's', operation: 'snapshot', status: 'RUNNING', cancelable: true },
+    },
+  ],
+};
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function setup(handler: Handler, options: Partial<SnapserviceClientOptions> = {}) {
+  const server = await startTestServer(handler);
+  servers.push(server);
+  const client = createSnapserviceClient({ baseUrl: server.url, sessionId: SESSION, retry: { baseDelayMs: 5 }, ...options });
+  return { server, client };
+}
+
+describe('listTasks', () => {
+  it('serializes each filter as repeated keys, exactly as the spec says', async () => {
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
+    await client.listTasks();
+    await client.listTasks({ status: ['RUNNING', 'FAILED'] });
+    await client.listTasks({ tasks: ['t-1'], services: ['svc'], operations: ['op1', 'op2'], users: ['VSPHERE.LOCAL\\Administrator'] });
+    await client.listTasks({ status: [] });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/api/snapservice/tasks',
+      '/api/snapservice/tasks?status=RUNNING&status=FAILED',
+      '/api/snapservice/tasks?tasks=t-1&services=svc&operations=op1&operations=op2&users=VSPHERE.LOCAL%5CAdministrator',
+      '/api/snapservice/tasks',
+    ]);
+  });
+
+  it('sends the session id, or the Authorization value verbatim', async () => {
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
+    await expect(client.listTasks()).resolves.toEqual(result);
+    expect(server.requests[0]?.headers['vmware-api-session-id']).toBe(SESSION);
+    expect(server.requests[0]?.headers.authorization).toBeUndefined();
+
+    const saml = await setup((_req, res) => sendJson(res, 200, result), { sessionId: undefined, authorization: 'SIGN token="PHNhbWw+"' });
+    await saml.client.listTasks();
+    expect(saml.server.requests[0]?.headers.authorization).toBe('SIGN token="PHNhbWw+"');
+    expect(saml.server.requests[0]?.headers['vmware-api-session-id']).toBeUndefined();
+  });
+
+  it('throws SnapserviceError with the vAPI fields and a filled-in message', async () => {
+    const body = {
+      error_type: 'UNAUTHENTICATED',
+      messages: [{ id: 'vapi.auth', default_message: 'User {0} cannot log in to {1}', args: ['ops', 'vc-1'] }],
+      data: { hint: 'renew' },
+      challenge: 'SIGN realm="snapservice"',
+    };
+    const { client } = await setup((_req, res) => sendJson(res, 401, body));
+    const error = await client.listTasks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapserviceError);
+    expect(error).toMatchObject({
+      status: 401,
+      errorType: 'UNAUTHENTICATED',
+      message: 'User ops cannot log in to vc-1',
+      data: { hint: 'renew' },
+      challenge: 'SIGN realm="snapservice"',
+      messages: body.messages,
+    });
+  });
+
+  it('falls back to the standard error of the status when the body is unreadable', async () => {
+    const { client } = await setup((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('upstream down');
+    }, { retry: false });
+    const error = await client.listTasks().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE', body: 'upstream down', messages: [] });
+    expect((error as Error).message).toBe('HTTP 503 SERVICE_UNAVAILABLE from listTasks: upstream down');
+  });
+
+  it('never shows the session id or token', async () => {
+    const { client } = await setup((req, res) =>
+      sendJson(res, 400, { error_type: 'INVALID_ARGUMENT', messages: [{ id: 'x', default_message: 'bad session {0}', args: [String(req.headers['vmware-api-session-id'])] }] }),
+    );
+    const error = await client.listTasks().catch((e: unknown) => e);
+    expect((error as SnapserviceError).errorType).toBe('INVALID_ARGUMENT');
+    for (const form of [String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) expect(form).not.toContain(SESSION);
+  });
+
+  it('passes a caller signal through', async () => {
+    const { client } = await setup(() => undefined);
+    await expect(client.listTasks({}, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
