@@ -16,7 +16,8 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => void | Promise<void>;
+// Whatever a handler returns is ignored, but a rejected promise becomes a 599 answer.
+export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => unknown;
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>` (or https), a port the OS picked. */
