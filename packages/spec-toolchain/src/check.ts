@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateApi } from './generate.ts';
-import type { ApiEntry, Registry } from './registry.ts';
+import { generateApi } from './generate.js';
+import type { ApiEntry, Registry } from './registry.js';
 
 export interface StaleFile {
   api: string;

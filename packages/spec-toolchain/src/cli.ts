@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { findStaleOutputs } from './check.ts';
-import { generateApi, SpecError } from './generate.ts';
-import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.ts';
-import { describeError, watchApis } from './watch.ts';
+import { findStaleOutputs } from './check.js';
+import { generateApi, SpecError } from './generate.js';
+import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
+import { describeError, watchApis } from './watch.js';
 
 const USAGE = `usage: vmtasks-codegen <generate|check|watch> [api ...] [--config redocly.yaml]
 

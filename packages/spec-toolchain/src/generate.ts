@@ -10,7 +10,7 @@ import {
   type NormalizedProblem,
 } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
-import type { ApiEntry, Registry } from './registry.ts';
+import type { ApiEntry, Registry } from './registry.js';
 
 /** One problem of a spec, located in its file. */
 export interface SpecProblem {

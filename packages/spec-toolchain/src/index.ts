@@ -1,4 +1,5 @@
-export { findConfig, loadRegistry, selectApis, RegistryError, type ApiEntry, type Registry } from './registry.ts';
-export { generateApi, renderTypes, validateSpec, writeIfChanged, SpecError, type SpecProblem } from './generate.ts';
-export { findStaleOutputs, type StaleFile } from './check.ts';
-export { watchApis, type Watcher, type WatchEvents } from './watch.ts';
+export { findConfig, loadRegistry, selectApis, RegistryError, type ApiEntry, type Registry } from './registry.js';
+export { generateApi, renderTypes, validateSpec, writeIfChanged, SpecError, type SpecProblem } from './generate.js';
+export { findStaleOutputs, type StaleFile } from './check.js';
+export { watchApis, type Watcher, type WatchEvents } from './watch.js';
+export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from './schema.js';

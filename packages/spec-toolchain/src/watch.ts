@@ -1,8 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateApi, SpecError } from './generate.ts';
-import type { ApiEntry, Registry } from './registry.ts';
+import { generateApi, SpecError } from './generate.js';
+import type { ApiEntry, Registry } from './registry.js';
 
 export interface WatchEvents {
   onGenerated(api: string, output: string, changed: boolean, ms: number): void;

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseYaml } from '@redocly/openapi-core';
-import { loadSpecSchemas, type SpecSchemas } from '@vmtasks/testkit';
+import { loadSpecSchemas, type SpecSchemas } from '../src/schema.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../../..');

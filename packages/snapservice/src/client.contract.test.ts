@@ -1,0 +1,133 @@
+// Client, spec and server agree. Runs against Prism mocking the spec, or, with SNAPSERVICE_URL
+// set, against Prism proxying a real snapservice and validating every answer.
+import fc from 'fast-check';
+import { loadSpecSchemas, startContractTarget, violationsIn, type ContractTarget, type SpecSchemas } from '@vmtasks/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
+
+const upstream = process.env['SNAPSERVICE_URL'];
+let target: ContractTarget;
+let client: SnapserviceClient;
+let schemas: SpecSchemas;
+
+beforeAll(async () => {
+  target = await startContractTarget('snapservice', upstream);
+  schemas = await loadSpecSchemas(target.spec);
+  client = createSnapserviceClient({
+    baseUrl: target.url,
+    sessionId: process.env['SNAPSERVICE_SESSION_ID'] ?? 'contract-session',
+    authorization: process.env['SNAPSERVICE_AUTHORIZATION'],
+    retry: false,
+  });
+});
+
+afterAll(async () => {
+  await target?.close();
+  if (!target) return;
+  console.log(target.coverage.table());
+  if (target.mode === 'mock') expect(target.coverage.missing(), 'documented responses without a contract test').toEqual([]);
+});
+
+const prefer = (value: string) => ({ headers: { Prefer: value } });
+const STATUSES: TaskStatus[] = ['PENDING', 'RUNNING', 'BLOCKED', 'SUCCEEDED', 'FAILED'];
+
+describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
+  it('200: the result decodes and follows the spec, with and without filters', async () => {
+    for (const filter of [undefined, { status: ['RUNNING', 'FAILED'] satisfies TaskStatus[] }, { users: ['VSPHERE.LOCAL\\Administrator'] }]) {
+      const result = await client.listTasks(filter);
+      expect(schemas.check('ListResult', result).errors).toEqual([]);
+    }
+    target.coverage.hit('listTasks', 200);
+  });
+
+  describe.skipIf(Boolean(upstream))('documented responses, forced with Prefer', () => {
+    it.each(['reference', 'failedTask', 'pendingTask'])('200 example %s', async (name) => {
+      const examples = await target.examples('listTasks', '200');
+      expect(await client.listTasks({}, prefer(`code=200, example=${name}`))).toEqual(examples[name]);
+      target.coverage.hit('listTasks', 200);
+    });
+
+    const errors: [status: number, example: string | undefined, errorType: VapiErrorType, message: string][] = [
+      [400, undefined, 'INVALID_ARGUMENT', 'Invalid value DONE for parameter status.'],
+      [401, undefined, 'UNAUTHENTICATED', 'Unable to authenticate user'],
+      [403, undefined, 'UNAUTHORIZED', 'User VSPHERE.LOCAL\\auditor is not authorized to list snapservice tasks.'],
+      [500, 'error', 'ERROR', 'An internal error occurred.'],
+      [500, 'resourceInaccessible', 'RESOURCE_INACCESSIBLE', 'More than 1000 tasks match the filter.'],
+      [503, undefined, 'SERVICE_UNAVAILABLE', 'Service com.vmware.snapservice.protection_group is unavailable.'],
+    ];
+    it.each(errors)('%i %s: SnapserviceError %s', async (status, example, errorType, message) => {
+      const error = await client.listTasks({}, prefer(`code=${status}${example ? `, example=${example}` : ''}`)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SnapserviceError);
+      expect(error).toMatchObject({ status, errorType, message });
+      target.coverage.hit('listTasks', status);
+    });
+
+    it('401 carries the challenge', async () => {
+      const error = (await client.listTasks({}, prefer('code=401')).catch((e: unknown) => e)) as SnapserviceError;
+      expect(error.challenge).toMatch(/^SIGN realm="snapservice"/);
+    });
+
+    it('default: an undocumented status is a SnapserviceError with the body of the default response', async () => {
+      const error = await client.listTasks({}, prefer('code=404')).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'SnapserviceError', status: 404, errorType: 'NOT_FOUND', message: 'Not found.' });
+      target.coverage.hit('listTasks', 'default');
+    });
+
+    it('dynamic: 50 seeded responses decode and follow the schema', async () => {
+      for (let i = 0; i < 50; i++) {
+        const result = await client.listTasks({}, prefer('dynamic=true'));
+        expect(schemas.check('ListResult', result).errors).toEqual([]);
+      }
+    });
+
+    it('an invalid filter sent through client.raw is refused with the validation detail', async () => {
+      const { error, response } = await client.raw.GET('/api/snapservice/tasks', {
+        // @ts-expect-error the types forbid it too; Prism must refuse it on its own
+        params: { query: { status: ['DONE'] } },
+      });
+      // The spec documents 400 (invalid_argument) for bad parameters, so Prism answers with it
+      // rather than its own 422, and lists what was wrong in `sl-violations`.
+      expect(response.status).toBe(400);
+      expect(error).toMatchObject({ error_type: 'INVALID_ARGUMENT' });
+      const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]') as { location: string[]; message: string }[];
+      expect(violations).toContainEqual(expect.objectContaining({ location: ['request', 'query', 'status', '0'] }));
+      expect(violations[0]?.message).toMatch(/allowed values/);
+    });
+
+    it('repeated filter values are refused (uniqueItems)', async () => {
+      const { response } = await client.raw.GET('/api/snapservice/tasks', { params: { query: { status: ['RUNNING', 'RUNNING'] } } });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('sl-violations')).toContain('duplicate');
+    });
+
+    it('property: Prism never finds a violation in any valid filter the client sends', async () => {
+      const ids = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 });
+      const filter: fc.Arbitrary<TaskFilter> = fc.record(
+        { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...STATUSES), { maxLength: 5 }) },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(filter, async (query) => {
+          const { error, response } = await client.raw.GET('/api/snapservice/tasks', { params: { query } });
+          expect(response.headers.get('sl-violations'), JSON.stringify(query)).toBeNull();
+          expect(error).toBeUndefined();
+          expect(response.status).toBe(200);
+        }),
+        { seed: 20261123, numRuns: 60 },
+      );
+    });
+  });
+
+  it('missing credentials: Prism answers 401, surfaced as SnapserviceError UNAUTHENTICATED', async () => {
+    const anonymous = createSnapserviceClient({ baseUrl: target.url, retry: false });
+    const error = await anonymous.listTasks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapserviceError);
+    expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
+  });
+
+  it('reports no contract violation for a plain call', async () => {
+    const { error, response } = await client.raw.GET('/api/snapservice/tasks');
+    expect(violationsIn(error), 'Prism found the response outside the contract').toEqual([]);
+    expect(response.status).toBe(200);
+  });
+});
