@@ -1,0 +1,33 @@
+// The README's usage snippets are code users copy: each must compile, strictly, against the
+// packages as they are built.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { typeCheck } from './typescript.js';
+
+const readme = path.resolve(import.meta.dirname, '../../../README.md');
+// Inside this package, so `@vmtasks/*` resolve as they would for a user.
+const scratch = path.resolve(import.meta.dirname, '../.readme-snippets');
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+it('compiles every ts snippet of the Usage section', async () => {
+  const text = await readFile(readme, 'utf8');
+  const usage = text.slice(text.indexOf('## Usage'), text.indexOf('\n## ', text.indexOf('## Usage') + 1));
+  const snippets = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  expect(snippets.length).toBeGreaterThanOrEqual(2);
+
+  await mkdir(scratch, { recursive: true });
+  await writeFile(path.join(scratch, 'package.json'), '{ "type": "module" }');
+  const files = await Promise.all(
+    snippets.map(async (snippet, index) => {
+      const file = path.join(scratch, `snippet-${index + 1}.ts`);
+      // Each snippet is a module of its own (top-level await, local names).
+      await writeFile(file, `${snippet}\nexport {};\n`);
+      return file;
+    }),
+  );
+  expect(typeCheck(files, { skipLibCheck: true })).toEqual([]);
+});
