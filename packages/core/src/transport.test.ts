@@ -23,8 +23,8 @@ function transport(options: TransportOptions = {}, secrets: string[] = []): Tran
   return new Transport({ retry: fast, ...options, redactor: new Redactor(secrets) });
 }
 
-const get = (t: Transport, url: string, init: RequestInit = {}): Promise<Response> =>
-  t.fetchFor('probe')(new Request(url, init));
+/** Through the openapi-fetch adapter, as the `raw` clients send. */
+const get = (t: Transport, url: string, init: RequestInit = {}): Promise<Response> => t.fetchFor()(new Request(url, init));
 
 class ProbeError extends ApiError {}
 const probe: OperationSpec<{ ok: boolean }, ProbeError> = {
@@ -34,20 +34,9 @@ const probe: OperationSpec<{ ok: boolean }, ProbeError> = {
   toError: (status: number, body: unknown, request: RequestSummary) => new ProbeError(`HTTP ${status}`, { ...request, status, body }),
 };
 
-/** What openapi-fetch does with `parseAs: 'text'`, in a few lines. */
-async function invoke(t: Transport, url: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ ok: boolean }> {
-  return t.invoke(probe, options, async (fetch) => {
-    const response = await fetch(new Request(url, { signal: options?.signal }));
-    const text = await response.text();
-    if (response.ok) return { data: text, response };
-    let error: unknown = text;
-    try {
-      error = JSON.parse(text);
-    } catch {
-      // kept as text, like openapi-fetch
-    }
-    return { error, response };
-  });
+/** Through `invoke`, as the convenience methods send. */
+function invoke(t: Transport, url: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ ok: boolean }> {
+  return t.invoke(probe, { method: 'GET', url, headers: {} }, options);
 }
 
 describe('retries', () => {
@@ -214,10 +203,7 @@ describe('secrets', () => {
     const server = await serve((req, res) => sendJson(res, 400, { message: `bad header ${req.headers['x-token']}` }));
     const t = transport({ retry: false }, [secret]);
     const error = await t
-      .invoke(probe, undefined, async (fetch) => {
-        const response = await fetch(new Request(`${server.url}/?token=${secret}`, { headers: { 'x-token': secret } }));
-        return { error: JSON.parse(await response.text()) as unknown, response };
-      })
+      .invoke(probe, { method: 'GET', url: `${server.url}/?token=${secret}`, headers: { 'x-token': secret } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeError);
     const forms = [String(error), (error as Error).message, JSON.stringify(error), inspect(error, { depth: 10 }), inspect(error, { showHidden: true, depth: 10 })];

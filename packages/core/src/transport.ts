@@ -28,11 +28,21 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** What openapi-fetch resolves to, in the shape the transport needs. */
-export interface RawResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
+/** One HTTP request, ready to send (URL built, headers merged). */
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Headers | Record<string, string>;
+  body?: ArrayBuffer;
+}
+
+/** A response whose body has been read in full, inside the attempt that fetched it. */
+export interface BufferedResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  url: string;
+  payload: ArrayBuffer | null;
 }
 
 /** How one operation's results and errors are decoded. */
@@ -47,6 +57,7 @@ export interface OperationSpec<T, E extends ApiError> {
 
 // Statuses whose responses cannot carry a body (the Response constructor refuses one).
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+const utf8 = new TextDecoder();
 
 const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -63,8 +74,10 @@ const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   });
 
 /**
- * The resilient layer under openapi-fetch: per-attempt timeouts, retries with backoff and
- * `Retry-After`, cancellation, TLS, and typed, redacted errors. Shared by every client.
+ * The resilient layer of every client: per-attempt timeouts, retries with backoff and
+ * `Retry-After`, cancellation, TLS, and typed, redacted errors. The convenience methods call
+ * `invoke` with a URL that openapi-fetch's own serializers built; the `raw` openapi-fetch client
+ * sends through `fetchFor()`. Both go through the same `send`.
  */
 export class Transport {
   readonly redactor: Redactor;
@@ -83,7 +96,8 @@ export class Transport {
     if (options.tls) {
       const tls = createTlsFetch(options.tls);
       // A user-supplied fetch still gets the TLS dispatcher (it works with undici-based fetches).
-      this.#tls = options.fetch ? tls.then(({ dispatcher }) => ({ fetch: options.fetch!, dispatcher })) : tls;
+      const userFetch = options.fetch;
+      this.#tls = userFetch ? tls.then(({ dispatcher }) => ({ fetch: userFetch, dispatcher })) : tls;
       // Surfaced on first use; never an unhandled rejection before that.
       this.#tls.catch(() => undefined);
     }
@@ -95,12 +109,24 @@ export class Transport {
   }
 
   /**
-   * A fetch for openapi-fetch that sends one call with this transport's policy. Without an
-   * operation name (the `raw` client), errors name the call by method and path.
+   * A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the
+   * call by method and path.
    */
-  fetchFor(operation?: string, timeoutMs?: number): (request: Request) => Promise<Response> {
-    const perAttempt = timeoutMs === undefined ? this.timeoutMs : Transport.checkTimeout(timeoutMs);
-    return (request) => this.send(request, operation ?? `${request.method} ${new URL(request.url).pathname}`, perAttempt);
+  fetchFor(): (request: Request) => Promise<Response> {
+    return async (request) => {
+      const prepared: PreparedRequest = {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body ? await request.arrayBuffer() : undefined,
+      };
+      const operation = `${request.method} ${new URL(request.url).pathname}`;
+      const buffered = await this.send(prepared, operation, { signal: request.signal });
+      const response = new Response(buffered.payload, { status: buffered.status, statusText: buffered.statusText, headers: buffered.headers });
+      // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
+      Object.defineProperty(response, 'url', { value: buffered.url });
+      return response;
+    };
   }
 
   /** Releases the TLS agent's sockets, if there is one. */
@@ -109,35 +135,33 @@ export class Transport {
     await tls?.dispatcher?.close();
   }
 
-  /**
-   * Runs one operation through openapi-fetch (`send` gets the fetch to use) and turns the outcome
-   * into the documented result or a typed error.
-   */
-  async invoke<T, E extends ApiError>(
-    spec: OperationSpec<T, E>,
-    options: CallOptions | undefined,
-    send: (fetch: (request: Request) => Promise<Response>) => Promise<RawResult>,
-  ): Promise<T> {
-    const { response, data, error } = await send(this.fetchFor(spec.operation, options?.timeoutMs));
-    const request: RequestSummary = { operation: spec.operation, method: spec.method, url: safeUrl(response.url) };
-    if (!response.ok) {
-      const body = error === '' ? undefined : this.redactor.value(error);
-      throw spec.toError(response.status, body, request);
+  /** Sends one operation and turns the outcome into the documented result or a typed error. */
+  async invoke<T, E extends ApiError>(spec: OperationSpec<T, E>, request: PreparedRequest, options?: CallOptions): Promise<T> {
+    const response = await this.send(request, spec.operation, options ?? {});
+    const text = response.payload ? utf8.decode(response.payload) : '';
+    const summary = (): RequestSummary => ({ operation: spec.operation, method: spec.method, url: safeUrl(response.url) });
+    if (response.status < 200 || response.status > 299) {
+      let body: unknown = text === '' ? undefined : text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not JSON: the error keeps the raw text.
+      }
+      throw spec.toError(response.status, this.redactor.value(body), summary());
     }
-    const text = typeof data === 'string' ? data : '';
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (cause) {
       throw new MalformedResponseError(
         `${spec.operation}: HTTP ${response.status} response is not JSON`,
-        { ...request, status: response.status, rawBody: this.redactor.text(text) },
+        { ...summary(), status: response.status, rawBody: this.redactor.text(text) },
         { cause },
       );
     }
     if (!spec.accepts(value)) {
       throw new MalformedResponseError(`${spec.operation}: HTTP ${response.status} response does not have the documented shape`, {
-        ...request,
+        ...summary(),
         status: response.status,
         rawBody: this.redactor.text(text),
       });
@@ -145,36 +169,33 @@ export class Transport {
     return value;
   }
 
-  private async send(request: Request, operation: string, timeoutMs: number): Promise<Response> {
+  /** The retry loop: attempts, each with its own timeout, until a final answer or error. */
+  async send(request: PreparedRequest, operation: string, options: CallOptions): Promise<BufferedResponse> {
     const started = Date.now();
-    const summary: RequestSummary = { operation, method: request.method, url: safeUrl(request.url) };
-    const caller = request.signal;
+    const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : Transport.checkTimeout(options.timeoutMs);
+    const summary = (): RequestSummary => ({ operation, method: request.method, url: safeUrl(request.url) });
+    const caller = options.signal;
     const retryable = isIdempotent(request.method);
-    const body = request.body ? await request.arrayBuffer() : undefined;
     const tls = this.#tls ? await this.#tls : undefined;
     const fetchImpl: FetchFunction = tls?.fetch ?? this.#fetch ?? globalThis.fetch;
+    const headers = options.headers ? mergeHeaderInits(request.headers, options.headers) : request.headers;
+    const aborted = (): AbortError => new AbortError(`${operation}: aborted by the caller`, summary(), { cause: caller?.reason });
 
     const mayRetry = (attempt: number, delay: number): boolean =>
       retryable && attempt <= this.retry.retries && Date.now() - started + delay <= this.retry.maxElapsedMs;
 
     for (let attempt = 1; ; attempt++) {
-      if (caller.aborted) throw new AbortError(`${operation}: aborted by the caller`, summary, { cause: caller.reason });
+      if (caller?.aborted) throw aborted();
       const attemptController = new AbortController();
-      const onCallerAbort = (): void => attemptController.abort(caller.reason);
-      caller.addEventListener('abort', onCallerAbort, { once: true });
+      const onCallerAbort = (): void => attemptController.abort(caller?.reason);
+      caller?.addEventListener('abort', onCallerAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         attemptController.abort();
       }, timeoutMs);
       try {
-        const init: RequestInit = {
-          method: request.method,
-          headers: request.headers,
-          body,
-          redirect: request.redirect,
-          signal: attemptController.signal,
-        };
+        const init: RequestInit = { method: request.method, headers, body: request.body, signal: attemptController.signal };
         if (tls?.dispatcher) Object.assign(init, { dispatcher: tls.dispatcher });
         const response = await fetchImpl(request.url, init);
         // Read the body inside the attempt, so the timeout covers it and a cut-off body is retried.
@@ -184,46 +205,54 @@ export class Transport {
           const asked = parseRetryAfter(response.headers.get('retry-after'));
           const delay = asked ?? backoffDelay(attempt, this.retry, this.#random);
           if (delay <= this.retry.maxDelayMs && mayRetry(attempt, delay)) {
-            await this.pause(delay, caller, summary);
+            await this.pause(delay, caller, aborted);
             continue;
           }
         }
-        return rebuild(response, payload, request.url);
+        return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url || request.url, payload };
       } catch (error) {
         clearTimeout(timer);
         if (error instanceof AbortError) throw error;
-        if (caller.aborted) throw new AbortError(`${operation}: aborted by the caller`, summary, { cause: caller.reason });
+        if (caller?.aborted) throw aborted();
         const delay = backoffDelay(attempt, this.retry, this.#random);
         if (mayRetry(attempt, delay)) {
-          await this.pause(delay, caller, summary);
+          await this.pause(delay, caller, aborted);
           continue;
         }
         const tries = attempt === 1 ? '1 attempt' : `${attempt} attempts`;
         if (timedOut) {
           throw new TimeoutError(`${operation}: no complete response within ${timeoutMs} ms (${tries})`, {
-            ...summary,
+            ...summary(),
             attempts: attempt,
             timeoutMs,
           });
         }
+        const where = summary();
         throw new TransportError(
-          `${operation}: ${request.method} ${summary.url} failed after ${tries}: ${this.redactor.text(describeNetworkError(error))}`,
-          { ...summary, attempts: attempt },
+          `${operation}: ${request.method} ${where.url} failed after ${tries}: ${this.redactor.text(describeNetworkError(error))}`,
+          { ...where, attempts: attempt },
           { cause: error },
         );
       } finally {
-        caller.removeEventListener('abort', onCallerAbort);
+        caller?.removeEventListener('abort', onCallerAbort);
       }
     }
   }
 
-  private async pause(ms: number, caller: AbortSignal, summary: RequestSummary): Promise<void> {
+  private async pause(ms: number, caller: AbortSignal | undefined, aborted: () => AbortError): Promise<void> {
     try {
       await wait(ms, caller);
-    } catch (reason) {
-      throw new AbortError(`${summary.operation}: aborted by the caller`, summary, { cause: reason });
+    } catch {
+      throw aborted();
     }
   }
+}
+
+/** Later headers win, name by name (case-insensitively). */
+function mergeHeaderInits(base: Headers | Record<string, string>, extra: Record<string, string>): Headers {
+  const merged = new Headers(base);
+  for (const [name, value] of Object.entries(extra)) merged.set(name, value);
+  return merged;
 }
 
 function describeNetworkError(error: unknown): string {
@@ -235,15 +264,4 @@ function describeNetworkError(error: unknown): string {
     return `${code}${cause.message}`;
   }
   return error.message;
-}
-
-/** A Response whose body is already in memory (the original's stream has been read). */
-function rebuild(response: Response, payload: ArrayBuffer | null, requestUrl: string): Response {
-  const headers = new Headers(response.headers);
-  // The payload is decoded already; a stale encoding header would mislead a second reader.
-  headers.delete('content-encoding');
-  const copy = new Response(payload, { status: response.status, statusText: response.statusText, headers });
-  // `url` is read-only on a constructed Response; errors and openapi-fetch both want the real one.
-  Object.defineProperty(copy, 'url', { value: response.url || requestUrl });
-  return copy;
 }

@@ -47,15 +47,15 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
       target.coverage.hit('listTasks', 200);
     });
 
-    const errors: [status: number, example: string | undefined, errorType: VapiErrorType, message: string][] = [
-      [400, undefined, 'INVALID_ARGUMENT', 'Invalid value DONE for parameter status.'],
-      [401, undefined, 'UNAUTHENTICATED', 'Unable to authenticate user'],
-      [403, undefined, 'UNAUTHORIZED', 'User VSPHERE.LOCAL\\auditor is not authorized to list snapservice tasks.'],
-      [500, 'error', 'ERROR', 'An internal error occurred.'],
-      [500, 'resourceInaccessible', 'RESOURCE_INACCESSIBLE', 'More than 1000 tasks match the filter.'],
-      [503, undefined, 'SERVICE_UNAVAILABLE', 'Service com.vmware.snapservice.protection_group is unavailable.'],
+    const errors: { status: number; example: string; errorType: VapiErrorType; message: string }[] = [
+      { status: 400, example: '', errorType: 'INVALID_ARGUMENT', message: 'Invalid value DONE for parameter status.' },
+      { status: 401, example: '', errorType: 'UNAUTHENTICATED', message: 'Unable to authenticate user' },
+      { status: 403, example: '', errorType: 'UNAUTHORIZED', message: 'User VSPHERE.LOCAL\\auditor is not authorized to list snapservice tasks.' },
+      { status: 500, example: 'error', errorType: 'ERROR', message: 'An internal error occurred.' },
+      { status: 500, example: 'resourceInaccessible', errorType: 'RESOURCE_INACCESSIBLE', message: 'More than 1000 tasks match the filter.' },
+      { status: 503, example: '', errorType: 'SERVICE_UNAVAILABLE', message: 'Service com.vmware.snapservice.protection_group is unavailable.' },
     ];
-    it.each(errors)('%i %s: SnapserviceError %s', async (status, example, errorType, message) => {
+    it.each(errors)('$status $example → SnapserviceError $errorType', async ({ status, example, errorType, message }) => {
       const error = await client.listTasks({}, prefer(`code=${status}${example ? `, example=${example}` : ''}`)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SnapserviceError);
       expect(error).toMatchObject({ status, errorType, message });

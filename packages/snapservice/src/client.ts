@@ -1,4 +1,4 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch';
 import {
   ApiError,
   formatMessage,
@@ -121,25 +121,25 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
     ...options,
     redactor: new Redactor([options.sessionId, options.authorization, /token="([^"]+)"/.exec(options.authorization ?? '')?.[1]]),
   });
-  const raw = createClient<paths>({
-    baseUrl,
-    fetch: transport.fetchFor(),
-    // The spec's filters are `style: form, explode: true`: one key per value.
-    querySerializer: { array: { style: 'form', explode: true } },
-    headers: { ...options.headers, Accept: 'application/json', ...auth },
-  });
+  const headers = { ...options.headers, Accept: 'application/json', ...auth };
+  // The spec's filters are `style: form, explode: true`: one key per value.
+  const querySerializer = createQuerySerializer<TaskFilter>({ array: { style: 'form', explode: true } });
+  const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), querySerializer, headers });
+  const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {
     raw,
+    // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
+    // straight to the transport, without building a Request object per call.
     listTasks: (filter, call) =>
-      transport.invoke(listTasks, call, (fetch) =>
-        raw.GET('/api/snapservice/tasks', {
-          params: { query: filter },
-          parseAs: 'text',
-          fetch,
-          signal: call?.signal,
-          headers: call?.headers,
-        }),
+      transport.invoke(
+        listTasks,
+        {
+          method: 'GET',
+          url: createFinalURL(tasksPath, { baseUrl, params: { query: filter }, querySerializer, pathSerializer: defaultPathSerializer }),
+          headers,
+        },
+        call,
       ),
     close: () => transport.close(),
   };

@@ -1,15 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createConfig,
-  getLineColLocation,
-  lint,
-  YamlParseError,
-  type Config,
-  type NormalizedProblem,
-} from '@redocly/openapi-core';
-import openapiTS, { astToString } from 'openapi-typescript';
+import type { Config, NormalizedProblem, YamlParseError } from '@redocly/openapi-core';
+import { openapiTypescript, redoclyCore } from './deps.js';
 import type { ApiEntry, Registry } from './registry.js';
 
 /** One problem of a spec, located in its file. */
@@ -39,7 +32,7 @@ export class SpecError extends Error {
 // Style rules belong to `npm run lint`, which runs before generation in the turbo graph.
 let validationConfig: Promise<Config> | undefined;
 function getValidationConfig(): Promise<Config> {
-  validationConfig ??= createConfig({
+  validationConfig ??= redoclyCore.createConfig({
     rules: { struct: 'error', 'no-unresolved-refs': 'error' },
   });
   return validationConfig;
@@ -48,7 +41,7 @@ function getValidationConfig(): Promise<Config> {
 function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem {
   const location = problem.location[0];
   if (!location) return { file: '?', line: 0, column: 0, rule: problem.ruleId, message: problem.message };
-  const { start } = getLineColLocation(location);
+  const { start } = redoclyCore.getLineColLocation(location);
   return {
     file: path.relative(rootDir, location.source.absoluteRef),
     line: start.line,
@@ -77,9 +70,9 @@ function yamlProblem(error: YamlParseError, fallbackFile: string, rootDir: strin
 export async function validateSpec(api: ApiEntry, rootDir: string): Promise<void> {
   let problems: NormalizedProblem[];
   try {
-    problems = await lint({ ref: api.root, config: await getValidationConfig() });
+    problems = await redoclyCore.lint({ ref: api.root, config: await getValidationConfig() });
   } catch (error) {
-    if (error instanceof YamlParseError) throw new SpecError(api.name, [yamlProblem(error, api.root, rootDir)]);
+    if (error instanceof redoclyCore.YamlParseError) throw new SpecError(api.name, [yamlProblem(error, api.root, rootDir)]);
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
       throw new SpecError(api.name, [
         { file: path.relative(rootDir, api.root), line: 0, column: 0, rule: 'missing-file', message: error.message },
@@ -110,11 +103,11 @@ export function header(api: ApiEntry, rootDir: string): string {
 /** Validates the spec and returns the generated TypeScript, without touching the disk. */
 export async function renderTypes(api: ApiEntry, rootDir: string): Promise<string> {
   await validateSpec(api, rootDir);
-  const ast = await openapiTS(pathToFileURL(api.root), {
+  const ast = await openapiTypescript.default(pathToFileURL(api.root), {
     redocly: await getValidationConfig(),
     silent: true,
   });
-  return header(api, rootDir) + astToString(ast);
+  return header(api, rootDir) + openapiTypescript.astToString(ast);
 }
 
 /**

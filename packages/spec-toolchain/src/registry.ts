@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseYaml } from '@redocly/openapi-core';
+import { redoclyCore } from './deps.js';
 
 /** One API of `redocly.yaml`: where its spec is and where its generated types go. */
 export interface ApiEntry {
@@ -45,7 +45,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Reads the `apis` of redocly.yaml: the single list of APIs the project builds. */
 export async function loadRegistry(configPath: string = findConfig()): Promise<Registry> {
   const rootDir = path.dirname(configPath);
-  const raw: unknown = parseYaml(await readFile(configPath, 'utf8'));
+  const raw: unknown = redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
   const apis = isRecord(raw) ? raw['apis'] : undefined;
   if (!isRecord(apis)) throw new RegistryError(`${configPath}: no \`apis\` map`);
   const entries: ApiEntry[] = [];

@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { copyWorkspace, repo } from './workspace.js';
+import { copyWorkspace, repo } from '../src/scratch.js';
 
 let dir: string;
 let remove: () => Promise<void>;

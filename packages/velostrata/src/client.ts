@@ -78,22 +78,18 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   }
   const username = options.username ?? 'apiuser';
   const transport = new Transport({ ...options, redactor: Redactor.forBasicAuth(username, options.password) });
-  const raw = createClient<paths>({
-    baseUrl,
-    fetch: transport.fetchFor(),
-    headers: {
-      ...options.headers,
-      Accept: 'application/json',
-      Authorization: `Basic ${Buffer.from(`${username}:${options.password}`).toString('base64')}`,
-    },
-  });
+  const headers = {
+    ...options.headers,
+    Accept: 'application/json',
+    Authorization: `Basic ${Buffer.from(`${username}:${options.password}`).toString('base64')}`,
+  };
+  const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), headers });
+  // No parameters to serialize: the URL is the base URL and the spec's path.
+  const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
 
   return {
     raw,
-    listActiveTasks: (call) =>
-      transport.invoke(listActiveTasks, call, (fetch) =>
-        raw.GET('/tasks', { parseAs: 'text', fetch, signal: call?.signal, headers: call?.headers }),
-      ),
+    listActiveTasks: (call) => transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call),
     close: () => transport.close(),
   };
 }

@@ -26,7 +26,7 @@ export const codegen = (cwd: string, ...args: string[]): Promise<RunResult> => r
 
 /**
  * A throwaway copy of the parts of the repository the pipeline reads and writes, sharing the
- * repository's node_modules. Tests edit specs there, never in the work tree.
+ * repository's node_modules. Tests and benchmarks edit specs there, never in the work tree.
  */
 export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-ws-'));

@@ -1,0 +1,76 @@
+// `npm run bench`: the loop speed and per-request cost claims, measured against the obvious
+// alternatives in the same run. Prints a table and writes bench/results.json.
+//   npm run bench              full run (a few minutes)
+//   npm run bench -- --quick   small counts, one repetition: keeps the script working (smoke test)
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repo } from '@vmtasks/spec-toolchain';
+import { clientCost } from './bench/client.js';
+import { contractSuite } from './bench/contract.js';
+import { mockStartup, mockThroughput } from './bench/mock.js';
+import { generateCommand, regenerateLoop } from './bench/regenerate.js';
+import { scale } from './bench/scale.js';
+import { formatTable, type Row } from './bench/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(repo, 'bench/results.json') },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const plan = {
+  saves: quick ? 2 : 10,
+  generateReps: quick ? 1 : 3,
+  requests: quick ? 300 : 5_000,
+  rounds: quick ? 2 : 5,
+  startupReps: quick ? 1 : 3,
+  throughputSeconds: quick ? 0.5 : 3,
+  throughputReps: quick ? 1 : 3,
+  contractReps: quick ? 1 : 3,
+  operations: quick ? 100 : 1_000,
+  scaleReps: quick ? 1 : 3,
+};
+
+const steps: [string, () => Promise<Row[]>][] = [
+  ['regenerate', () => regenerateLoop(plan.saves)],
+  ['generate', () => generateCommand(plan.generateReps)],
+  ['client', () => clientCost(plan.requests, plan.rounds)],
+  ['mock', async () => [...(await mockStartup(plan.startupReps)), ...(await mockThroughput(plan.throughputSeconds, plan.throughputReps))]],
+  ['contract', () => contractSuite(plan.contractReps)],
+  ['scale', () => scale(plan.operations, plan.scaleReps)],
+];
+
+const rows: Row[] = [];
+for (const [name, step] of steps) {
+  if (values.only && !values.only.split(',').includes(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await step()));
+}
+
+const table = formatTable(rows);
+console.log(`\n${table}\n`);
+const missed = rows.filter((r) => r.met === false);
+if (missed.length > 0) console.log(`targets missed: ${missed.map((r) => r.id).join(', ')}`);
+
+await mkdir(path.dirname(values.out), { recursive: true });
+await writeFile(
+  values.out,
+  `${JSON.stringify(
+    {
+      command: `npm run bench${quick ? ' -- --quick' : ''}`,
+      date: new Date().toISOString(),
+      node: process.version,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      quick,
+      plan,
+      rows,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`results written to ${path.relative(process.cwd(), values.out)}`);

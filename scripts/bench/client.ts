@@ -1,0 +1,94 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import createClient from 'openapi-fetch';
+import { createSnapserviceClient, type paths } from '@vmtasks/snapservice';
+import { row, time, type Row } from './stats.js';
+
+// Present when node runs with --expose-gc (npm run bench does).
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** A local server answering every request with the same ~2 KB ListResult, in its own process. */
+async function startPayloadServer(): Promise<{ url: string; stop(): void }> {
+  const child = fork(path.join(import.meta.dirname, 'payload-server.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(Number(message)));
+    child.once('error', reject);
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/**
+ * Row 3: cost per `listTasks` call through @vmtasks/snapservice, against raw fetch + JSON.parse and
+ * a bare openapi-fetch client, same requests, one process, alternating order between rounds.
+ */
+export async function clientCost(requests: number, rounds: number): Promise<Row[]> {
+  const server = await startPayloadServer();
+  try {
+    const query = { status: ['RUNNING' as const] };
+    const rawUrl = `${server.url}/api/snapservice/tasks?status=RUNNING`;
+    const headers = { Accept: 'application/json', 'vmware-api-session-id': 'bench' };
+    const bare = createClient<paths>({ baseUrl: server.url, headers });
+    const ours = createSnapserviceClient({ baseUrl: server.url, sessionId: 'bench' });
+
+    const variants: Record<string, () => Promise<unknown>> = {
+      raw: async () => {
+        const response = await fetch(rawUrl, { headers });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return JSON.parse(await response.text()) as unknown;
+      },
+      bare: async () => {
+        const { data, error } = await bare.GET('/api/snapservice/tasks', { params: { query } });
+        if (error || !data) throw new Error('bare openapi-fetch call failed');
+        return data;
+      },
+      ours: () => ours.listTasks(query),
+    };
+    const loop = async (call: () => Promise<unknown>, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await call();
+    };
+    for (const call of Object.values(variants)) await loop(call, Math.min(500, requests));
+
+    // Each round sends `requests` calls per variant, alternating in batches of 100 with the order
+    // rotating, so that a slow moment of the machine hits all three alike.
+    const perRequest: Record<string, number[]> = { raw: [], bare: [], ours: [] };
+    const names = Object.keys(variants);
+    const batch = Math.min(100, requests);
+    for (let r = 0; r < rounds; r++) {
+      const spent: Record<string, number> = { raw: 0, bare: 0, ours: 0 };
+      for (let b = 0; b < requests / batch; b++) {
+        for (const name of [...names.slice(b % names.length), ...names.slice(0, b % names.length)]) {
+          spent[name]! += await time(() => loop(variants[name]!, batch));
+        }
+      }
+      for (const name of names) perRequest[name]!.push((spent[name]! * 1000) / requests);
+    }
+
+    // A leak grows with every call; warm-up allocations (JIT, sockets, caches) do not. So: one
+    // batch to settle, then the growth over a second batch of the same size.
+    await loop(variants['ours']!, requests);
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    await loop(variants['ours']!, requests);
+    gc?.();
+    const growthKiB = (process.memoryUsage().heapUsed - before) / 1024;
+
+    const ratio = (name: string): number[] => perRequest[name]!.map((value, i) => value / perRequest['raw']![i]!);
+    return [
+      row('client-raw', `3. raw fetch + JSON.parse, per request (${requests} sequential)`, 'µs', perRequest['raw']!),
+      row('client-bare', '3. bare openapi-fetch, per request', 'µs', perRequest['bare']!),
+      row('client-ours', '3. @vmtasks/snapservice listTasks, per request', 'µs', perRequest['ours']!),
+      row('client-bare-ratio', '3. bare openapi-fetch ÷ raw fetch', '×', ratio('bare')),
+      row('client-ours-ratio', '3. @vmtasks/snapservice ÷ raw fetch', '×', ratio('ours'), { max: 1.05, text: '≤ 1.05×' }),
+      row(
+        'client-heap-growth',
+        `3. heap growth over ${requests} more calls (after GC)`,
+        'KiB',
+        [growthKiB],
+        { max: 1024, text: '≤ 1 MiB' },
+        gc ? undefined : 'run with --expose-gc for a meaningful figure',
+      ),
+    ];
+  } finally {
+    server.stop();
+  }
+}

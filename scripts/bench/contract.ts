@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { repo } from '@vmtasks/spec-toolchain';
+import { mustRun } from './processes.js';
+import { row, type Row } from './stats.js';
+
+/** Row 5: wall time of both contract suites, run side by side as turbo runs them. */
+export async function contractSuite(reps: number): Promise<Row[]> {
+  const vitest = path.join(repo, 'node_modules/.bin/vitest');
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    await Promise.all(
+      ['velostrata', 'snapservice'].map((api) =>
+        mustRun(vitest, ['run', '--config', 'vitest.contract.config.ts'], { cwd: path.join(repo, 'packages', api) }),
+      ),
+    );
+    samples.push(performance.now() - started);
+  }
+  return [row('contract-suite', '5. contract suites, both APIs (wall)', 'ms', samples, { max: 10_000, text: '≤ 10 s' })];
+}

@@ -1,0 +1,19 @@
+// Child process of the mock benchmark: a fresh process (nothing cached) starts Prism for one
+// API and prints the time from start to the first response that the client decodes.
+import { createSnapserviceClient } from '@vmtasks/snapservice';
+import { startPrism, specOf } from '@vmtasks/testkit';
+import { createVelostrataClient } from '@vmtasks/velostrata';
+
+const api = process.argv[2] ?? 'snapservice';
+const spec = await specOf(api);
+const started = performance.now();
+const prism = await startPrism({ spec });
+const listening = performance.now() - started;
+const result =
+  api === 'velostrata'
+    ? await createVelostrataClient({ baseUrl: prism.url, password: 'bench', retry: false }).listActiveTasks()
+    : await createSnapserviceClient({ baseUrl: prism.url, sessionId: 'bench', retry: false }).listTasks();
+const firstResponse = performance.now() - started;
+await prism.close();
+if (typeof result !== 'object' || result === null) throw new Error('no decoded result');
+console.log(JSON.stringify({ listening, firstResponse }));
