@@ -36,6 +36,18 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return JSON.parse(await response.text()) as unknown;
       },
+      // What any client with a per-request timeout pays: an AbortSignal and a timer per call.
+      rawTimeout: async () => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        try {
+          const response = await fetch(rawUrl, { headers, signal: controller.signal });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return JSON.parse(await response.text()) as unknown;
+        } finally {
+          clearTimeout(timer);
+        }
+      },
       bare: async () => {
         const { data, error } = await bare.GET('/api/snapservice/tasks', { params: { query } });
         if (error || !data) throw new Error('bare openapi-fetch call failed');
@@ -50,11 +62,11 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
 
     // Each round sends `requests` calls per variant, alternating in batches of 100 with the order
     // rotating, so that a slow moment of the machine hits all three alike.
-    const perRequest: Record<string, number[]> = { raw: [], bare: [], ours: [] };
+    const perRequest: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
     const names = Object.keys(variants);
     const batch = Math.min(100, requests);
     for (let r = 0; r < rounds; r++) {
-      const spent: Record<string, number> = { raw: 0, bare: 0, ours: 0 };
+      const spent: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
       for (let b = 0; b < requests / batch; b++) {
         for (const name of [...names.slice(b % names.length), ...names.slice(0, b % names.length)]) {
           spent[name]! += await time(() => loop(variants[name]!, batch));
@@ -64,26 +76,34 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
     }
 
     // A leak grows with every call; warm-up allocations (JIT, sockets, caches) do not. So: one
-    // batch to settle, then the growth over a second batch of the same size.
+    // batch to settle, then the heap after each of three more batches of the same size.
+    const settledHeap = async (): Promise<number> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc?.();
+      return process.memoryUsage().heapUsed;
+    };
     await loop(variants['ours']!, requests);
-    gc?.();
-    const before = process.memoryUsage().heapUsed;
-    await loop(variants['ours']!, requests);
-    gc?.();
-    const growthKiB = (process.memoryUsage().heapUsed - before) / 1024;
+    const heaps = [await settledHeap()];
+    for (let i = 0; i < 3; i++) {
+      await loop(variants['ours']!, requests);
+      heaps.push(await settledHeap());
+    }
+    const growthKiB = heaps.slice(1).map((heap, i) => (heap - heaps[i]!) / 1024);
 
     const ratio = (name: string): number[] => perRequest[name]!.map((value, i) => value / perRequest['raw']![i]!);
     return [
       row('client-raw', `3. raw fetch + JSON.parse, per request (${requests} sequential)`, 'µs', perRequest['raw']!),
+      row('client-raw-timeout', '3. raw fetch + JSON.parse + per-request timeout signal', 'µs', perRequest['rawTimeout']!),
       row('client-bare', '3. bare openapi-fetch, per request', 'µs', perRequest['bare']!),
       row('client-ours', '3. @vmtasks/snapservice listTasks, per request', 'µs', perRequest['ours']!),
       row('client-bare-ratio', '3. bare openapi-fetch ÷ raw fetch', '×', ratio('bare')),
       row('client-ours-ratio', '3. @vmtasks/snapservice ÷ raw fetch', '×', ratio('ours'), { max: 1.05, text: '≤ 1.05×' }),
+      row('client-raw-timeout-ratio', '3. raw fetch with timeout signal ÷ raw fetch', '×', ratio('rawTimeout')),
       row(
         'client-heap-growth',
-        `3. heap growth over ${requests} more calls (after GC)`,
+        `3. heap growth per ${requests} calls, after warm-up (after GC)`,
         'KiB',
-        [growthKiB],
+        growthKiB,
         { max: 1024, text: '≤ 1 MiB' },
         gc ? undefined : 'run with --expose-gc for a meaningful figure',
       ),

@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
+import { parseYaml } from '@redocly/openapi-core';
 import { createLogger } from '@stoplight/prism-core';
-import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
+import { getHttpOperationsFromSpec, resetJSONSchemaGenerator } from '@stoplight/prism-http';
 import { createServer } from '@stoplight/prism-http-server';
 
 export interface PrismOptions {
@@ -32,6 +35,24 @@ export interface PrismServer {
 
 export const DEFAULT_SEED = 'vmtasks';
 
+interface JsonSchemaFaker {
+  option(name: string, value: unknown): void;
+}
+// The generator Prism's dynamic responses come from (a CommonJS singleton shared with prism-http).
+const { JSONSchemaFaker } = createRequire(import.meta.url)('json-schema-faker') as { JSONSchemaFaker: JsonSchemaFaker };
+
+/**
+ * Applies the spec's `x-json-schema-faker` options to the dynamic-response generator, as the
+ * Prism CLI does, so `prism mock` and this harness generate the same responses.
+ */
+async function configureFaker(spec: string): Promise<void> {
+  const document = parseYaml(await readFile(spec, 'utf8')) as { 'x-json-schema-faker'?: Record<string, unknown> } | undefined;
+  resetJSONSchemaGenerator();
+  for (const [name, value] of Object.entries(document?.['x-json-schema-faker'] ?? {})) {
+    JSONSchemaFaker.option(name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase()), value);
+  }
+}
+
 /**
  * Starts Prism in this process on 127.0.0.1, with request and response validation on and
  * `errors: true`, the same configuration `prism mock|proxy --errors --seed` builds. Nothing is
@@ -55,6 +76,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   });
   const logger = createLogger('PRISM', { level: process.env['PRISM_LOG_LEVEL'] ?? 'warn' }, sink);
   const operations = await getHttpOperationsFromSpec(options.spec);
+  await configureFaker(options.spec);
   const shared = {
     validateRequest: true,
     validateResponse: true,
