@@ -13,15 +13,5 @@ export {
   type VapiError,
   type VapiErrorType,
 } from './client.js';
-export {
-  VmtasksError,
-  ApiError,
-  TransportError,
-  TimeoutError,
-  AbortError,
-  MalformedResponseError,
-  type CallOptions,
-  type RetryOptions,
-  type TlsOptions,
-} from '@vmtasks/core';
+export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';

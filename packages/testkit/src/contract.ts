@@ -15,6 +15,11 @@ export interface ContractTarget {
   /** The named examples of a response of the spec, by status. */
   examples(operationId: string, status: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
+  /**
+   * Stops Prism, prints the coverage table, and returns the documented responses no test
+   * reached. Only in mock mode can every one be reached; against a real server it returns [].
+   */
+  finish(): Promise<string[]>;
 }
 
 /** The spec of an API, from redocly.yaml (the one list of APIs). */
@@ -34,14 +39,21 @@ export async function startContractTarget(api: string, upstream?: string): Promi
   const spec = await specOf(api);
   const document = parseYaml(await readFile(spec, 'utf8')) as SpecDocument;
   const prism = await startPrism({ spec, upstream });
+  const coverage = await ContractCoverage.fromSpec(spec);
+  const mode = upstream ? 'proxy' : 'mock';
   return {
     url: prism.url,
-    mode: upstream ? 'proxy' : 'mock',
+    mode,
     spec,
     prism,
-    coverage: await ContractCoverage.fromSpec(spec),
+    coverage,
     examples: async (operationId, status) => examplesOf(document, operationId, status),
     close: () => prism.close(),
+    async finish() {
+      await prism.close();
+      console.log(coverage.table());
+      return mode === 'mock' ? coverage.missing() : [];
+    },
   };
 }
 

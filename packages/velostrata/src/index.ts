@@ -12,15 +12,5 @@ export {
   type TaskId,
   type ErrorInfo,
 } from './client.js';
-export {
-  VmtasksError,
-  ApiError,
-  TransportError,
-  TimeoutError,
-  AbortError,
-  MalformedResponseError,
-  type CallOptions,
-  type RetryOptions,
-  type TlsOptions,
-} from '@vmtasks/core';
+export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
