@@ -122,7 +122,10 @@ export class Transport {
       };
       const operation = `${request.method} ${new URL(request.url).pathname}`;
       const buffered = await this.send(prepared, operation, { signal: request.signal });
-      const response = new Response(buffered.payload, { status: buffered.status, statusText: buffered.statusText, headers: buffered.headers });
+      const headers = new Headers(buffered.headers);
+      // The payload is decoded already; a stale encoding header would mislead a second reader.
+      headers.delete('content-encoding');
+      const response = new Response(buffered.payload, { status: buffered.status, statusText: buffered.statusText, headers });
       // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
       Object.defineProperty(response, 'url', { value: buffered.url });
       return response;

@@ -1,18 +1,16 @@
 // Client, spec and server agree. Runs against Prism mocking the spec, or, with SNAPSERVICE_URL
 // set, against Prism proxying a real snapservice and validating every answer.
 import fc from 'fast-check';
-import { loadSpecSchemas, startContractTarget, violationsIn, type ContractTarget, type SpecSchemas } from '@vmtasks/testkit';
+import { startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
 
 const upstream = process.env['SNAPSERVICE_URL'];
 let target: ContractTarget;
 let client: SnapserviceClient;
-let schemas: SpecSchemas;
 
 beforeAll(async () => {
   target = await startContractTarget('snapservice', upstream);
-  schemas = await loadSpecSchemas(target.spec);
   client = createSnapserviceClient({
     baseUrl: target.url,
     sessionId: process.env['SNAPSERVICE_SESSION_ID'] ?? 'contract-session',
@@ -34,7 +32,7 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   it('200: the result decodes and follows the spec, with and without filters', async () => {
     for (const filter of [undefined, { status: ['RUNNING', 'FAILED'] satisfies TaskStatus[] }, { users: ['VSPHERE.LOCAL\\Administrator'] }]) {
       const result = await client.listTasks(filter);
-      expect(schemas.check('ListResult', result).errors).toEqual([]);
+      expect(target.schemas.check('ListResult', result).errors).toEqual([]);
     }
     target.coverage.hit('listTasks', 200);
   });
@@ -75,7 +73,7 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     it('dynamic: 50 seeded responses decode and follow the schema', async () => {
       for (let i = 0; i < 50; i++) {
         const result = await client.listTasks({}, prefer('dynamic=true'));
-        expect(schemas.check('ListResult', result).errors).toEqual([]);
+        expect(target.schemas.check('ListResult', result).errors).toEqual([]);
       }
     });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseYaml } from '@redocly/openapi-core';
-import { loadRegistry } from '@vmtasks/spec-toolchain';
+import { loadRegistry, loadSpecSchemas, type SpecSchemas } from '@vmtasks/spec-toolchain';
 import { ContractCoverage } from './coverage.js';
 import { startPrism, type PrismServer } from './prism.js';
 
@@ -12,6 +12,8 @@ export interface ContractTarget {
   spec: string;
   prism: PrismServer;
   coverage: ContractCoverage;
+  /** The spec's component schemas, to validate decoded results independently of Prism. */
+  schemas: SpecSchemas;
   /** The named examples of a response of the spec, by status. */
   examples(operationId: string, status: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startContractTarget(api: string, upstream?: string): Promi
     spec,
     prism,
     coverage,
+    schemas: await loadSpecSchemas(spec),
     examples: async (operationId, status) => examplesOf(document, operationId, status),
     close: () => prism.close(),
     async finish() {
