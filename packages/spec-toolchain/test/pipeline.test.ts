@@ -106,14 +106,14 @@ describe('determinism and drift', () => {
 
 describe('turbo caching', () => {
   const turbo = path.join(repo, 'node_modules/.bin/turbo');
-  const generate = (): Promise<{ code: number; stdout: string; stderr: string }> =>
-    run(turbo, ['run', 'generate', '--output-logs=hash-only', '--no-daemon'], dir, { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' });
+  const generate = (logs = 'hash-only'): Promise<{ code: number; stdout: string; stderr: string }> =>
+    run(turbo, ['run', 'generate', `--output-logs=${logs}`, '--no-daemon'], dir, { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' });
   const status = (stdout: string, task: string): string => {
     const match = new RegExp(`${task.replace(/[/@]/g, '\\$&')}: cache (hit|miss|bypass)`).exec(stdout);
     return match?.[1] ?? `not run (${stdout})`;
   };
 
-  it('reruns nothing when nothing changed, and only the API whose spec changed', async () => {
+  it('reruns nothing when nothing changed, only the API whose spec changed, and stops at a broken spec', async () => {
     await run('git', ['init', '-q'], dir);
     await run('git', ['add', '-A'], dir);
     await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixture'], dir);
@@ -136,5 +136,13 @@ describe('turbo caching', () => {
     expect(status(edited.stdout, '@vmtasks/snapservice:generate')).toBe('hit');
     expect(status(edited.stdout, '@vmtasks/snapservice:lint')).toBe('hit');
     expect(await read(VELOSTRATA_OUT)).toContain('Task progress, in percent');
+
+    // Through turbo too, a broken spec fails the run at its line and keeps the last good output.
+    const good = await read(VELOSTRATA_OUT);
+    const line = await edit(VELOSTRATA_SPEC, "$ref: '#/components/schemas/TaskState'", "$ref: '#/components/schemas/TaskStatus'");
+    const broken = await generate('errors-only');
+    expect(broken.code).not.toBe(0);
+    expect(broken.stdout + broken.stderr).toContain(`specs/velostrata/openapi.yaml:${line}:`);
+    expect(await read(VELOSTRATA_OUT)).toBe(good);
   });
 });
