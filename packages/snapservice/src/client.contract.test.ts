@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskStatusValues } from './generated/openapi.js';
 import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
 
 const upstream = process.env['SNAPSERVICE_URL'];
@@ -26,7 +27,6 @@ afterAll(async () => {
 });
 
 const prefer = (value: string) => ({ headers: { Prefer: value } });
-const STATUSES: TaskStatus[] = ['PENDING', 'RUNNING', 'BLOCKED', 'SUCCEEDED', 'FAILED'];
 
 describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the result decodes and follows the spec, with and without filters', async () => {
@@ -100,7 +100,7 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     it('property: Prism never finds a violation in any valid filter the client sends', async () => {
       const ids = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 });
       const filter: fc.Arbitrary<TaskFilter> = fc.record(
-        { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...STATUSES), { maxLength: 5 }) },
+        { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...taskStatusValues), { maxLength: 5 }) },
         { requiredKeys: [] },
       );
       await fc.assert(

@@ -11,7 +11,7 @@ import {
   type RequestSummary,
   type TransportOptions,
 } from '@vmtasks/core';
-import type { components, operations, paths } from './generated/openapi.js';
+import { vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
 
 export type ListResult = components['schemas']['ListResult'];
 export type ListItem = components['schemas']['ListItem'];
@@ -48,13 +48,7 @@ const ERROR_TYPE_BY_STATUS: Readonly<Record<number, VapiErrorType>> = {
   504: 'TIMED_OUT',
 };
 
-const VAPI_ERROR_TYPES: ReadonlySet<string> = new Set<VapiErrorType>([
-  'ERROR', 'ALREADY_EXISTS', 'ALREADY_IN_DESIRED_STATE', 'CANCELED', 'CONCURRENT_CHANGE', 'FEATURE_IN_USE',
-  'INTERNAL_SERVER_ERROR', 'INVALID_ARGUMENT', 'INVALID_ELEMENT_CONFIGURATION', 'INVALID_ELEMENT_TYPE',
-  'INVALID_REQUEST', 'NOT_ALLOWED_IN_CURRENT_STATE', 'NOT_FOUND', 'OPERATION_NOT_FOUND', 'RESOURCE_BUSY',
-  'RESOURCE_IN_USE', 'RESOURCE_INACCESSIBLE', 'SERVICE_UNAVAILABLE', 'TIMED_OUT', 'UNABLE_TO_ALLOCATE_RESOURCE',
-  'UNAUTHENTICATED', 'UNAUTHORIZED', 'UNEXPECTED_INPUT', 'UNSUPPORTED', 'UNVERIFIED_PEER',
-]);
+const VAPI_ERROR_TYPES: ReadonlySet<string> = new Set(vapiErrorTypeValues);
 
 function isVapiErrorType(value: unknown): value is VapiErrorType {
   return typeof value === 'string' && VAPI_ERROR_TYPES.has(value);

@@ -105,6 +105,9 @@ export async function renderTypes(api: ApiEntry, rootDir: string): Promise<strin
   await validateSpec(api, rootDir);
   const ast = await openapiTypescript.default(pathToFileURL(api.root), {
     redocly: await getValidationConfig(),
+    // Also export each enum's values as a const array, so runtime checks use the spec's list
+    // instead of a hand-copied one.
+    enumValues: true,
     silent: true,
   });
   return header(api, rootDir) + openapiTypescript.astToString(ast);

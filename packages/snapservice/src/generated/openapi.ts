@@ -393,3 +393,14 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const taskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskStatus"]> = ["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"];
+export const dateTimeFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DateTimeFormat"]> = ["SHORT_DATE", "MED_DATE", "LONG_DATE", "FULL_DATE", "SHORT_TIME", "MED_TIME", "LONG_TIME", "FULL_TIME", "SHORT_DATE_TIME", "MED_DATE_TIME", "LONG_DATE_TIME", "FULL_DATE_TIME"];
+export const vapiErrorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VapiErrorType"]> = ["ERROR", "ALREADY_EXISTS", "ALREADY_IN_DESIRED_STATE", "CANCELED", "CONCURRENT_CHANGE", "FEATURE_IN_USE", "INTERNAL_SERVER_ERROR", "INVALID_ARGUMENT", "INVALID_ELEMENT_CONFIGURATION", "INVALID_ELEMENT_TYPE", "INVALID_REQUEST", "NOT_ALLOWED_IN_CURRENT_STATE", "NOT_FOUND", "OPERATION_NOT_FOUND", "RESOURCE_BUSY", "RESOURCE_IN_USE", "RESOURCE_INACCESSIBLE", "SERVICE_UNAVAILABLE", "TIMED_OUT", "UNABLE_TO_ALLOCATE_RESOURCE", "UNAUTHENTICATED", "UNAUTHORIZED", "UNEXPECTED_INPUT", "UNSUPPORTED", "UNVERIFIED_PEER"];

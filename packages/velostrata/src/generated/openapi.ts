@@ -204,3 +204,16 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const taskDescriptionPage_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskDescriptionPage"]["_type"]> = ["TaskDescriptionPage"];
+export const entityId_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EntityId"]["_type"]> = ["VmId", "CloudExtensionId", "CredentialsId", "TaskId"];
+export const taskId_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskId"]["_type"]> = ["TaskId"];
+export const taskStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskState"]> = ["Running", "Failed", "Cancelled", "Succeeded", "Failing", "Cancelling"];
+export const knownTaskTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KnownTaskType"]> = ["CreateCloudExtension", "DeleteCloudExtension", "RunVmInCloud", "RunVmOnPrem", "StartVm", "StopVm", "MigrateToCloud", "MigrateBackToOnPrem", "DetachVm", "CleanupVm", "FullMigration"];
