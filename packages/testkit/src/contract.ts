@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parseYaml } from '@redocly/openapi-core';
-import { loadRegistry, loadSpecSchemas, type SpecSchemas } from '@vmtasks/spec-toolchain';
+import { documentedResponses, loadRegistry, loadSpecSchemas, type SpecSchemas } from '@vmtasks/spec-toolchain';
 import { ContractCoverage } from './coverage.js';
 import { startPrism, type PrismServer } from './prism.js';
 
@@ -14,8 +12,8 @@ export interface ContractTarget {
   coverage: ContractCoverage;
   /** The spec's component schemas, to validate decoded results independently of Prism. */
   schemas: SpecSchemas;
-  /** The named examples of a response of the spec, by status. */
-  examples(operationId: string, status: string): Promise<Record<string, unknown>>;
+  /** The named examples of a documented response. */
+  examples(operationId: string, status: string): Record<string, unknown>;
   close(): Promise<void>;
   /**
    * Stops Prism, prints the coverage table, and returns the documented responses no test
@@ -39,9 +37,9 @@ export async function specOf(api: string): Promise<string> {
  */
 export async function startContractTarget(api: string, upstream?: string): Promise<ContractTarget> {
   const spec = await specOf(api);
-  const document = parseYaml(await readFile(spec, 'utf8')) as SpecDocument;
+  const responses = await documentedResponses(spec);
   const prism = await startPrism({ spec, upstream });
-  const coverage = await ContractCoverage.fromSpec(spec);
+  const coverage = ContractCoverage.fromResponses(spec, responses);
   const mode = upstream ? 'proxy' : 'mock';
   return {
     url: prism.url,
@@ -50,7 +48,11 @@ export async function startContractTarget(api: string, upstream?: string): Promi
     prism,
     coverage,
     schemas: await loadSpecSchemas(spec),
-    examples: async (operationId, status) => examplesOf(document, operationId, status),
+    examples(operationId, status) {
+      const response = responses.find((r) => r.operationId === operationId && r.status === status);
+      if (!response) throw new Error(`${spec} documents no ${operationId} ${status}`);
+      return response.examples;
+    },
     close: () => prism.close(),
     async finish() {
       await prism.close();
@@ -58,34 +60,6 @@ export async function startContractTarget(api: string, upstream?: string): Promi
       return mode === 'mock' ? coverage.missing() : [];
     },
   };
-}
-
-interface MediaType {
-  example?: unknown;
-  examples?: Record<string, { value: unknown }>;
-}
-interface ResponseObject {
-  $ref?: string;
-  content?: Record<string, MediaType>;
-}
-interface SpecDocument {
-  paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, ResponseObject> }>>;
-  components?: { responses?: Record<string, ResponseObject> };
-}
-
-function examplesOf(document: SpecDocument, operationId: string, status: string): Record<string, unknown> {
-  for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item)) {
-      if (operation.operationId !== operationId) continue;
-      let response = operation.responses?.[status];
-      if (response?.$ref) response = document.components?.responses?.[response.$ref.split('/').pop() ?? ''];
-      const media = response?.content?.['application/json'];
-      if (!media) return {};
-      if (media.examples) return Object.fromEntries(Object.entries(media.examples).map(([name, example]) => [name, example.value]));
-      return media.example === undefined ? {} : { example: media.example };
-    }
-  }
-  throw new Error(`no operation ${operationId}`);
 }
 
 /** Prism's account of a contract break, from the 500 problem+json body it sends with `errors: true`. */

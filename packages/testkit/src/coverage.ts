@@ -1,11 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parseYaml } from '@redocly/openapi-core';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { documentedResponses, type DocumentedResponse } from '@vmtasks/spec-toolchain';
 
 /**
  * Every operation × documented response of a spec, and which of them a contract suite has
@@ -22,20 +15,11 @@ export class ContractCoverage {
   }
 
   static async fromSpec(spec: string): Promise<ContractCoverage> {
-    const document: unknown = parseYaml(await readFile(spec, 'utf8'));
-    const paths = isRecord(document) ? document['paths'] : undefined;
-    const expected: string[] = [];
-    for (const item of Object.values(isRecord(paths) ? paths : {})) {
-      if (!isRecord(item)) continue;
-      for (const method of METHODS) {
-        const operation = item[method];
-        if (!isRecord(operation)) continue;
-        const id = String(operation['operationId']);
-        const responses = isRecord(operation['responses']) ? operation['responses'] : {};
-        for (const status of Object.keys(responses)) expected.push(`${id} ${status}`);
-      }
-    }
-    return new ContractCoverage(spec, expected);
+    return ContractCoverage.fromResponses(spec, await documentedResponses(spec));
+  }
+
+  static fromResponses(spec: string, responses: readonly DocumentedResponse[]): ContractCoverage {
+    return new ContractCoverage(spec, responses.map((response) => `${response.operationId} ${response.status}`));
   }
 
   /** Records that a test exercised `operationId` × `status` (a status code, or `default`). */

@@ -35,7 +35,7 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
 
   describe.skipIf(Boolean(upstream))('documented responses, forced with Prefer', () => {
     it.each(['activeTasks', 'failedMigration', 'empty'])('200 example %s', async (name) => {
-      const examples = await target.examples('getActiveTasks', '200');
+      const examples = target.examples('getActiveTasks', '200');
       const page = await client.listActiveTasks(prefer(`code=200, example=${name}`));
       expect(page).toEqual(examples[name]);
       target.coverage.hit('getActiveTasks', 200);
