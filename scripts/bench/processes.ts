@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { run } from '@vmtasks/spec-toolchain';
 
 export interface Finished {
   code: number;
@@ -8,21 +8,10 @@ export interface Finished {
 }
 
 /** Runs a command to completion, timing it (wall clock). */
-export function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TURBO_TELEMETRY_DISABLED: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started }));
-  });
+export async function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+  const started = performance.now();
+  const result = await run(command, args, options.cwd ?? process.cwd(), { TURBO_TELEMETRY_DISABLED: '1', ...options.env });
+  return { ...result, ms: performance.now() - started };
 }
 
 /** Runs and insists on success, so a broken step never turns into a fast "measurement". */

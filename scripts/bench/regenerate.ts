@@ -1,34 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { copyWorkspace, repo } from '@vmtasks/spec-toolchain';
+import { copyWorkspace, repo, startWatch } from '@vmtasks/spec-toolchain';
 import { mustRun } from './processes.js';
 import { row, type Row } from './stats.js';
-
-const CLI = path.join(repo, 'packages/spec-toolchain/bin/vmtasks-codegen.js');
 
 /** Row 1: in watch mode, save a one-line spec change → generated types updated. */
 export async function regenerateLoop(saves: number): Promise<Row[]> {
   const workspace = await copyWorkspace();
-  const watcher = spawn(process.execPath, [CLI, 'watch'], { cwd: workspace.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  watcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const waitFor = (pattern: RegExp, from: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`watch: no ${pattern} within 10 s:\n${output}`)), 10_000);
-      const check = (): void => {
-        if (pattern.test(output.slice(from))) {
-          clearTimeout(timer);
-          watcher.stdout.off('data', check);
-          resolve();
-        }
-      };
-      watcher.stdout.on('data', check);
-      check();
-    });
+  const watch = await startWatch(workspace.dir);
   try {
-    await waitFor(/watching /, 0);
     const rows: Row[] = [];
     // A property description of each spec: it lands in the generated JSDoc, so every save changes the output.
     const lines: Record<string, string> = { velostrata: 'description: Task progress', snapservice: 'description: Whether the task can be cancelled.' };
@@ -39,10 +19,10 @@ export async function regenerateLoop(saves: number): Promise<Row[]> {
       if (!original.includes(line)) throw new Error(`${api}: "${line}" is not in the spec any more`);
       // One warm-up save, then the measured ones; each changes that one line.
       for (let i = 0; i <= saves; i++) {
-        const from = output.length;
+        const from = watch.mark();
         const started = performance.now();
         await writeFile(spec, original.replace(line, `${line} (edit ${i})`));
-        await waitFor(new RegExp(`${api}: spec changed → \\S+ updated`), from);
+        await watch.waitFor(new RegExp(`${api}: spec changed → \\S+ updated`), from);
         if (i > 0) samples.push(performance.now() - started);
       }
       await writeFile(spec, original);
@@ -50,7 +30,7 @@ export async function regenerateLoop(saves: number): Promise<Row[]> {
     }
     return rows;
   } finally {
-    watcher.kill('SIGINT');
+    await watch.stop();
     await workspace.remove();
   }
 }

@@ -3,5 +3,5 @@ export { generateApi, renderTypes, validateSpec, writeIfChanged, SpecError, type
 export { findStaleOutputs, type StaleFile } from './check.js';
 export { watchApis, type Watcher, type WatchEvents } from './watch.js';
 export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from './schema.js';
-export { copyWorkspace, codegen, run, repo, type RunResult } from './scratch.js';
+export { copyWorkspace, codegen, run, repo, startWatch, type RunResult, type WatchProcess } from './scratch.js';
 export { documentedResponses, type DocumentedResponse } from './responses.js';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,61 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 
 /** Runs `vmtasks-codegen` in `cwd`. */
 export const codegen = (cwd: string, ...args: string[]): Promise<RunResult> => run(process.execPath, [cli, ...args], cwd);
+
+export interface WatchProcess {
+  /** Everything it printed so far, stdout and stderr together. */
+  output(): string;
+  /** A position in the output: take it before a save, so an answer that comes quickly is not missed. */
+  mark(): number;
+  /** Resolves once the output after `from` matches; rejects, with the output, after `timeoutMs`. */
+  waitFor(pattern: RegExp, from: number, timeoutMs?: number): Promise<void>;
+  /** Sends Ctrl-C (SIGINT) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `vmtasks-codegen watch` in `cwd`, ready once it says it is watching. */
+export async function startWatch(cwd: string): Promise<WatchProcess> {
+  const child = spawn(process.execPath, [cli, 'watch'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const watch: WatchProcess = {
+    output: () => output,
+    mark: () => output.length,
+    waitFor: (pattern, from, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (!pattern.test(output.slice(from))) return;
+          clearTimeout(timer);
+          listeners.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`vmtasks-codegen watch: no ${pattern} within ${timeoutMs} ms; output:\n${output}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+  try {
+    await watch.waitFor(/watching /, 0);
+  } catch (error) {
+    await watch.stop();
+    throw error;
+  }
+  return watch;
+}
 
 /**
  * A throwaway copy of the parts of the repository the pipeline reads and writes, sharing the
