@@ -1,7 +1,7 @@
 // Client, spec and server agree. Runs against Prism mocking the spec, or, with SNAPSERVICE_URL
 // set, against Prism proxying a real snapservice and validating every answer.
 import fc from 'fast-check';
-import { startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
+import { prefer, startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskStatusValues } from './generated/openapi.js';
 import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
@@ -26,7 +26,6 @@ afterAll(async () => {
   expect(untested, 'documented responses without a contract test').toEqual([]);
 });
 
-const prefer = (value: string) => ({ headers: { Prefer: value } });
 
 describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the result decodes and follows the spec, with and without filters', async () => {

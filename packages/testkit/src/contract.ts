@@ -67,3 +67,8 @@ export function violationsIn(body: unknown): string[] {
   const validation = (body as { validation?: { location?: string[]; message?: string }[] } | undefined)?.validation;
   return (validation ?? []).map((v) => `${(v.location ?? []).join('.')}: ${v.message ?? ''}`);
 }
+
+/** Call options that ask the Prism mock for a particular response: `code=401`, `example=failedTask`, `dynamic=true`. */
+export function prefer(value: string): { headers: { Prefer: string } } {
+  return { headers: { Prefer: value } };
+}

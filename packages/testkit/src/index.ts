@@ -2,4 +2,4 @@ export { startTestServer, sendJson, closedPort, selfSignedCertificate, type Test
 export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
 export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
-export { startContractTarget, specOf, violationsIn, type ContractTarget } from './contract.js';
+export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';

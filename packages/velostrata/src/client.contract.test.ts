@@ -1,6 +1,6 @@
 // Client, spec and server agree. Runs against Prism mocking the spec, or, with VELOSTRATA_URL
 // set, against Prism proxying a real Velostrata Manager and validating every answer.
-import { startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
+import { prefer, startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVelostrataClient, VelostrataError, type VelostrataClient } from './index.js';
 
@@ -24,7 +24,6 @@ afterAll(async () => {
   expect(untested, 'documented responses without a contract test').toEqual([]);
 });
 
-const prefer = (value: string) => ({ headers: { Prefer: value } });
 
 describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the page decodes and follows the spec', async () => {
