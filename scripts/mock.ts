@@ -2,6 +2,7 @@
 // Ports are free ones the OS picks unless given: npm run mock -- --velostrata-port 4010 --snapservice-port 4011
 import { parseArgs } from 'node:util';
 import { startPrism, specOf, type PrismServer } from '@vmtasks/testkit';
+import { stopWithParent } from './stop-with-parent.js';
 
 const { values } = parseArgs({
   options: {
@@ -12,16 +13,12 @@ const { values } = parseArgs({
 });
 
 const servers: PrismServer[] = [];
-let stopping = false;
 async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
   await Promise.allSettled(servers.map((server) => server.close()));
   console.log('\nmocks stopped');
   process.exit(0);
 }
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+stopWithParent(stop);
 
 try {
   const velostrata = await startPrism({ spec: await specOf('velostrata'), port: Number(values['velostrata-port']) });

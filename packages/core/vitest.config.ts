@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { withSharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    typecheck: { include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-  },
-});
+export default defineConfig(
+  withSharedTestConfig('core', {
+    test: {
+      include: ['src/**/*.test.ts'],
+      typecheck: { include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    },
+  }),
+);

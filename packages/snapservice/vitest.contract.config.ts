@@ -1,10 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { contractTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.contract.test.ts'],
-    // Prism compiles the spec's schemas on the first request.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+export default defineConfig(({ mode }) => contractTestConfig('snapservice', mode));

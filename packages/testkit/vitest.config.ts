@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { withSharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts'] } });
+export default defineConfig(withSharedTestConfig('testkit', { test: { include: ['src/**/*.test.ts'] } }));

@@ -8,10 +8,11 @@ export async function contractSuite(reps: number): Promise<Row[]> {
   const vitest = path.join(repo, 'node_modules/.bin/vitest');
   const samples: number[] = [];
   for (let i = 0; i < reps; i++) {
+    // --reporter=default: a benchmark run must not overwrite the suites' JUnit reports.
     const started = performance.now();
     await Promise.all(
       ['velostrata', 'snapservice'].map((api) =>
-        mustRun(vitest, ['run', '--config', 'vitest.contract.config.ts'], { cwd: path.join(repo, 'packages', api) }),
+        mustRun(vitest, ['run', '--config', 'vitest.contract.config.ts', '--reporter=default'], { cwd: path.join(repo, 'packages', api) }),
       ),
     );
     samples.push(performance.now() - started);

@@ -36,14 +36,15 @@ export function row(
 const round = (value: number): string =>
   Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
 
-export function formatTable(rows: readonly Row[]): string {
+/** `smoke`: a quick run, whose figures are not compared with the targets. */
+export function formatTable(rows: readonly Row[], { smoke = false } = {}): string {
   const header = ['row', 'median', 'min–max', 'target', ''];
   const lines = rows.map((r) => [
     r.name,
     `${round(r.median)} ${r.unit}`,
     `${round(r.min)}–${round(r.max)}`,
     r.target ?? '',
-    r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
+    r.met === undefined ? '' : smoke ? 'smoke' : r.met ? 'met' : 'MISSED',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -6,16 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskStatusValues } from './generated/openapi.js';
 import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
 
-const upstream = process.env['SNAPSERVICE_URL'];
+const upstream = process.env['SNAPSERVICE_URL'] || undefined;
 let target: ContractTarget;
 let client: SnapserviceClient;
+
+const sessionId = process.env['SNAPSERVICE_SESSION_ID'] || 'contract-session';
 
 beforeAll(async () => {
   target = await startContractTarget('snapservice', upstream);
   client = createSnapserviceClient({
     baseUrl: target.url,
-    sessionId: process.env['SNAPSERVICE_SESSION_ID'] ?? 'contract-session',
-    authorization: process.env['SNAPSERVICE_AUTHORIZATION'],
+    sessionId,
+    authorization: process.env['SNAPSERVICE_AUTHORIZATION'] || undefined,
     retry: false,
   });
 });
@@ -114,11 +116,21 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     });
   });
 
-  it('missing credentials: Prism answers 401, surfaced as SnapserviceError UNAUTHENTICATED', async () => {
+  it("wrong credentials: the server's 401 UNAUTHENTICATED with its challenge, decoded as SnapserviceError", async () => {
+    // Any session id passes Prism's security check, so in proxy mode the real server judges it, and
+    // its 401 must follow the spec. The mock cannot tell a wrong session: it answers the spec's 401.
+    const wrong = createSnapserviceClient({ baseUrl: target.url, sessionId: `not-${sessionId}`, retry: false });
+    const error = await wrong.listTasks({}, target.mode === 'mock' ? prefer('code=401') : {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapserviceError);
+    expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED', challenge: expect.any(String) });
+  });
+
+  it('missing credentials: Prism refuses with 401 before any server sees the request', async () => {
     const anonymous = createSnapserviceClient({ baseUrl: target.url, retry: false });
     const error = await anonymous.listTasks().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapserviceError);
-    expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
+    if (target.mode === 'mock') expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
+    else expect(error).toMatchObject({ status: 401, body: { title: 'Invalid security scheme used' } });
   });
 
   it('reports no contract violation for a plain call', async () => {

@@ -88,7 +88,7 @@ beforeAll(async () => {
   // With several files, Redocly prints one JSON report per file, in order, back to back.
   const parsed = JSON.parse(`[${stdout.replace(/^\}\{$/gm, '},{')}]`) as LintReport[];
   expect(parsed).toHaveLength(files.length);
-  files.forEach((file, index) => reports.set(path.basename(file, '.yaml'), parsed[index]!));
+  for (const [index, file] of files.entries()) reports.set(path.basename(file, '.yaml'), parsed[index]!);
 });
 
 afterAll(async () => {

@@ -2,9 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { parseYaml } from '@redocly/openapi-core';
-import { createLogger } from '@stoplight/prism-core';
-import { getHttpOperationsFromSpec, resetJSONSchemaGenerator } from '@stoplight/prism-http';
-import { createServer } from '@stoplight/prism-http-server';
 
 export interface PrismOptions {
   /** Path of the OpenAPI document. */
@@ -38,18 +35,54 @@ export const DEFAULT_SEED = 'vmtasks';
 interface JsonSchemaFaker {
   option(name: string, value: unknown): void;
 }
-// The generator Prism's dynamic responses come from (a CommonJS singleton shared with prism-http).
-const { JSONSchemaFaker } = createRequire(import.meta.url)('json-schema-faker') as { JSONSchemaFaker: JsonSchemaFaker };
+
+/**
+ * Prism's libraries, loaded on the first start: they take about a second to load, and most test
+ * files that import this kit only want its plain HTTP server.
+ *
+ * Loading them replaces `Error.prepareStackTrace`: Prism's HTTP layer (micri) bundles
+ * source-map-support and installs it globally, which throws away vitest's source-map handling, so
+ * every later failure in the test file reported a line of the compiled code (line 185 for a
+ * failure at line 161). The handler that was there before is put back.
+ */
+async function loadPrism() {
+  const before = Error.prepareStackTrace;
+  try {
+    const [core, http, server] = await Promise.all([
+      import('@stoplight/prism-core'),
+      import('@stoplight/prism-http'),
+      import('@stoplight/prism-http-server'),
+    ]);
+    // The generator Prism's dynamic responses come from (a CommonJS singleton shared with prism-http).
+    const { JSONSchemaFaker } = createRequire(import.meta.url)('json-schema-faker') as { JSONSchemaFaker: JsonSchemaFaker };
+    return {
+      createLogger: core.createLogger,
+      getHttpOperationsFromSpec: http.getHttpOperationsFromSpec,
+      resetJSONSchemaGenerator: http.resetJSONSchemaGenerator,
+      createServer: server.createServer,
+      JSONSchemaFaker,
+    };
+  } finally {
+    Error.prepareStackTrace = before;
+  }
+}
+let prismLibraries: ReturnType<typeof loadPrism> | undefined;
 
 /**
  * Applies the spec's `x-json-schema-faker` options to the dynamic-response generator, as the
  * Prism CLI does, so `prism mock` and this harness generate the same responses.
  */
-async function configureFaker(spec: string): Promise<void> {
+async function configureFaker(
+  spec: string,
+  { JSONSchemaFaker, resetJSONSchemaGenerator }: Awaited<ReturnType<typeof loadPrism>>,
+): Promise<void> {
   const document = parseYaml(await readFile(spec, 'utf8')) as { 'x-json-schema-faker'?: Record<string, unknown> } | undefined;
   resetJSONSchemaGenerator();
   for (const [name, value] of Object.entries(document?.['x-json-schema-faker'] ?? {})) {
-    JSONSchemaFaker.option(name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase()), value);
+    JSONSchemaFaker.option(
+      name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase()),
+      value,
+    );
   }
 }
 
@@ -59,6 +92,9 @@ async function configureFaker(spec: string): Promise<void> {
  * left running when the process ends, whatever ends it.
  */
 export async function startPrism(options: PrismOptions): Promise<PrismServer> {
+  prismLibraries ??= loadPrism();
+  const prism = await prismLibraries;
+  const { createLogger, getHttpOperationsFromSpec, createServer } = prism;
   const logs: PrismLogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -76,7 +112,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   });
   const logger = createLogger('PRISM', { level: process.env['PRISM_LOG_LEVEL'] ?? 'warn' }, sink);
   const operations = await getHttpOperationsFromSpec(options.spec);
-  await configureFaker(options.spec);
+  await configureFaker(options.spec, prism);
   const shared = {
     validateRequest: true,
     validateResponse: true,

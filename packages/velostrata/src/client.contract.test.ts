@@ -4,18 +4,16 @@ import { prefer, startContractTarget, violationsIn, type ContractTarget } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVelostrataClient, VelostrataError, type VelostrataClient } from './index.js';
 
-const upstream = process.env['VELOSTRATA_URL'];
+const upstream = process.env['VELOSTRATA_URL'] || undefined;
 let target: ContractTarget;
 let client: VelostrataClient;
 
+const username = process.env['VELOSTRATA_USERNAME'] || 'apiuser';
+const password = process.env['VELOSTRATA_PASSWORD'] || 'contract-subscription-id';
+
 beforeAll(async () => {
   target = await startContractTarget('velostrata', upstream);
-  client = createVelostrataClient({
-    baseUrl: target.url,
-    username: process.env['VELOSTRATA_USERNAME'] ?? 'apiuser',
-    password: process.env['VELOSTRATA_PASSWORD'] ?? 'contract-subscription-id',
-    retry: false,
-  });
+  client = createVelostrataClient({ baseUrl: target.url, username, password, retry: false });
 });
 
 afterAll(async () => {
@@ -61,15 +59,26 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
     });
   });
 
-  it('wrong or missing credentials: Prism answers 401, surfaced as VelostrataError', async () => {
-    const error = await client.listActiveTasks({ headers: { Authorization: 'Bearer not-basic' } }).catch((e: unknown) => e);
+  it("wrong credentials: the server's 401, decoded as VelostrataError", async () => {
+    // Well-formed Basic credentials pass Prism's security check, so in proxy mode the real server
+    // judges them, and its 401 must follow the spec (Prism would turn a breaking one into a 500).
+    // The mock cannot tell a wrong password from a right one: it answers the spec's documented 401.
+    const wrong = createVelostrataClient({ baseUrl: target.url, username, password: `not-${password}`, retry: false });
+    const error = await wrong.listActiveTasks(target.mode === 'mock' ? prefer('code=401') : {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VelostrataError);
-    expect((error as VelostrataError).status).toBe(401);
+    expect(error).toMatchObject({ status: 401, errorCode: expect.any(String), message: expect.any(String) });
+    expect((error as VelostrataError).body).not.toHaveProperty('title'); // not a Prism problem+json
+  });
 
+  it('missing credentials: Prism refuses with 401 before any server sees the request', async () => {
     const { error: body, response } = await client.raw.GET('/tasks', { headers: { Authorization: null } });
     expect(response.status).toBe(401);
-    expect(body).toMatchObject({ errorCode: expect.any(String) });
-    if (target.mode === 'mock') expect(response.headers.get('sl-violations')).toContain('Invalid security scheme');
+    if (target.mode === 'mock') {
+      expect(body).toMatchObject({ errorCode: expect.any(String) });
+      expect(response.headers.get('sl-violations')).toContain('Invalid security scheme');
+    } else {
+      expect(body).toMatchObject({ title: 'Invalid security scheme used', status: 401 });
+    }
   });
 
   it('reports no contract violation for a plain call', async () => {
