@@ -23,7 +23,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const out = values.out ?? (quick ? path.join(os.tmpdir(), `vmtasks-bench-quick-${process.pid}.json`) : path.join(repo, 'bench/results.json'));
+const out =
+  values.out ?? (quick ? path.join(os.tmpdir(), `vmtasks-bench-quick-${process.pid}.json`) : path.join(repo, 'bench/results.json'));
 const plan = {
   saves: quick ? 2 : 10,
   generateReps: quick ? 1 : 3,

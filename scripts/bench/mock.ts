@@ -12,13 +12,22 @@ export async function mockStartup(reps: number): Promise<Row[]> {
     const samples: number[] = [];
     const wholeProcess: number[] = [];
     for (let i = 0; i < reps; i++) {
-      const child = await mustRun(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'prism-first-response.ts'), api], { cwd: repo });
+      const child = await mustRun(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'prism-first-response.ts'), api], {
+        cwd: repo,
+      });
       samples.push((JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { firstResponse: number }).firstResponse);
       wholeProcess.push(child.ms);
     }
     rows.push(row(`mock-first-${api}`, `4. Prism start → first valid response (${api})`, 'ms', samples, { max: 1_000, text: '≤ 1 s' }));
     rows.push(
-      row(`mock-process-${api}`, `4. the same, whole fresh process (node, module loading, exit) (${api})`, 'ms', wholeProcess, undefined, 'context for the row above'),
+      row(
+        `mock-process-${api}`,
+        `4. the same, whole fresh process (node, module loading, exit) (${api})`,
+        'ms',
+        wholeProcess,
+        undefined,
+        'context for the row above',
+      ),
     );
   }
   return rows;

@@ -3,7 +3,11 @@
 import { createServer } from 'node:http';
 
 const info = (i) => ({
-  description: { id: 'com.vmware.snapservice.protection_group.snapshot', default_message: 'Take snapshot of protection group {0}', args: [`pg-${i}`] },
+  description: {
+    id: 'com.vmware.snapservice.protection_group.snapshot',
+    default_message: 'Take snapshot of protection group {0}',
+    args: [`pg-${i}`],
+  },
   service: 'com.vmware.snapservice.protection_group',
   operation: 'snapshot',
   status: 'RUNNING',
@@ -13,7 +17,9 @@ const info = (i) => ({
   start_time: '2024-05-02T08:15:00Z',
   user: 'VSPHERE.LOCAL\\Administrator',
 });
-const body = JSON.stringify({ items: Array.from({ length: 4 }, (_, i) => ({ task: `task-${i}:com.vmware.snapservice.protection_group`, info: info(i) })) });
+const body = JSON.stringify({
+  items: Array.from({ length: 4 }, (_, i) => ({ task: `task-${i}:com.vmware.snapservice.protection_group`, info: info(i) })),
+});
 const server = createServer((request, response) => {
   request.resume();
   response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });

@@ -8,7 +8,11 @@ export interface Finished {
 }
 
 /** Runs a command to completion, timing it (wall clock). */
-export async function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+export async function runTimed(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
   const started = performance.now();
   const result = await run(command, args, options.cwd ?? process.cwd(), { TURBO_TELEMETRY_DISABLED: '1', ...options.env });
   return { ...result, ms: performance.now() - started };

@@ -11,7 +11,10 @@ export async function regenerateLoop(saves: number): Promise<Row[]> {
   try {
     const rows: Row[] = [];
     // A property description of each spec: it lands in the generated JSDoc, so every save changes the output.
-    const lines: Record<string, string> = { velostrata: 'description: Task progress', snapservice: 'description: Whether the task can be cancelled.' };
+    const lines: Record<string, string> = {
+      velostrata: 'description: Task progress',
+      snapservice: 'description: Whether the task can be cancelled.',
+    };
     for (const [api, line] of Object.entries(lines)) {
       const spec = path.join(workspace.dir, 'specs', api, 'openapi.yaml');
       const original = await readFile(spec, 'utf8');

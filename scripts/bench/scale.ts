@@ -33,23 +33,44 @@ export async function scale(operations: number, reps: number): Promise<Row[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-scale-'));
   try {
     await writeFile(path.join(dir, 'openapi.yaml'), await syntheticSpec(operations));
-    await writeFile(path.join(dir, 'redocly.yaml'), 'apis:\n  synthetic:\n    root: openapi.yaml\n    x-openapi-ts:\n      output: ours.ts\n');
+    await writeFile(
+      path.join(dir, 'redocly.yaml'),
+      'apis:\n  synthetic:\n    root: openapi.yaml\n    x-openapi-ts:\n      output: ours.ts\n',
+    );
     const preload = ['--import', path.join(import.meta.dirname, 'report-rss.mjs')];
     const ours = { ms: [] as number[], mib: [] as number[] };
     const plain = { ms: [] as number[], mib: [] as number[] };
     for (let i = 0; i < reps; i++) {
       await rm(path.join(dir, 'ours.ts'), { force: true });
-      const a = await mustRun(process.execPath, [...preload, path.join(repo, 'packages/spec-toolchain/bin/vmtasks-codegen.js'), 'generate'], { cwd: dir });
+      const a = await mustRun(
+        process.execPath,
+        [...preload, path.join(repo, 'packages/spec-toolchain/bin/vmtasks-codegen.js'), 'generate'],
+        { cwd: dir },
+      );
       ours.ms.push(a.ms);
       ours.mib.push(peakRssMiB(a.stderr));
-      const b = await mustRun(process.execPath, [...preload, path.join(repo, 'node_modules/openapi-typescript/bin/cli.js'), 'openapi.yaml', '-o', 'plain.ts'], { cwd: dir });
+      const b = await mustRun(
+        process.execPath,
+        [...preload, path.join(repo, 'node_modules/openapi-typescript/bin/cli.js'), 'openapi.yaml', '-o', 'plain.ts'],
+        { cwd: dir },
+      );
       plain.ms.push(b.ms);
       plain.mib.push(peakRssMiB(b.stderr));
     }
     const lines = (await readFile(path.join(dir, 'ours.ts'), 'utf8')).split('\n').length;
     return [
-      row('scale-ours-time', `6. ${operations} operations: vmtasks-codegen generate (validate + generate)`, 'ms', ours.ms, { max: 4_000, text: '≤ 4 s' }, `${lines} lines of types`),
-      row('scale-ours-memory', `6. ${operations} operations: vmtasks-codegen peak memory`, 'MiB', ours.mib, { max: 450, text: '≤ 450 MiB' }),
+      row(
+        'scale-ours-time',
+        `6. ${operations} operations: vmtasks-codegen generate (validate + generate)`,
+        'ms',
+        ours.ms,
+        { max: 4_000, text: '≤ 4 s' },
+        `${lines} lines of types`,
+      ),
+      row('scale-ours-memory', `6. ${operations} operations: vmtasks-codegen peak memory`, 'MiB', ours.mib, {
+        max: 450,
+        text: '≤ 450 MiB',
+      }),
       row('scale-plain-time', `6. ${operations} operations: plain openapi-typescript CLI`, 'ms', plain.ms),
       row('scale-plain-memory', `6. ${operations} operations: plain openapi-typescript CLI peak memory`, 'MiB', plain.mib),
     ];

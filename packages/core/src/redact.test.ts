@@ -13,13 +13,17 @@ describe('Redactor', () => {
 
 describe('safeUrl', () => {
   it('drops user info and hides credential-like query values', () => {
-    expect(safeUrl('https://u:p@h.example/x?session=abc&status=RUNNING')).toBe(`https://h.example/x?session=${encodeURIComponent(REDACTED)}&status=RUNNING`);
+    expect(safeUrl('https://u:p@h.example/x?session=abc&status=RUNNING')).toBe(
+      `https://h.example/x?session=${encodeURIComponent(REDACTED)}&status=RUNNING`,
+    );
   });
 });
 
 describe('formatMessage', () => {
   it('fills {n} placeholders and leaves unknown ones', () => {
-    expect(formatMessage('Datastore {0} is not accessible from {1}; {2}', ['ds1', 'host-7'])).toBe('Datastore ds1 is not accessible from host-7; {2}');
+    expect(formatMessage('Datastore {0} is not accessible from {1}; {2}', ['ds1', 'host-7'])).toBe(
+      'Datastore ds1 is not accessible from host-7; {2}',
+    );
   });
 });
 

@@ -15,16 +15,35 @@ it('npm run bench -- --quick prints and records every row, in a temporary file, 
   const out = /^results written to (.+)$/m.exec(stdout)?.[1] ?? '';
   try {
     expect(path.dirname(out)).toBe(os.tmpdir());
-    expect(await readFile(path.join(repo, 'bench/results.json'), 'utf8'), 'a quick run must leave the committed results alone').toBe(committed);
-    const results = JSON.parse(await readFile(out, 'utf8')) as { quick: boolean; rows: { id: string; median: number; samples: number[] }[] };
+    expect(await readFile(path.join(repo, 'bench/results.json'), 'utf8'), 'a quick run must leave the committed results alone').toBe(
+      committed,
+    );
+    const results = JSON.parse(await readFile(out, 'utf8')) as {
+      quick: boolean;
+      rows: { id: string; median: number; samples: number[] }[];
+    };
     expect(results.quick).toBe(true);
     const ids = results.rows.map((r) => r.id);
     for (const id of [
-      'regenerate-velostrata', 'regenerate-snapservice', 'generate-cold', 'generate-noop',
-      'client-raw', 'client-bare', 'client-ours', 'client-ours-ratio', 'client-heap-growth',
-      'mock-first-velostrata', 'mock-first-snapservice', 'mock-rps', 'contract-suite',
-      'scale-ours-time', 'scale-ours-memory', 'scale-plain-time', 'scale-plain-memory',
-    ]) expect(ids).toContain(id);
+      'regenerate-velostrata',
+      'regenerate-snapservice',
+      'generate-cold',
+      'generate-noop',
+      'client-raw',
+      'client-bare',
+      'client-ours',
+      'client-ours-ratio',
+      'client-heap-growth',
+      'mock-first-velostrata',
+      'mock-first-snapservice',
+      'mock-rps',
+      'contract-suite',
+      'scale-ours-time',
+      'scale-ours-memory',
+      'scale-plain-time',
+      'scale-plain-memory',
+    ])
+      expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
     expect(stdout).toMatch(/\| row +\| median/);
     // Quick figures are not measurements: labelled smoke, never reported as missed targets.

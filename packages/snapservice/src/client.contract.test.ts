@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { prefer, startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskStatusValues } from './generated/openapi.js';
-import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
+import {
+  createSnapserviceClient,
+  SnapserviceError,
+  type SnapserviceClient,
+  type TaskFilter,
+  type TaskStatus,
+  type VapiErrorType,
+} from './index.js';
 
 const upstream = process.env['SNAPSERVICE_URL'] || undefined;
 let target: ContractTarget;
@@ -28,10 +35,13 @@ afterAll(async () => {
   expect(untested, 'documented responses without a contract test').toEqual([]);
 });
 
-
 describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the result decodes and follows the spec, with and without filters', async () => {
-    for (const filter of [undefined, { status: ['RUNNING', 'FAILED'] satisfies TaskStatus[] }, { users: ['VSPHERE.LOCAL\\Administrator'] }]) {
+    for (const filter of [
+      undefined,
+      { status: ['RUNNING', 'FAILED'] satisfies TaskStatus[] },
+      { users: ['VSPHERE.LOCAL\\Administrator'] },
+    ]) {
       const result = await client.listTasks(filter);
       expect(target.schemas.check('ListResult', result).errors).toEqual([]);
     }
@@ -48,10 +58,25 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     const errors: { status: number; example: string; errorType: VapiErrorType; message: string }[] = [
       { status: 400, example: '', errorType: 'INVALID_ARGUMENT', message: 'Invalid value DONE for parameter status.' },
       { status: 401, example: '', errorType: 'UNAUTHENTICATED', message: 'Unable to authenticate user' },
-      { status: 403, example: '', errorType: 'UNAUTHORIZED', message: 'User VSPHERE.LOCAL\\auditor is not authorized to list snapservice tasks.' },
+      {
+        status: 403,
+        example: '',
+        errorType: 'UNAUTHORIZED',
+        message: 'User VSPHERE.LOCAL\\auditor is not authorized to list snapservice tasks.',
+      },
       { status: 500, example: 'error', errorType: 'ERROR', message: 'An internal error occurred.' },
-      { status: 500, example: 'resourceInaccessible', errorType: 'RESOURCE_INACCESSIBLE', message: 'More than 1000 tasks match the filter.' },
-      { status: 503, example: '', errorType: 'SERVICE_UNAVAILABLE', message: 'Service com.vmware.snapservice.protection_group is unavailable.' },
+      {
+        status: 500,
+        example: 'resourceInaccessible',
+        errorType: 'RESOURCE_INACCESSIBLE',
+        message: 'More than 1000 tasks match the filter.',
+      },
+      {
+        status: 503,
+        example: '',
+        errorType: 'SERVICE_UNAVAILABLE',
+        message: 'Service com.vmware.snapservice.protection_group is unavailable.',
+      },
     ];
     it.each(errors)('$status $example → SnapserviceError $errorType', async ({ status, example, errorType, message }) => {
       const error = await client.listTasks({}, prefer(`code=${status}${example ? `, example=${example}` : ''}`)).catch((e: unknown) => e);
@@ -101,7 +126,13 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     it('property: Prism never finds a violation in any valid filter the client sends', async () => {
       const ids = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 });
       const filter: fc.Arbitrary<TaskFilter> = fc.record(
-        { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...taskStatusValues), { maxLength: 5 }) },
+        {
+          tasks: ids,
+          services: ids,
+          operations: ids,
+          users: ids,
+          status: fc.uniqueArray(fc.constantFrom(...taskStatusValues), { maxLength: 5 }),
+        },
         { requiredKeys: [] },
       );
       await fc.assert(

@@ -21,9 +21,11 @@ describe('listTasks types', () => {
     void client.listTasks({ state: ['RUNNING'] });
     // @ts-expect-error filters are arrays
     void client.listTasks({ users: 'root' });
-    expectTypeOf(client.listTasks).parameter(0).toEqualTypeOf<
-      { tasks?: string[]; services?: string[]; operations?: string[]; status?: TaskStatus[]; users?: string[] } | undefined
-    >();
+    expectTypeOf(client.listTasks)
+      .parameter(0)
+      .toEqualTypeOf<
+        { tasks?: string[]; services?: string[]; operations?: string[]; status?: TaskStatus[]; users?: string[] } | undefined
+      >();
   });
 
   it('narrows on errorType', () => {

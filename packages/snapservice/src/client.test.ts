@@ -8,7 +8,13 @@ const result: ListResult = {
   items: [
     {
       task: 't-1',
-      info: { description: { id: 'd', default_message: 'Snapshot', args: [] }, service: 's', operation: 'snapshot', status: 'RUNNING', cancelable: true },
+      info: {
+        description: { id: 'd', default_message: 'Snapshot', args: [] },
+        service: 's',
+        operation: 'snapshot',
+        status: 'RUNNING',
+        cancelable: true,
+      },
     },
   ],
 };
@@ -73,10 +79,13 @@ describe('listTasks', () => {
   });
 
   it('falls back to the standard error of the status when the body is unreadable', async () => {
-    const { client } = await setup((_req, res) => {
-      res.writeHead(503, { 'content-type': 'text/plain' });
-      res.end('upstream down');
-    }, { retry: false });
+    const { client } = await setup(
+      (_req, res) => {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('upstream down');
+      },
+      { retry: false },
+    );
     const error = await client.listTasks().catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE', body: 'upstream down', messages: [] });
     expect((error as Error).message).toBe('HTTP 503 SERVICE_UNAVAILABLE from listTasks: upstream down');
@@ -84,11 +93,15 @@ describe('listTasks', () => {
 
   it('never shows the session id or token', async () => {
     const { client } = await setup((req, res) =>
-      sendJson(res, 400, { error_type: 'INVALID_ARGUMENT', messages: [{ id: 'x', default_message: 'bad session {0}', args: [String(req.headers['vmware-api-session-id'])] }] }),
+      sendJson(res, 400, {
+        error_type: 'INVALID_ARGUMENT',
+        messages: [{ id: 'x', default_message: 'bad session {0}', args: [String(req.headers['vmware-api-session-id'])] }],
+      }),
     );
     const error = await client.listTasks().catch((e: unknown) => e);
     expect((error as SnapserviceError).errorType).toBe('INVALID_ARGUMENT');
-    for (const form of [String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) expect(form).not.toContain(SESSION);
+    for (const form of [String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })])
+      expect(form).not.toContain(SESSION);
   });
 
   it('passes a caller signal through', async () => {

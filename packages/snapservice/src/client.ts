@@ -76,8 +76,7 @@ export class SnapserviceError extends ApiError {
     const first = messages[0];
     const message = first
       ? formatMessage(first.default_message, Array.isArray(first.args) ? first.args : [])
-      : `HTTP ${status} ${errorType} from ${request.operation}` +
-        (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
+      : `HTTP ${status} ${errorType} from ${request.operation}` + (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
     super(message, { ...request, status, body });
     this.errorType = errorType;
     this.messages = messages;

@@ -8,7 +8,13 @@ const conforming: ListResult = {
   items: [
     {
       task: 't-1',
-      info: { description: { id: 'd', default_message: 'Snapshot', args: [] }, service: 's', operation: 'snapshot', status: 'RUNNING', cancelable: true },
+      info: {
+        description: { id: 'd', default_message: 'Snapshot', args: [] },
+        service: 's',
+        operation: 'snapshot',
+        status: 'RUNNING',
+        cancelable: true,
+      },
     },
   ],
 };

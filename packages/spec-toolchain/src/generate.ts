@@ -81,7 +81,11 @@ export async function validateSpec(api: ApiEntry, rootDir: string): Promise<void
     throw error;
   }
   const errors = problems.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) throw new SpecError(api.name, errors.map((problem) => toSpecProblem(problem, rootDir)));
+  if (errors.length > 0)
+    throw new SpecError(
+      api.name,
+      errors.map((problem) => toSpecProblem(problem, rootDir)),
+    );
 }
 
 /** The banner openapi-typescript's CLI writes, plus where the file comes from. */

@@ -23,13 +23,18 @@ const fixtures: Record<string, { edits: Edit[]; rules: string[] }> = {
   'invalid-example': { edits: [{ at: [...EXAMPLE, 'size'], value: 'big' }], rules: ['no-invalid-media-type-examples'] },
   'extra-property-in-example': { edits: [{ at: [...EXAMPLE, 'color'], value: 'red' }], rules: ['no-invalid-media-type-examples'] },
   'missing-operation-id': { edits: [{ at: [...OPERATION, 'operationId'] }], rules: ['operation-operationId'] },
-  'snake-case-operation-id': { edits: [{ at: [...OPERATION, 'operationId'], value: 'list_things' }], rules: ['rule/operation-id-camel-case'] },
+  'snake-case-operation-id': {
+    edits: [{ at: [...OPERATION, 'operationId'], value: 'list_things' }],
+    rules: ['rule/operation-id-camel-case'],
+  },
   'wrong-array-style': {
     edits: [{ at: [...OPERATION, 'parameters', 0, 'style'] }, { at: [...OPERATION, 'parameters', 0, 'explode'] }],
     rules: ['array-parameter-serialization'],
   },
   'unknown-ref': {
-    edits: [{ at: [...OPERATION, 'responses', '200', 'content', 'application/json', 'schema', '$ref'], value: '#/components/schemas/Nope' }],
+    edits: [
+      { at: [...OPERATION, 'responses', '200', 'content', 'application/json', 'schema', '$ref'], value: '#/components/schemas/Nope' },
+    ],
     // Thing is then referenced nowhere.
     rules: ['no-unresolved-refs', 'no-unused-components'],
   },
@@ -45,7 +50,10 @@ const fixtures: Record<string, { edits: Edit[]; rules: string[] }> = {
     rules: ['no-invalid-media-type-examples', 'no-required-schema-properties-undefined'],
   },
   // basicAuth is then used nowhere.
-  'unknown-security-scheme': { edits: [{ at: ['security', 0], value: { apiKey: [] } }], rules: ['no-unused-components', 'security-defined'] },
+  'unknown-security-scheme': {
+    edits: [{ at: ['security', 0], value: { apiKey: [] } }],
+    rules: ['no-unused-components', 'security-defined'],
+  },
 };
 
 function applyEdit(spec: unknown, { at, value }: Edit): void {

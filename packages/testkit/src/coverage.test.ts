@@ -7,7 +7,15 @@ import { specOf } from './contract.js';
 
 it('lists every operation × documented status, and what no test reached', async () => {
   const coverage = await ContractCoverage.fromSpec(await specOf('snapservice'));
-  expect(coverage.expected).toEqual(['listTasks 200', 'listTasks 400', 'listTasks 401', 'listTasks 403', 'listTasks 500', 'listTasks 503', 'listTasks default']);
+  expect(coverage.expected).toEqual([
+    'listTasks 200',
+    'listTasks 400',
+    'listTasks 401',
+    'listTasks 403',
+    'listTasks 500',
+    'listTasks 503',
+    'listTasks default',
+  ]);
   coverage.hit('listTasks', 200);
   coverage.hit('listTasks', 'default');
   expect(coverage.missing()).toEqual(['listTasks 400', 'listTasks 401', 'listTasks 403', 'listTasks 500', 'listTasks 503']);

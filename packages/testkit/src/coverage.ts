@@ -19,7 +19,10 @@ export class ContractCoverage {
   }
 
   static fromResponses(spec: string, responses: readonly DocumentedResponse[]): ContractCoverage {
-    return new ContractCoverage(spec, responses.map((response) => `${response.operationId} ${response.status}`));
+    return new ContractCoverage(
+      spec,
+      responses.map((response) => `${response.operationId} ${response.status}`),
+    );
   }
 
   /** Records that a test exercised `operationId` × `status` (a status code, or `default`). */

@@ -1,4 +1,12 @@
-export { startTestServer, sendJson, closedPort, selfSignedCertificate, type TestServer, type RecordedRequest, type Handler } from './http-server.js';
+export {
+  startTestServer,
+  sendJson,
+  closedPort,
+  selfSignedCertificate,
+  type TestServer,
+  type RecordedRequest,
+  type Handler,
+} from './http-server.js';
 export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
 export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';

@@ -22,7 +22,6 @@ afterAll(async () => {
   expect(untested, 'documented responses without a contract test').toEqual([]);
 });
 
-
 describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the page decodes and follows the spec', async () => {
     const page = await client.listActiveTasks();
@@ -41,7 +40,11 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
     it('401: VelostrataError with the ErrorInfo of the spec', async () => {
       const error = await client.listActiveTasks(prefer('code=401')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VelostrataError);
-      expect(error).toMatchObject({ status: 401, errorCode: 'UNAUTHORIZED', message: 'Full authentication is required to access this resource' });
+      expect(error).toMatchObject({
+        status: 401,
+        errorCode: 'UNAUTHORIZED',
+        message: 'Full authentication is required to access this resource',
+      });
       target.coverage.hit('getActiveTasks', 401);
     });
 

@@ -43,7 +43,10 @@ describe('listActiveTasks', () => {
   });
 
   it('uses another user name and per-call headers when given', async () => {
-    const { server, client } = await setup((_req, res) => sendJson(res, 200, page), { username: 'ops', headers: { 'x-team': 'migration' } });
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, page), {
+      username: 'ops',
+      headers: { 'x-team': 'migration' },
+    });
     await client.listActiveTasks({ headers: { 'x-request-id': 'r-1' } });
     const headers = server.requests[0]?.headers;
     expect(headers?.authorization).toBe(`Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}`);
@@ -56,7 +59,13 @@ describe('listActiveTasks', () => {
     const { client } = await setup((_req, res) => sendJson(res, 401, body));
     const error = await client.listActiveTasks().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VelostrataError);
-    expect(error).toMatchObject({ status: 401, errorCode: 'UNAUTHORIZED', url: body.url, message: 'Bad credentials', operation: 'getActiveTasks' });
+    expect(error).toMatchObject({
+      status: 401,
+      errorCode: 'UNAUTHORIZED',
+      url: body.url,
+      message: 'Bad credentials',
+      operation: 'getActiveTasks',
+    });
   });
 
   it('still throws VelostrataError when the error body is HTML', async () => {
@@ -84,7 +93,9 @@ describe('listActiveTasks', () => {
   });
 
   it('never shows the password, even when the server echoes the Authorization header', async () => {
-    const { client } = await setup((req, res) => sendJson(res, 400, { message: `rejected ${req.headers.authorization}`, errorCode: PASSWORD }));
+    const { client } = await setup((req, res) =>
+      sendJson(res, 400, { message: `rejected ${req.headers.authorization}`, errorCode: PASSWORD }),
+    );
     const error = await client.listActiveTasks().catch((e: unknown) => e);
     const basic = Buffer.from(`apiuser:${PASSWORD}`).toString('base64');
     for (const form of [String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) {
@@ -105,6 +116,8 @@ describe('listActiveTasks', () => {
 describe('createVelostrataClient', () => {
   it('says what is missing', () => {
     expect(() => createVelostrataClient({ baseUrl: 'mgr.example.com', password: 'x' })).toThrow(/absolute URL/);
-    expect(() => createVelostrataClient({ baseUrl: 'https://mgr.example.com/velostrata/api/v42', password: '' })).toThrow(/subscription ID/);
+    expect(() => createVelostrataClient({ baseUrl: 'https://mgr.example.com/velostrata/api/v42', password: '' })).toThrow(
+      /subscription ID/,
+    );
   });
 });

@@ -43,8 +43,7 @@ export class VelostrataError extends ApiError {
     const info = isRecord(body) ? body : undefined;
     const text = (key: string): string | undefined => (typeof info?.[key] === 'string' ? info[key] : undefined);
     const message =
-      text('message') ??
-      `HTTP ${status} from ${request.operation}` + (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
+      text('message') ?? `HTTP ${status} from ${request.operation}` + (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
     super(message, { ...request, url: text('url') ?? request.url, status, body });
     this.errorCode = text('errorCode');
   }
@@ -66,8 +65,7 @@ export interface VelostrataClient {
 const listActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
   operation: 'getActiveTasks',
   method: 'GET',
-  accepts: (value): value is TaskDescriptionPage =>
-    isRecord(value) && (value['content'] === undefined || Array.isArray(value['content'])),
+  accepts: (value): value is TaskDescriptionPage => isRecord(value) && (value['content'] === undefined || Array.isArray(value['content'])),
   toError: (status, body, request) => new VelostrataError(status, body, request),
 };
 
