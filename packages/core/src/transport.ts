@@ -149,7 +149,10 @@ export class Transport {
 
   /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void> {
-    this.#closing ??= (this.#pool?.close() ?? Promise.resolve()).catch(() => undefined);
+    this.#closing ??= (this.#pool?.close() ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
     return this.#closing;
   }
 
