@@ -1,3 +1,4 @@
+import { InvalidRequestError, type RequestSummary } from './errors.js';
 import { isRecord, isWellFormed } from './util.js';
 
 /**
@@ -36,4 +37,20 @@ function checkScalar(value: unknown, parameter: string): void {
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return;
   const what = Array.isArray(value) ? 'a nested array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value;
   throw new ArgumentProblem(parameter, `${parameter} must be a string, a number or a boolean, got ${what}`);
+}
+
+/**
+ * A query serializer for the `raw` openapi-fetch client that checks values first: openapi-fetch
+ * would otherwise throw a bare `URIError` for a lone surrogate. Rejects with `InvalidRequestError`.
+ */
+export function checkedQuerySerializer<Q>(serialize: (query: Q) => string, where: RequestSummary): (query: Q) => string {
+  return (query) => {
+    try {
+      checkQuery(query, 'query');
+    } catch (error) {
+      if (!(error instanceof ArgumentProblem)) throw error;
+      throw new InvalidRequestError(`${where.operation}: ${error.message}`, { ...where, parameter: error.parameter });
+    }
+    return serialize(query);
+  };
 }

@@ -1,6 +1,7 @@
 import createClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch';
 import {
   ApiError,
+  checkedQuerySerializer,
   checkQuery,
   formatMessage,
   isRecord,
@@ -123,7 +124,12 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   const headers = { ...userHeaders, Accept: 'application/json', ...auth };
   // The spec's filters are `style: form, explode: true`: one key per value.
   const querySerializer = createQuerySerializer<TaskFilter>({ array: { style: 'form', explode: true } });
-  const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), querySerializer, headers });
+  const raw = createClient<paths>({
+    baseUrl,
+    fetch: transport.fetchFor(),
+    querySerializer: checkedQuerySerializer(querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
+    headers,
+  });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {

@@ -243,6 +243,9 @@ describe('every failure is one typed error, always asynchronous', () => {
       expect(error).toBeInstanceOf(InvalidRequestError);
       expect(error).toMatchObject({ parameter, operation: 'listTasks' });
       expectNothingExposed(error);
+      const raw = await settle(snap.raw.GET('/api/snapservice/tasks', { params: { query: filter as never } }));
+      expect(raw).toBeInstanceOf(InvalidRequestError);
+      expect(raw).toMatchObject({ parameter: parameter.replace(/^filter/, 'query') });
     }
     expect(appliance.requests).toHaveLength(0);
   });
@@ -440,7 +443,8 @@ describe('one shared signal', () => {
     try {
       const controller = new AbortController();
       const calls = Array.from({ length: 64 }, () => snap.listTasks(undefined, { signal: controller.signal }));
-      await expect(Promise.all(calls)).resolves.toHaveLength(64);
+      const raws = Array.from({ length: 64 }, () => snap.raw.GET('/api/snapservice/tasks', { signal: controller.signal }));
+      await expect(Promise.all([...calls, ...raws])).resolves.toHaveLength(128);
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
