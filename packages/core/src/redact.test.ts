@@ -33,6 +33,13 @@ describe('Redactor', () => {
     for (const echo of echoes) expect(redactor.text(`<${echo}>`)).toBe(`<${REDACTED}>`);
   });
 
+  it('replaces a short secret where it stands alone, not inside words', () => {
+    const redactor = new Redactor(['s', 'k9']);
+    expect(redactor.text('response.body.items.0.info.status: bad; session "s", key=k9, ak9b')).toBe(
+      `response.body.items.0.info.status: bad; session "${REDACTED}", key=${REDACTED}, ak9b`,
+    );
+  });
+
   it('learns the secrets of sensitive headers: Bearer tokens, Basic parts, cookies, custom names', () => {
     const basic = Buffer.from('ops:hunter2-pw').toString('base64');
     const redactor = new Redactor([]).withHeaders({

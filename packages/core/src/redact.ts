@@ -11,6 +11,9 @@ export const MAX_KEPT_BODY_CHARS = 64 * 1024;
 const MAX_KEPT_DEPTH = 32;
 const TOO_DEEP = '[nested too deep]';
 
+// Secrets (and their echoed forms) shorter than this are matched as whole tokens only.
+const SHORT = 8;
+
 // Header names whose values are credentials, whatever the secret: the well-known ones, and any
 // name that says so.
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|vmware-api-session-id)$|auth|token|secret|passw|session|cookie|api-?key/i;
@@ -23,6 +26,7 @@ const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|
 export class Redactor {
   readonly #secrets: readonly string[];
   readonly #forms: readonly string[];
+  readonly #shortForms: RegExp | undefined;
 
   constructor(secrets: Iterable<string | undefined | null>) {
     const unique = new Set<string>();
@@ -31,7 +35,12 @@ export class Redactor {
     const forms = new Set<string>();
     for (const secret of unique) for (const form of echoedForms(secret)) forms.add(form);
     // Longest first, so a secret that contains another is replaced whole.
-    this.#forms = [...forms].sort((a, b) => b.length - a.length);
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    this.#forms = sorted.filter((form) => form.length >= SHORT);
+    // A short secret ("k9") is replaced where it stands alone, not inside every word that
+    // happens to contain its letters: an echo is delimited, "items" is not an echo of "s".
+    const short = sorted.filter((form) => form.length < SHORT).map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.#shortForms = short.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${short.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   }
 
   /** Adds the forms a Basic credential takes on the wire. */
@@ -58,7 +67,7 @@ export class Redactor {
   text(value: string): string {
     let result = value;
     for (const form of this.#forms) if (result.includes(form)) result = result.split(form).join(REDACTED);
-    return result;
+    return this.#shortForms ? result.replace(this.#shortForms, REDACTED) : result;
   }
 
   /**

@@ -87,6 +87,12 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
  * redacted last. The convenience methods call `invoke`; the `raw` openapi-fetch client sends
  * through `fetchFor()`. Both go through the same `#send`, which talks to a keep-alive undici Pool
  * (or the user's `fetch`).
+ *
+ * undici's interceptors were weighed and not used: `redirect` follows other origins (stripping only
+ * Authorization and Cookie, not vmware-api-session-id or user headers) and cannot refuse them;
+ * `retry` knows neither a whole-call time bound nor a typed end for an excessive Retry-After, and
+ * would not serve a user-supplied fetch; `decompress` is experimental and prints a warning on every
+ * user's stderr. The loop below is the one place these rules live, for both senders.
  */
 export class Transport {
   readonly redactor: Redactor;
