@@ -1,3 +1,4 @@
+export { exposedForms } from './exposure.js';
 export {
   startTestServer,
   sendJson,
