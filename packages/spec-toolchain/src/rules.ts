@@ -1,3 +1,6 @@
+import { isRecord } from './registry.js';
+import { METHODS } from './responses.js';
+
 /**
  * Rules between parameters that OpenAPI cannot state, read from the operations' vendor
  * extensions and emitted next to the generated types, so that clients, simulators and tests take
@@ -12,11 +15,6 @@ export interface ParameterRule {
   requireAnyOf: string[];
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Every operation's rules, by operationId, in the spec's order. */
 export function parameterRules(document: unknown): Map<string, ParameterRule> {

@@ -183,7 +183,8 @@ export interface components {
         /**
          * @description Description of the error if the task failed. The vendor's schema leaves it free-form (its
          *     reference example is `{}`), so none of the vAPI error's properties is required here and
-         *     others are allowed; when present, they are typed as in a vAPI error.
+         *     others are allowed (no `additionalProperties: false`); when present, they are typed as in a
+         *     vAPI error.
          */
         TaskError: {
             error_type?: components["schemas"]["VapiErrorType"];
@@ -193,8 +194,6 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-        } & {
-            [key: string]: unknown;
         };
         /**
          * @description A vAPI error that may carry an authentication challenge: `UNAUTHENTICATED` (401) and, since
