@@ -3,7 +3,7 @@
 // have the request (readiness), never for a fixed sleep.
 import { closedPort, exposedForms, selfSignedCertificate, sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ApiError, MalformedResponseError, RetryAfterTooLongError, TimeoutError, TransportError, type RequestSummary } from './errors.js';
+import { AbortError, ApiError, MalformedResponseError, ResponseTooLargeError, RetryAfterTooLongError, TimeoutError, TransportError, type RequestSummary } from './errors.js';
 import { Redactor } from './redact.js';
 import { Transport, type OperationSpec, type TransportOptions } from './transport.js';
 
@@ -242,6 +242,24 @@ describe('decoding', () => {
     expect(error).toBeInstanceOf(ProbeError);
     expect(String(error.body).length).toBeLessThan(70 * 1024);
     expect(String(error.body)).toMatch(/\[cut: 1048576 characters in all\]$/);
+  });
+});
+
+describe('size cap', () => {
+  it('stops a body at maxResponseBytes through a user fetch too, without retrying', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const error = await failure(invoke(transport(server.url, { fetch: globalThis.fetch, maxResponseBytes: 1024 * 1024 }), server.url));
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ status: 200, limitBytes: 1024 * 1024 });
+    expect(server.requests).toHaveLength(1);
   });
 });
 

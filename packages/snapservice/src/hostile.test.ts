@@ -120,6 +120,7 @@ describe('credentials never go to another origin', () => {
     const error = await settle(client(loop.url, { maxRedirects: 2 }).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ reason: 'too-many', targetOrigin: loop.url });
+    expectNothingExposed(error);
     expect(loop.requests).toHaveLength(3);
   });
 
@@ -151,6 +152,7 @@ describe('credentials never go to another origin', () => {
     const error = await settle(snap.listTasks({ services: ['svc'] }, { headers: { 'x-where': 'away' } }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ reason: 'cross-origin' });
+    expectNothingExposed(error);
     expect(elsewhere.requests).toHaveLength(0);
   });
 });
@@ -326,8 +328,10 @@ describe('bounded resources', () => {
     const endless = await settle(snap.listTasks({ services: ['svc'] }));
     expect(endless).toBeInstanceOf(ResponseTooLargeError);
     expect(endless).toMatchObject({ limitBytes: 4 * 1024 * 1024 });
+    expectNothingExposed(endless);
     const announced = await settle(snap.listTasks({ services: ['svc'] }, { headers: { 'x-case': 'announced' } }));
     expect(announced).toBeInstanceOf(ResponseTooLargeError);
+    expectNothingExposed(announced);
     // Not worth retrying: the next answer would be as large.
     expect(appliance.requests).toHaveLength(2);
   });
@@ -346,8 +350,13 @@ describe('time that holds', () => {
   });
 
   it('still backs off on Retry-After: 0', async () => {
-    const appliance = await serve((_req, res) => sendJson(res, 503, {}, { 'retry-after': '0' }));
-    await settle(client(appliance.url, { retry: { retries: 4, baseDelayMs: 80 } }).listTasks({ services: ['svc'] }));
+    const appliance = await serve((req, res) =>
+      sendJson(res, 503, { error_type: 'SERVICE_UNAVAILABLE', echo: req.headers['vmware-api-session-id'] }, { 'retry-after': '0' }),
+    );
+    const error = await settle(client(appliance.url, { retry: { retries: 4, baseDelayMs: 80 } }).listTasks({ services: ['svc'] }));
+    expect(error).toBeInstanceOf(SnapserviceError);
+    expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE' });
+    expectNothingExposed(error);
     expect(appliance.requests).toHaveLength(5);
     const gaps = appliance.requests.slice(1).map((r, i) => r.at - appliance.requests[i]!.at);
     // Equal jitter: retry n waits at least ½·80·2ⁿ⁻¹ ms. Load only makes gaps longer.
@@ -428,6 +437,7 @@ describe('retry only what can heal', () => {
       const error = await settle(client(appliance.url, { fetch }).listTasks({ services: ['svc'] }));
       expect(error).toBeInstanceOf(TransportError);
       expect(error).toMatchObject({ code, attempts: calls });
+      expectNothingExposed(error);
       expect(count).toBe(calls);
     }
   });
