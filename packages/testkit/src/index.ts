@@ -10,5 +10,6 @@ export {
 } from './http-server.js';
 export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
 export { ContractCoverage } from './coverage.js';
-export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
+export { loadSpecSchemas, documentedResponses, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';
+export { seedExamples, loadYamlDocument, PlaceholderFiller, SHARED_DIR, type SeedExample } from './seeds.js';
