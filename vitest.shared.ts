@@ -19,10 +19,11 @@ export function withSharedTestConfig(suite: string, config: ViteUserConfig): Vit
           'default',
           ['junit', { outputFile: `${junitDir}${suite}.xml`, suiteName: suite, classnameTemplate: `${suite}/{filename}` }],
         ],
-        // vitest's 5 s default is met on an idle machine and missed under load; a test that
-        // really hangs still fails, just later. Real waits in tests have their own margins.
-        testTimeout: 30_000,
-        hookTimeout: 30_000,
+        // vitest's 5 s default is met on an idle machine and missed under load (loading Prism alone
+        // took 38 s on a 2-core machine at load 37); a test that really hangs still fails, just
+        // later. Waits inside tests have their own margins.
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
       },
     } satisfies ViteUserConfig,
     config,

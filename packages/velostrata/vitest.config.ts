@@ -5,8 +5,6 @@ export default defineConfig(
   withSharedTestConfig('velostrata', {
     test: {
       include: ['src/**/*.test.ts'],
-      // Real servers, TLS handshakes and openssl on a loaded 2-core machine: generous limits.
-      hookTimeout: 60_000,
       // Contract tests need Prism; they run as their own task (`test:contract`).
       exclude: ['src/**/*.contract.test.ts'],
       typecheck: { include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
