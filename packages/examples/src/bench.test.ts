@@ -9,7 +9,8 @@ import { expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
-it('npm run bench -- --quick prints and records every row, in a temporary file, as a smoke run', async () => {
+// Every benchmark, small: about a minute alone, several on a loaded machine beside the other suites.
+it('npm run bench -- --quick prints and records every row, in a temporary file, as a smoke run', { timeout: 600_000 }, async () => {
   const committed = await readFile(path.join(repo, 'bench/results.json'), 'utf8');
   const { stdout } = await promisify(execFile)('npm', ['run', 'bench', '--', '--quick'], { cwd: repo, maxBuffer: 16 * 2 ** 20 });
   const out = /^results written to (.+)$/m.exec(stdout)?.[1] ?? '';
