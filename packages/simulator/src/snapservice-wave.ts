@@ -1,4 +1,5 @@
-// The built-in snapservice scenario: `snapshots` protection-group snapshot tasks, queued 5 s apart.
+// The built-in snapservice scenario: a schedule queues `snapshots` protection-group snapshot tasks at
+// once; they start three at a time, 15 s apart.
 // Each snapshots its VMs one by one; task 2 is BLOCKED for a while, a seeded few FAIL, the rest SUCCEED.
 import { PROTECTION_GROUP_SERVICE } from './defaults.js';
 import type { Random } from './random.js';
@@ -9,7 +10,8 @@ import type { SnapserviceStateStep } from './types.js';
 
 type Planned = SnapserviceStateStep & { at: number };
 
-const QUEUE_STAGGER_MS = 5_000;
+const START_STAGGER_MS = 15_000;
+const STARTS_TOGETHER = 3;
 const BLOCKED_MS = 45_000;
 const USERS = ['VSPHERE.LOCAL\\Administrator', 'VSPHERE.LOCAL\\snapservice-scheduler', 'VSPHERE.LOCAL\\snapservice-scheduler'];
 
@@ -25,9 +27,8 @@ export function snapserviceWave(appliance: SnapserviceAppliance, random: Random,
     const vmCount = random.int(2, 8);
     const firstVm = 100 + i * 10;
     const failsAt = failing.has(i) ? random.int(0, vmCount - 1) : -1;
-    let at = i * QUEUE_STAGGER_MS;
-    const steps: Planned[] = [{ at, status: 'PENDING' }];
-    at += random.int(5, 20) * 1000;
+    const steps: Planned[] = [{ at: 0, status: 'PENDING' }];
+    let at = Math.floor(i / STARTS_TOGETHER) * START_STAGGER_MS + random.int(1, 10) * 1000;
     for (let vm = 0; vm < vmCount; vm++) {
       steps.push({ at, status: 'RUNNING', cancelable: true, progress: { total: vmCount, completed: vm }, message: snapshotting(`vm-${firstVm + vm}`) });
       at += random.int(20, 60) * 1000;
