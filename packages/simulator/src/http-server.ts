@@ -34,8 +34,9 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
   let requests = 0;
 
   const send = (res: ServerResponse, { status, headers, body }: SimResponse): void => {
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
-    res.end(body);
+    const bytes = Buffer.from(body); // encoded once, for the length and the write
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...headers });
+    res.end(bytes);
   };
   const answer = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     try {

@@ -1,9 +1,9 @@
 // The types generated from both specs, so the simulator cannot drift from them at compile time.
-// Imported type-only from the clients' built declarations by path, not as packages: the simulator
-// has no runtime (nor package) dependency on the clients, and the clients may use the simulator in
-// their own tests without a dependency cycle. turbo.json builds both clients before this package.
-import type { components as VelostrataComponents } from '../../velostrata/dist/generated/openapi.js';
-import type { components as SnapserviceComponents } from '../../snapservice/dist/generated/openapi.js';
+// Type-only imports (erased from the JavaScript): the simulator never loads the clients at run time.
+// They are optional peer dependencies, which turbo leaves out of the package graph, so the clients
+// may use the simulator in their own tests without a cycle; turbo.json builds both clients first.
+import type { components as VelostrataComponents } from '@vmtasks/velostrata';
+import type { components as SnapserviceComponents } from '@vmtasks/snapservice';
 
 type V = VelostrataComponents['schemas'];
 type S = SnapserviceComponents['schemas'];
