@@ -2,6 +2,7 @@
 // `npm run simulate`: both appliances in the foreground; prints their URLs and credentials as shell
 // `export` lines (the names the contract tests and the CLI read). Ctrl-C or SIGTERM stops them.
 import { parseArgs } from 'node:util';
+import { shellQuote } from './shell.js';
 import { startSimulator } from './simulator.js';
 import type { ScenarioName, SimulatorOptions } from './types.js';
 
@@ -18,11 +19,6 @@ function number(name: string, text: string | undefined): number | undefined {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) fail(`--${name} needs a number, not "${text}"`);
   return value;
-}
-
-/** A value the shell reads back unchanged (single quotes; a quote inside is closed, escaped, reopened). */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 let parsed: ReturnType<typeof parse>;
