@@ -118,6 +118,8 @@ describe('Velostrata manager', () => {
     expect(sim.velostrata.tasks()).toMatchObject([
       { taskType: 'RebootVm', state: 'Failed', progress: 60, progressMessage: ['Rebooting'], errorMessage: ['VM did not come back'], errorDetails: 'no heartbeat', startTime: '2026-01-05T09:00:00.000Z', endTime: '2026-01-05T09:00:06.000Z' },
     ]);
+    sim.velostrata.tasks()[0]!.state = 'Succeeded'; // a copy: the simulator's state is its own
+    expect(sim.velostrata.tasks()[0]!.state).toBe('Failed');
     expect(() => sim.velostrata.addTask({ id: 'task-77', steps: [{ state: 'Running' }] })).toThrow(/exists already/);
     expect(() => sim.velostrata.addTask({ steps: [{ state: 'Succeeded' }, { state: 'Running' }] })).toThrow(/no step may follow/);
     expect(() => sim.velostrata.addTask({ steps: [] })).toThrow(/at least one step/);

@@ -83,7 +83,7 @@ export class SnapserviceAppliance implements Appliance {
 
   tasks(): ListItem[] {
     const now = this.clock.now();
-    return this.#timelines.map((t) => t.view(now)).filter((view): view is ListItem => view !== null);
+    return this.#timelines.map((t) => t.view(now)).filter((view): view is ListItem => view !== null).map((view) => structuredClone(view));
   }
 
   handle(request: IncomingMessage, url: URL): SimResponse {

@@ -1,6 +1,7 @@
 // The built-in snapservice scenario: a schedule queues `snapshots` protection-group snapshot tasks at
 // once; they start three at a time, 15 s apart.
-// Each snapshots its VMs one by one; task 2 is BLOCKED for a while, a seeded few FAIL, the rest SUCCEED.
+// Each snapshots its VMs one by one; every fifth (tasks 2, 7, …) is BLOCKED for a while after its first
+// VM, a seeded few FAIL, the rest SUCCEED.
 import { PROTECTION_GROUP_SERVICE } from './defaults.js';
 import type { Random } from './random.js';
 import type { SnapserviceAppliance } from './snapservice-appliance.js';
@@ -18,8 +19,8 @@ const USERS = ['VSPHERE.LOCAL\\Administrator', 'VSPHERE.LOCAL\\snapservice-sched
 const snapshotting = (vm: string) => message('com.vmware.snapservice.progress.snapshot', 'Snapshotting virtual machine {0}', [vm]);
 
 export function snapserviceWave(appliance: SnapserviceAppliance, random: Random, snapshots: number, start: number): void {
-  const blocked = snapshots >= 2 ? 1 : -1;
-  const candidates = Array.from({ length: snapshots }, (_, i) => i).filter((i) => i !== blocked);
+  const isBlocked = (i: number): boolean => i % 5 === 1;
+  const candidates = Array.from({ length: snapshots }, (_, i) => i).filter((i) => !isBlocked(i));
   const failing = new Set(snapshots >= 3 ? random.sample(candidates.length, Math.max(1, Math.round(snapshots / 5))).map((i) => candidates[i]!) : []);
 
   for (let i = 0; i < snapshots; i++) {
@@ -44,7 +45,7 @@ export function snapserviceWave(appliance: SnapserviceAppliance, random: Random,
         });
         break;
       }
-      if (i === blocked && vm === 0) {
+      if (isBlocked(i) && vm === 0) {
         steps.push({ at, status: 'BLOCKED', cancelable: false, progress: { total: vmCount, completed: 1 }, message: message('com.vmware.snapservice.progress.waiting', 'Waiting for a free snapshot slot') });
         at += BLOCKED_MS;
       }

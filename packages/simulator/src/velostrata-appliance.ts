@@ -44,7 +44,7 @@ export class VelostrataAppliance implements Appliance {
 
   tasks(): TaskDescription[] {
     const now = this.clock.now();
-    return this.#timelines.map((t) => t.view(now)).filter((view): view is TaskDescription => view !== null);
+    return this.#timelines.map((t) => t.view(now)).filter((view): view is TaskDescription => view !== null).map((view) => structuredClone(view));
   }
 
   handle(request: IncomingMessage, url: URL): SimResponse {
