@@ -166,6 +166,18 @@ describe('through Prism (proxy mode, validation on)', () => {
     }
   });
 
+  it('fault reset: the connection drops; Prism reports the hang-up as its own 500, with no violation', async () => {
+    for (const [api, server] of [['snapservice', snapservice], ['velostrata', velostrata]] as const) {
+      sim[api].injectFault({ kind: 'reset' });
+      const logged = server.logs.length;
+      const answer = api === 'snapservice' ? await snapserviceTasks(sim, ALL_SERVICES, server.url) : await velostrataTasks(sim, server.url);
+      expect(answer.status).toBe(500);
+      expect(answer.body).toMatchObject({ type: 'FetchError', title: expect.stringMatching(/socket hang up/) });
+      expect(violationsIn(answer.body)).toEqual([]);
+      expect(server.logs.splice(logged)).toEqual([expect.objectContaining({ msg: expect.stringMatching(/socket hang up/) })]);
+    }
+  });
+
   it('Prism logged no violation in either direction', () => {
     expect(checked.velostrata).toBeGreaterThan(100);
     expect(checked.snapservice).toBeGreaterThan(400);

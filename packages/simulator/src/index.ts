@@ -5,6 +5,7 @@
 //   … createVelostrataClient({ baseUrl: sim.velostrata.url, password: sim.velostrata.password }) …
 //   await sim.stop();
 export { startSimulator } from './simulator.js';
+export { exportLines, shellQuote } from './shell.js';
 export { DEFAULTS, SNAPSERVICE_SERVICES, PROTECTION_GROUP_SERVICE } from './defaults.js';
 export type {
   ApiName,

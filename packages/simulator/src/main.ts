@@ -2,7 +2,7 @@
 // `npm run simulate`: both appliances in the foreground; prints their URLs and credentials as shell
 // `export` lines (the names the contract tests and the CLI read). Ctrl-C or SIGTERM stops them.
 import { parseArgs } from 'node:util';
-import { shellQuote } from './shell.js';
+import { exportLines } from './shell.js';
 import { startSimulator } from './simulator.js';
 import type { ScenarioName, SimulatorOptions } from './types.js';
 
@@ -73,10 +73,7 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const env = sim.env();
-  const line = (names: string[]) => `export ${names.map((name) => `${name}=${shellQuote(env[name]!)}`).join(' ')}\n`;
-  process.stdout.write(line(['VELOSTRATA_URL', 'VELOSTRATA_USERNAME', 'VELOSTRATA_PASSWORD']));
-  process.stdout.write(line(['SNAPSERVICE_URL', 'SNAPSERVICE_SESSION_ID']));
+  process.stdout.write(exportLines(sim));
   process.stderr.write(`# simulated appliances running (seed ${sim.seed}, speed ${String((options.clock as { speed: number }).speed)}x); Ctrl-C stops them\n`);
 } catch (error) {
   process.stderr.write(`vmtasks-simulator: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
