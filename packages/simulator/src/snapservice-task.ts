@@ -30,11 +30,11 @@ export function snapserviceTimeline(script: ResolvedSnapserviceScript, start: nu
   const phases: Phase<ListItem>[] = [];
   let progress: Progress | undefined;
   let startTime: string | undefined;
-  steps.forEach(({ at, step }, index) => {
+  for (const [index, { at, step }] of steps.entries()) {
     if (isRemoved(step)) {
       assertNothingAfterEnd(index, steps.length, 'removes the task');
       phases.push({ at, view: null });
-      return;
+      continue;
     }
     const time = new Date(at).toISOString();
     if (step.status !== 'PENDING') startTime ??= time;
@@ -57,7 +57,7 @@ export function snapserviceTimeline(script: ResolvedSnapserviceScript, start: nu
     };
     phases.push({ at, view: { task: script.id, info } });
     if (terminal) assertNothingAfterEnd(index, steps.length, `ends the task (${step.status})`);
-  });
+  }
   return new Timeline(phases);
 }
 

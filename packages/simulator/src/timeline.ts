@@ -36,6 +36,11 @@ export class Timeline<T> {
   json(now: number): string | null {
     const i = this.#index(now);
     if (i < 0 || this.#phases[i]!.view === null) return null;
-    return (this.#json[i] ??= JSON.stringify(this.#phases[i]!.view));
+    let text = this.#json[i];
+    if (text === undefined) {
+      text = JSON.stringify(this.#phases[i]!.view);
+      this.#json[i] = text;
+    }
+    return text;
   }
 }

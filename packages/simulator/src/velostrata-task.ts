@@ -23,11 +23,11 @@ export function velostrataTimeline(
   const phases: Phase<TaskDescription>[] = [];
   let progress = 0;
   let message: string | undefined;
-  steps.forEach(({ at, step }, index) => {
+  for (const [index, { at, step }] of steps.entries()) {
     if (isRemoved(step)) {
       assertNothingAfterEnd(index, steps.length, 'removes the task');
       phases.push({ at, view: null });
-      return;
+      continue;
     }
     progress = step.progress ?? (step.state === 'Succeeded' ? 100 : progress);
     if (!Number.isInteger(progress) || progress < 0 || progress > 100) throw new RangeError(`step ${index}: progress must be an integer 0..100`);
@@ -54,6 +54,6 @@ export function velostrataTimeline(
       assertNothingAfterEnd(index, steps.length, `ends the task (${step.state})`);
       phases.push({ at: at + retentionMs, view: null });
     }
-  });
+  }
   return new Timeline(phases);
 }

@@ -85,8 +85,8 @@ export function velostrataWave(appliance: VelostrataAppliance, random: Random, v
     const entity = { value: vm, _type: 'VmId' as const };
     appliance.addTask({ id: parent, taskType: 'FullMigration', entity, subTasks: ids, steps: relative(parentSteps(children)) }, start);
     const types = ['RunVmInCloud', 'MigrateToCloud', 'DetachVm'];
-    children.forEach((steps, c) => {
+    for (const [c, steps] of children.entries()) {
       appliance.addTask({ id: ids[c]!, taskType: types[c]!, entity, parentTaskId: parent, steps: relative(steps) }, start);
-    });
+    }
   }
 }
