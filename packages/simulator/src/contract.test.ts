@@ -152,6 +152,7 @@ describe('through Prism (proxy mode, validation on)', () => {
     { fault: { kind: 'rate-limited', retryAfterSeconds: 2 }, status: 429 },
     { fault: { kind: 'error' }, status: 500 },
     { fault: { kind: 'unauthenticated' }, status: 401 },
+    { fault: { kind: 'forbidden' }, status: 403 },
     { fault: { kind: 'slow', delayMs: 50 }, status: 200 },
   ];
   it.each(faults)('fault $fault.kind → $status, in the contract of both APIs', async ({ fault, status }) => {

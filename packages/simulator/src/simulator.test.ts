@@ -294,7 +294,7 @@ describe('snapservice appliance', () => {
 });
 
 describe('faults on demand', () => {
-  it.each(['velostrata', 'snapservice'] as const)('%s: 503, 429 + Retry-After, 500, 401 — each for exactly the next N requests', async (api) => {
+  it.each(['velostrata', 'snapservice'] as const)('%s: 503, 429 + Retry-After, 500, 401, 403 — each for exactly the next N requests', async (api) => {
     const sim = await simulator();
     const call = () => (api === 'velostrata' ? velostrataTasks(sim) : snapserviceTasks(sim, ALL_SERVICES));
     const appliance = sim[api];
@@ -302,16 +302,17 @@ describe('faults on demand', () => {
     appliance.injectFault({ kind: 'rate-limited', retryAfterSeconds: 3 });
     appliance.injectFault({ kind: 'error' });
     appliance.injectFault({ kind: 'unauthenticated' });
+    appliance.injectFault({ kind: 'forbidden' });
     const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await call());
-    expect(answers.map((a) => a.status)).toEqual([503, 503, 429, 500, 401, 200]);
+    for (let i = 0; i < 7; i++) answers.push(await call());
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 429, 500, 401, 403, 200]);
     expect(answers[2]!.headers.get('retry-after')).toBe('3');
     if (api === 'snapservice') {
-      expect(answers.map((a) => (a.body as { error_type?: string }).error_type)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'RESOURCE_BUSY', 'ERROR', 'UNAUTHENTICATED', undefined]);
+      expect(answers.map((a) => (a.body as { error_type?: string }).error_type)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'RESOURCE_BUSY', 'ERROR', 'UNAUTHENTICATED', 'UNAUTHORIZED', undefined]);
     } else {
-      expect(answers.map((a) => (a.body as { errorCode?: string }).errorCode)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'UNAUTHORIZED', undefined]);
+      expect(answers.map((a) => (a.body as { errorCode?: string }).errorCode)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'INTERNAL_ERROR', 'UNAUTHORIZED', 'FORBIDDEN', undefined]);
     }
-    expect(appliance.requests).toBe(6);
+    expect(appliance.requests).toBe(7);
     appliance.injectFault({ kind: 'unavailable' }, 5);
     appliance.clearFaults();
     expect((await call()).status).toBe(200);

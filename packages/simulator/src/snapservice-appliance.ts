@@ -118,6 +118,8 @@ export class SnapserviceAppliance implements Appliance {
         const response = vapiError(429, 'RESOURCE_BUSY', 'com.vmware.snapservice.too_many_requests', 'Too many requests; retry after {0} seconds.', [seconds]);
         return { ...response, headers: { 'retry-after': seconds } };
       }
+      case 'forbidden':
+        return vapiError(403, 'UNAUTHORIZED', 'vapi.security.authorization.invalid', 'Unable to authorize user: the System.Read privilege is required.');
       case 'error':
         return vapiError(500, 'ERROR', 'com.vmware.snapservice.internal', 'An internal error occurred.');
     }

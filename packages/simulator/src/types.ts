@@ -44,6 +44,8 @@ export type Fault =
   | { kind: 'reset' }
   /** 401, as for wrong credentials (snapservice `UNAUTHENTICATED` with its challenge). */
   | { kind: 'unauthenticated' }
+  /** 403: the credentials are good but lack a privilege (snapservice `UNAUTHORIZED`). */
+  | { kind: 'forbidden' }
   /** 500 with the API's error body (snapservice `ERROR`, Velostrata `INTERNAL_ERROR`). */
   | { kind: 'error' };
 

@@ -67,6 +67,8 @@ export class VelostrataAppliance implements Appliance {
         return this.#error(503, 'SERVICE_UNAVAILABLE', url, 'The management service is not available');
       case 'rate-limited':
         return { ...this.#error(429, 'TOO_MANY_REQUESTS', url, 'Too many requests'), headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) } };
+      case 'forbidden':
+        return this.#error(403, 'FORBIDDEN', url, 'Access is denied');
       case 'error':
         return this.#error(500, 'INTERNAL_ERROR', url, 'The management service is not available');
     }
