@@ -53,7 +53,7 @@ async function snapserviceThroughPrism(query: Query, status: number, headers?: R
     expect(official.check('Snapservice.Tasks.ListResult', answer.body).errors).toEqual([]);
   } else {
     const errorType = (answer.body as VapiError).error_type;
-    expect(ours.snapservice.check(status === 401 ? 'UnauthenticatedError' : 'VapiError', answer.body).errors).toEqual([]);
+    expect(ours.snapservice.check(status === 401 || status === 403 ? 'VapiErrorWithChallenge' : 'VapiError', answer.body).errors).toEqual([]);
     expect(official.check(officialErrorSchema(errorType), answer.body).errors, officialErrorSchema(errorType)).toEqual([]);
   }
   checked.snapservice++;

@@ -6,7 +6,7 @@ import { PROTECTION_GROUP_SERVICE, DEFAULTS } from './defaults.js';
 import type { Random } from './random.js';
 import { matches, parseFilter } from './snapservice-filter.js';
 import { message, snapserviceTimeline } from './snapservice-task.js';
-import type { ListItem, UnauthenticatedError, VapiError, VapiErrorType } from './spec-types.js';
+import type { ListItem, VapiError, VapiErrorType, VapiErrorWithChallenge } from './spec-types.js';
 import type { Timeline } from './timeline.js';
 import type { Fault, SnapserviceTaskScript } from './types.js';
 
@@ -118,8 +118,14 @@ export class SnapserviceAppliance implements Appliance {
         const response = vapiError(429, 'RESOURCE_BUSY', 'com.vmware.snapservice.too_many_requests', 'Too many requests; retry after {0} seconds.', [seconds]);
         return { ...response, headers: { 'retry-after': seconds } };
       }
-      case 'forbidden':
-        return vapiError(403, 'UNAUTHORIZED', 'vapi.security.authorization.invalid', 'Unable to authorize user: the System.Read privilege is required.');
+      case 'forbidden': {
+        const body: VapiErrorWithChallenge = {
+          error_type: 'UNAUTHORIZED',
+          messages: [message('vapi.security.authorization.invalid', 'Unable to authorize user: the System.Read privilege is required.')],
+          challenge: CHALLENGE,
+        };
+        return json(403, body);
+      }
       case 'error':
         return vapiError(500, 'ERROR', 'com.vmware.snapservice.internal', 'An internal error occurred.');
     }
@@ -144,7 +150,7 @@ function vapiError(status: number, errorType: VapiErrorType, id: string, default
 }
 
 function unauthenticated(reason: 'invalid' | 'expired'): SimResponse {
-  const body: UnauthenticatedError = {
+  const body: VapiErrorWithChallenge = {
     error_type: 'UNAUTHENTICATED',
     messages: [
       reason === 'expired'

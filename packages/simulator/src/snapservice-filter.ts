@@ -1,13 +1,20 @@
 // Tasks.FilterSpec as the vendor reference states it: the fields combine with AND, the values of
 // one field with OR, and a filter must name `tasks` or `services` (the rule OpenAPI cannot state).
-import type { ListItem, TaskStatus, VapiError } from './spec-types.js';
+import type { ListItem, ListTasksRequireAnyOf, TaskStatus, VapiError } from './spec-types.js';
 import { message } from './snapservice-task.js';
 
 export const FILTER_FIELDS = ['tasks', 'services', 'operations', 'status', 'users'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
-/** At least one of these fields must be present and non-empty (the reference: `services` may be missing only if `tasks` is given). */
-export const REQUIRED_ONE_OF: readonly FilterField[] = ['tasks', 'services'];
+/**
+ * At least one of these fields must be present and non-empty: the spec's `x-vmtasks-require-any-of`
+ * (the reference: `services` may be missing only if `tasks` is given). The simulator cannot load the
+ * client at run time, so the list is written here and checked both ways against the generated
+ * `parameterRules` at compile time: when the spec changes, this stops compiling.
+ */
+export const REQUIRE_ANY_OF = ['tasks', 'services'] as const satisfies readonly FilterField[];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<typeof REQUIRE_ANY_OF, ListTasksRequireAnyOf>;
 
 const STATUSES = new Set<string>(['PENDING', 'RUNNING', 'BLOCKED', 'SUCCEEDED', 'FAILED'] satisfies TaskStatus[]);
 
@@ -23,12 +30,12 @@ export function parseFilter(query: URLSearchParams): { filter: Filter } | { erro
   for (const value of filter.status ?? []) {
     if (!STATUSES.has(value)) return { error: invalidArgument('com.vmware.vapi.std.errors.invalid_argument', 'Invalid value {0} for parameter {1}.', [value, 'status']) };
   }
-  if (!REQUIRED_ONE_OF.some((field) => filter[field])) {
+  if (!REQUIRE_ANY_OF.some((field) => filter[field])) {
     return {
       error: invalidArgument(
         'com.vmware.snapservice.tasks.filter.tasks_or_services',
         'The filter must specify {0} or {1}.',
-        [...REQUIRED_ONE_OF],
+        [...REQUIRE_ANY_OF],
       ),
     };
   }

@@ -3,7 +3,7 @@
 // They are optional peer dependencies, which turbo leaves out of the package graph, so the clients
 // may use the simulator in their own tests without a cycle; turbo.json builds both clients first.
 import type { components as VelostrataComponents } from '@vmtasks/velostrata';
-import type { components as SnapserviceComponents } from '@vmtasks/snapservice';
+import type { components as SnapserviceComponents, parameterRules } from '@vmtasks/snapservice';
 
 type V = VelostrataComponents['schemas'];
 type S = SnapserviceComponents['schemas'];
@@ -26,6 +26,9 @@ export type DynamicId = S['DynamicId'];
 export type LocalizableMessage = S['LocalizableMessage'];
 export type VapiError = S['VapiError'];
 export type VapiErrorType = S['VapiErrorType'];
-export type UnauthenticatedError = S['UnauthenticatedError'];
-/** `Info.error`: whatever the spec allows there (a full vAPI error today; looser after the fidelity round). */
-export type TaskError = NonNullable<TaskInfo['error']>;
+/** The 401 and 403 body: a vAPI error with the authentication challenge. */
+export type VapiErrorWithChallenge = S['VapiErrorWithChallenge'];
+/** `Info.error`: free-form as the vendor says, its vAPI properties typed but optional. */
+export type TaskError = S['TaskError'];
+/** The spec's `x-vmtasks-require-any-of` of listTasks, as generated: at least one of these query parameters. */
+export type ListTasksRequireAnyOf = (typeof parameterRules)['listTasks']['requireAnyOf'];
