@@ -80,6 +80,7 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
       expect(body).toMatchObject({ errorCode: expect.any(String) });
       expect(response.headers.get('sl-violations')).toContain('Invalid security scheme');
     } else {
+      // Prism enforces the security requirement before proxying: the request never reaches the server.
       expect(body).toMatchObject({ title: 'Invalid security scheme used', status: 401 });
     }
   });
