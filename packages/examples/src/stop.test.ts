@@ -48,7 +48,9 @@ const listening = (port: number): Promise<boolean> =>
     socket.once('error', () => resolve(false));
   });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+// Readiness, not sleeps: poll until the condition holds. The limit is for a loaded machine, where a
+// fresh npm + node + Prism start has taken over 20 s; an idle one needs about 2 s.
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`still not ${what} after ${timeoutMs} ms`);
