@@ -48,6 +48,15 @@ describe('installed tarballs', () => {
     expect(JSON.parse(stdout)).toEqual({ velostrata: 'function', snapservice: 'function', errors: true });
   });
 
+  it('ship source maps: with --enable-source-maps a failure names the TypeScript line', async () => {
+    const script = `
+      const { createVelostrataClient } = await import('@vmtasks/velostrata');
+      const client = createVelostrataClient({ baseUrl: 'http://127.0.0.1:1/velostrata/api/v42', password: 'p', retry: false });
+      await client.listActiveTasks().catch((error) => console.log(error.stack));`;
+    const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: project });
+    expect(stdout).toMatch(/node_modules\/@vmtasks\/core\/src\/transport\.ts:\d+:\d+/);
+  });
+
   it('type-check a strict consumer against their declarations', async () => {
     const consumer = path.join(project, 'consumer.ts');
     await writeFile(
