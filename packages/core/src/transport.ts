@@ -192,6 +192,9 @@ export class Transport {
     const callSummary = { operation, method: request.method };
     if (this.#closing) throw new ClientClosedError(`${operation}: the client is closed`, { ...callSummary, url: safeUrl(request.url) });
     if (typeof options !== 'object' || options === null) throw new InvalidRequestError(`${operation}: options must be an object`, { ...callSummary, url: safeUrl(request.url), parameter: 'options' });
+    if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+      throw new InvalidRequestError(`${operation}: signal must be an AbortSignal`, { ...callSummary, url: safeUrl(request.url), parameter: 'signal' });
+    }
     let url = this.#sameOrigin(request.url, operation, request.method);
     const timeoutMs = this.#callTimeout(options.timeoutMs, operation, request);
     const headers = this.#headers(request.headers, options.headers, operation, request);
@@ -310,6 +313,9 @@ export class Transport {
       return refuse('cross-origin', `it leads to another origin (${/^https?:$/.test(target.protocol) ? target.origin : target.protocol}); credentials are only sent to ${this.origin}`);
     }
     if (count > this.maxRedirects) return refuse('too-many', `more than maxRedirects (${this.maxRedirects}) redirects`);
+    // User info in a Location is the server's, never sent: fetch would refuse the URL, the pool ignores it.
+    target.username = '';
+    target.password = '';
     return target;
   }
 
@@ -378,6 +384,11 @@ export class Transport {
     for (const each of headers) if (each) redactor = redactor.withHeaders(entries(each));
     return redactor.error(typed);
   }
+}
+
+/** An AbortSignal, or one from another realm or a polyfill that behaves as one. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return value instanceof AbortSignal || (isRecord(value) && typeof value['aborted'] === 'boolean' && typeof value['addEventListener'] === 'function');
 }
 
 function build(request: () => PreparedRequest, where: RequestSummary): PreparedRequest {
