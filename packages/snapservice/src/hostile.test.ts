@@ -467,6 +467,8 @@ describe('bad configuration is refused at construction, naming the option', () =
     ['an empty session id', { sessionId: '' }, 'sessionId'],
     ['a numeric session id', { sessionId: 42 as unknown as string }, 'sessionId'],
     ['CR/LF in a session id', { sessionId: `${SESSION}\r\nX-Evil: 1` }, 'sessionId'],
+    ['a session id beyond Latin-1 (no header can carry it)', { sessionId: `${SESSION}€` }, 'sessionId'],
+    ['an authorization beyond Latin-1', { authorization: `SIGN token="${SESSION}€"` }, 'authorization'],
     ['CR/LF in a header', { headers: { 'x-auth-token': `${HEADER_TOKEN}\r\n` } }, 'headers.x-auth-token'],
     ['a fractional retry count', { retry: { retries: 1.5 } }, 'retry.retries'],
     ['a timeout past the timer limit', { timeoutMs: 3e9 }, 'timeoutMs'],

@@ -67,6 +67,22 @@ describe('Velostrata client against a hostile server', () => {
     expectNothingExposed(error);
   });
 
+  it('redacts a password with reserved characters as a Java server echoes it: URLEncoder, HTML, escaped JSON', async () => {
+    const password = "sub(0f1e)!2d'3c*~é/4b";
+    const urlEncoder = new URLSearchParams({ p: password }).toString().slice(2).replaceAll('*', '%2A');
+    const html = password.replace(/['&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const manager = await serve((_req, res) =>
+      sendJson(res, 401, {
+        message: `login failed for ${urlEncoder}`,
+        detail: `<b>${html}</b> ${JSON.stringify(password).replaceAll('/', '\\/')}`,
+      }),
+    );
+    const error = await client(manager, { password }).listActiveTasks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VelostrataError);
+    expect(error).toMatchObject({ status: 401, message: 'login failed for [REDACTED]' });
+    for (const form of exposedForms(error)) for (const secret of [password, urlEncoder, html]) expect(form).not.toContain(secret);
+  });
+
   it.each([
     ['an empty password', { password: '' }, 'password'],
     ['a password with a line break', { password: `${PASSWORD}\n` }, 'password'],
