@@ -83,6 +83,13 @@ describe('Redactor', () => {
     );
   });
 
+  it('keeps a "__proto__" key of a server body as a key, never as the prototype of the copy', () => {
+    const copy = new Redactor(['tok-12345678']).value(JSON.parse('{"__proto__": {"error_type": "NOT_FOUND", "t": "tok-12345678"}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy['error_type']).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(`{"__proto__":{"error_type":"NOT_FOUND","t":"${REDACTED}"}}`);
+  });
+
   it('copies any depth without recursion, cutting below 32 levels', () => {
     let deep: unknown = 'secret-at-the-bottom';
     for (let i = 0; i < 100_000; i++) deep = { a: deep };

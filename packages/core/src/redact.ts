@@ -112,7 +112,8 @@ export class Redactor {
           pending.push({ from: item, to: copy as Record<string, unknown>, depth: job.depth + 1 });
         }
         if (Array.isArray(job.to)) job.to.push(copy);
-        else job.to[this.text(key)] = copy;
+        // Defined, not assigned: a "__proto__" key from a server stays a key, not the copy's prototype.
+        else Object.defineProperty(job.to, this.text(key), { value: copy, enumerable: true, writable: true, configurable: true });
       }
     }
     return result;

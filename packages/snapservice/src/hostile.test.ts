@@ -463,6 +463,7 @@ describe('bad configuration is refused at construction, naming the option', () =
     ['a fragment in baseUrl', { baseUrl: `${base}/#top` }, 'baseUrl'],
     ['trailing spaces in baseUrl', { baseUrl: `${base}  ` }, 'baseUrl'],
     ['tls with an http baseUrl', { baseUrl: 'http://snap.example.com', tls: { rejectUnauthorized: false } }, 'tls'],
+    ['a servername that is not a host name', { tls: { servername: 5 as unknown as string } }, 'tls.servername'],
     ['a CA that does not parse', { tls: { ca: '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----' } }, 'tls.ca'],
     ['an empty session id', { sessionId: '' }, 'sessionId'],
     ['a numeric session id', { sessionId: 42 as unknown as string }, 'sessionId'],
