@@ -129,29 +129,45 @@ export class Transport {
       : dispatchSender(this.#pool!, this.maxResponseBytes);
   }
 
+  /**
+   * openapi-fetch middleware for the `raw` client (`raw.use(transport.rawMiddleware)`): refuses a
+   * per-call `fetch`, which would send the request, credentials included, around this policy
+   * (openapi-fetch's default is to follow every redirect, to any origin).
+   */
+  readonly rawMiddleware = {
+    onRequest: ({ request, options }: { request: Request; options: { fetch?: unknown } }): undefined => {
+      if (options.fetch === this.#rawFetch) return undefined;
+      const where = { operation: `${request.method} ${new URL(request.url).pathname}`, method: request.method, url: safeUrl(request.url) };
+      const why = `${where.operation}: a per-call fetch would bypass the client's redirect and retry policy; pass fetch when creating the client`;
+      throw this.#finish(new InvalidRequestError(why, { ...where, parameter: 'fetch' }), where, request.headers);
+    },
+  };
+
   /** A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the call by method and path. */
   fetchFor(): (request: Request) => Promise<Response> {
-    return async (request) => {
-      const operation = `${request.method} ${new URL(request.url).pathname}`;
-      try {
-        const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
-        const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
-        const received = await this.#send(prepared, operation, { signal: request.signal });
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(received.headers)) {
-          // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
-          if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
-          for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
-        }
-        const response = new Response(received.payload, { status: received.status, statusText: received.statusText, headers });
-        // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
-        Object.defineProperty(response, 'url', { value: received.url });
-        return response;
-      } catch (error) {
-        throw this.#finish(error, { operation, method: request.method, url: request.url }, request.headers);
-      }
-    };
+    return this.#rawFetch;
   }
+
+  readonly #rawFetch = async (request: Request): Promise<Response> => {
+    const operation = `${request.method} ${new URL(request.url).pathname}`;
+    try {
+      const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+      const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
+      const received = await this.#send(prepared, operation, { signal: request.signal });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(received.headers)) {
+        // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
+        if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
+        for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
+      }
+      const response = new Response(received.payload, { status: received.status, statusText: received.statusText, headers });
+      // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
+      Object.defineProperty(response, 'url', { value: received.url });
+      return response;
+    } catch (error) {
+      throw this.#finish(error, { operation, method: request.method, url: request.url }, request.headers);
+    }
+  };
 
   /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void> {

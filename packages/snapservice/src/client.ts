@@ -159,6 +159,7 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
     querySerializer: checkedQuerySerializer(querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
     headers,
   });
+  raw.use(transport.rawMiddleware);
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {

@@ -146,6 +146,20 @@ describe('credentials never go to another origin', () => {
     expect(elsewhere.requests).toHaveLength(0);
   });
 
+  it('refuses a per-call fetch on raw, which would follow a redirect to another host with the credentials', async () => {
+    const elsewhere = await serve((_req, res) => sendJson(res, 200, ok), { host: '127.0.0.2' });
+    const appliance = await serve((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    const error = await settle(client(appliance.url).raw.GET('/api/snapservice/tasks', { fetch: globalThis.fetch }));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ parameter: 'fetch' });
+    expectNothingExposed(error);
+    expect(appliance.requests).toHaveLength(0);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
   it('keeps a user-supplied fetch under the same policy', async () => {
     const elsewhere = await serve((_req, res) => sendJson(res, 200, ok), { host: '127.0.0.2' });
     const appliance = await serve((req, res) => {

@@ -93,6 +93,7 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   const transport = new Transport({ ...options, baseUrl, redactor: Redactor.forBasicAuth(username, password).withHeaders({ ...userHeaders }) });
   const headers = { ...userHeaders, Accept: 'application/json', Authorization: authorization };
   const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), headers });
+  raw.use(transport.rawMiddleware);
   // No parameters to serialize: the URL is the base URL and the spec's path.
   const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
 

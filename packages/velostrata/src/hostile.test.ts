@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   createVelostrataClient,
+  InvalidRequestError,
   RedirectError,
   VelostrataError,
   type VelostrataClient,
@@ -49,6 +50,11 @@ describe('Velostrata client against a hostile server', () => {
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ status: 308, reason: 'cross-origin', targetOrigin: elsewhere.url });
     expectNothingExposed(error);
+    expect(elsewhere.requests).toHaveLength(0);
+    const raw = await client(manager).raw.GET('/tasks', { fetch: globalThis.fetch }).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(InvalidRequestError);
+    expect(raw).toMatchObject({ parameter: 'fetch' });
+    expectNothingExposed(raw);
     expect(elsewhere.requests).toHaveLength(0);
   });
 
