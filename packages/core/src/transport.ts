@@ -143,6 +143,33 @@ export class Transport {
     },
   };
 
+  /**
+   * The `raw` openapi-fetch client, guarded: what openapi-fetch throws before a request reaches
+   * this transport (undici's `Headers` refusing a header value, quoting it in its message) leaves
+   * as a redacted `InvalidRequestError` that quotes nothing, like every other failure.
+   */
+  guardRaw<C extends object>(client: C): C {
+    return new Proxy(client, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function' || typeof key !== 'string' || !/^([A-Z]+|request)$/.test(key)) return value;
+        return async (...args: unknown[]): Promise<unknown> => {
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } catch (error) {
+            if (error instanceof VmtasksError) throw error;
+            const [method, path, init] = key === 'request' ? args : [key, ...args];
+            const where = { operation: `${String(method)} ${String(path)}`, method: String(method), url: this.origin };
+            // The foreign message may quote a header value: only its kind is kept.
+            const why = `${where.operation}: the request cannot be built (${error instanceof Error ? error.name : typeof error}: openapi-fetch or fetch refused an argument, e.g. a header value with CR, LF, NUL or characters beyond Latin-1)`;
+            const headers = isRecord(init) ? (init['headers'] as PreparedRequest['headers'] | undefined) : undefined;
+            throw this.#finish(new InvalidRequestError(why, { ...where, parameter: 'request' }), where, headers);
+          }
+        };
+      },
+    });
+  }
+
   /** A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the call by method and path. */
   fetchFor(): (request: Request) => Promise<Response> {
     return this.#rawFetch;

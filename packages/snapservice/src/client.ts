@@ -163,7 +163,7 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {
-    raw,
+    raw: transport.guardRaw(raw),
     // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
     // straight to the transport, without building a Request object per call. It is built inside
     // `invoke`, so a bad filter is a typed rejection, never a synchronous throw.

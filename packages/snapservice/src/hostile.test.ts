@@ -318,6 +318,18 @@ describe('every failure is one typed error, always asynchronous', () => {
     expect(appliance.requests).toHaveLength(0);
   });
 
+  it('rejects a raw call whose header no request can carry as a typed error that quotes nothing', async () => {
+    const appliance = await serve((_req, res) => sendJson(res, 200, ok));
+    const snap = client(appliance.url);
+    for (const value of [`Bearer ${CALL_TOKEN}\nx`, `Bearer ${CALL_TOKEN}\0`, `Bearer ${CALL_TOKEN}€`]) {
+      const error = await settle(snap.raw.GET('/api/snapservice/tasks', { headers: { Authorization: value } }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'request', operation: 'GET /api/snapservice/tasks' });
+      expectNothingExposed(error);
+    }
+    expect(appliance.requests).toHaveLength(0);
+  });
+
   it('handles a deeply nested error body without hitting a recursion limit', async () => {
     const depth = 2_400;
     const body = `{"error_type":"ERROR","data":${'{"a":'.repeat(depth)}"${SESSION}"${'}'.repeat(depth)}}`;

@@ -98,7 +98,7 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
 
   return {
-    raw,
+    raw: transport.guardRaw(raw),
     listActiveTasks: (call) => transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call),
     close: () => transport.close(),
   };
