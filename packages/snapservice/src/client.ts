@@ -5,6 +5,7 @@ import {
   isRecord,
   Redactor,
   requireBaseUrl,
+  safeUrl,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -12,6 +13,7 @@ import {
   type TransportOptions,
 } from '@vmtasks/core';
 import { vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
+import { taskWatching, type TaskWatching } from './watch.js';
 
 export type ListResult = components['schemas']['ListResult'];
 export type ListItem = components['schemas']['ListItem'];
@@ -58,6 +60,16 @@ function isLocalizableMessage(value: unknown): value is LocalizableMessage {
   return isRecord(value) && typeof value['id'] === 'string' && typeof value['default_message'] === 'string';
 }
 
+/** A localizable message in English, its `{0}` placeholders filled in. */
+export function formatLocalizable(message: LocalizableMessage): string {
+  return formatMessage(message.default_message, Array.isArray(message.args) ? message.args : []);
+}
+
+/** The readable messages of a vAPI error (a response body or a task's `error`), however partial it is. */
+export function vapiMessages(error: unknown): LocalizableMessage[] {
+  return isRecord(error) && Array.isArray(error['messages']) ? error['messages'].filter(isLocalizableMessage) : [];
+}
+
 /**
  * A vAPI standard error from the snapservice. `errorType` is always one of the 25 standard
  * errors: the body's `error_type`, or, when the body is unreadable, the one its status stands for.
@@ -72,10 +84,10 @@ export class SnapserviceError extends ApiError {
   constructor(status: number, body: unknown, request: RequestSummary) {
     const vapi = isRecord(body) ? body : undefined;
     const errorType = isVapiErrorType(vapi?.['error_type']) ? vapi['error_type'] : (ERROR_TYPE_BY_STATUS[status] ?? 'ERROR');
-    const messages = Array.isArray(vapi?.['messages']) ? vapi['messages'].filter(isLocalizableMessage) : [];
+    const messages = vapiMessages(vapi);
     const first = messages[0];
     const message = first
-      ? formatMessage(first.default_message, Array.isArray(first.args) ? first.args : [])
+      ? formatLocalizable(first)
       : `HTTP ${status} ${errorType} from ${request.operation}` +
         (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
     super(message, { ...request, status, body });
@@ -90,7 +102,7 @@ export class SnapserviceError extends ApiError {
   }
 }
 
-export interface SnapserviceClient {
+export interface SnapserviceClient extends TaskWatching {
   /** Lists at most 1000 tasks matching `filter` (`GET /api/snapservice/tasks`). */
   listTasks(filter?: TaskFilter, options?: CallOptions): Promise<ListResult>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
@@ -121,20 +133,17 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), querySerializer, headers });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
+  // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
+  // straight to the transport, without building a Request object per call.
+  const urlOf = (filter: TaskFilter | undefined): string =>
+    createFinalURL(tasksPath, { baseUrl, params: { query: filter }, querySerializer, pathSerializer: defaultPathSerializer });
+  const list = (filter: TaskFilter | undefined, call?: CallOptions): Promise<ListResult> =>
+    transport.invoke(listTasks, { method: 'GET', url: urlOf(filter), headers }, call);
+
   return {
     raw,
-    // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
-    // straight to the transport, without building a Request object per call.
-    listTasks: (filter, call) =>
-      transport.invoke(
-        listTasks,
-        {
-          method: 'GET',
-          url: createFinalURL(tasksPath, { baseUrl, params: { query: filter }, querySerializer, pathSerializer: defaultPathSerializer }),
-          headers,
-        },
-        call,
-      ),
+    listTasks: list,
+    ...taskWatching(list, (filter) => safeUrl(urlOf(filter)), transport.redactor),
     close: () => transport.close(),
   };
 }

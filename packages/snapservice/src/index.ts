@@ -13,5 +13,6 @@ export {
   type VapiError,
   type VapiErrorType,
 } from './client.js';
+export { toSnapshot, type TaskWatching } from './watch.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';

@@ -3,3 +3,4 @@ export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type Pri
 export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';
+export { ManualClock } from './manual-clock.js';

@@ -4,6 +4,7 @@ import {
   isRecord,
   Redactor,
   requireBaseUrl,
+  safeUrl,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -11,6 +12,7 @@ import {
   type TransportOptions,
 } from '@vmtasks/core';
 import type { components, paths } from './generated/openapi.js';
+import { taskWatching, type TaskWatching } from './watch.js';
 
 export type TaskDescriptionPage = components['schemas']['TaskDescriptionPage'];
 export type TaskDescription = components['schemas']['TaskDescription'];
@@ -54,7 +56,7 @@ export class VelostrataError extends ApiError {
   }
 }
 
-export interface VelostrataClient {
+export interface VelostrataClient extends TaskWatching {
   /** Lists the active management tasks (`GET /tasks`, getActiveTasks). */
   listActiveTasks(options?: CallOptions): Promise<TaskDescriptionPage>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
@@ -87,9 +89,13 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   // No parameters to serialize: the URL is the base URL and the spec's path.
   const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
 
+  const list = (call?: CallOptions): Promise<TaskDescriptionPage> =>
+    transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call);
+
   return {
     raw,
-    listActiveTasks: (call) => transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call),
+    listActiveTasks: list,
+    ...taskWatching(list, safeUrl(tasksUrl), transport.redactor),
     close: () => transport.close(),
   };
 }

@@ -12,5 +12,6 @@ export {
   type TaskId,
   type ErrorInfo,
 } from './client.js';
+export { toSnapshot, type TaskWatching } from './watch.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';

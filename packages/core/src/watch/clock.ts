@@ -1,6 +1,8 @@
 /**
  * Where a poller reads the time and waits. The default is real time; a test (or a simulator
- * with a manual clock) passes its own, so that waiting takes no real time at all.
+ * with a manual clock) passes its own, so that waiting takes no real time at all. A custom clock
+ * is stepped: the poller takes its waits between polls on it and assumes no time passes during
+ * a poll (a poll in flight is then bounded by the client's own timeouts, not by `maxWaitMs`).
  */
 export interface WatchClock {
   /** Milliseconds since the epoch. */

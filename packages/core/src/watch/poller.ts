@@ -144,7 +144,9 @@ async function listBefore<T>(
         return { type: 'error', error };
       }
     })();
-    if (deadline === Infinity) return await listed;
+    // A custom clock is stepped: no clock time passes during a poll, so only the real one can
+    // run out while a request is in flight.
+    if (deadline === Infinity || clock !== realClock) return await listed;
     const timeUp = clock.sleep(deadline - clock.now(), attempt.signal).then(
       (): ListOutcome<T> => ({ type: 'deadline' }),
       // Aborted because the listing ended first (or the caller aborted): `listed` decides.
