@@ -12,26 +12,11 @@ export { DEFAULT_RETRY, resolveRetry, parseRetryAfter, backoffDelay, isIdempoten
 export { Redactor, REDACTED, safeUrl } from './redact.js';
 export { createTlsFetch, type TlsOptions, type FetchFunction } from './tls.js';
 export { formatMessage, isRecord, requireBaseUrl } from './util.js';
-export {
-  TASK_STATES,
-  isTerminalTaskState,
-  sameSnapshot,
-  progressFraction,
-  type TaskState,
-  type TaskSnapshot,
-} from './watch/snapshot.js';
-export type { WatchEvent, TaskEvent, TransientFailure } from './watch/events.js';
-export {
-  TaskWaitError,
-  TaskFailedError,
-  TaskCancelledError,
-  TaskNotFoundError,
-  TaskOutcomeUnknownError,
-  WaitTimeoutError,
-  type WaitError,
-  type TaskWaitErrorInit,
-} from './watch/errors.js';
-export { realClock, type WatchClock } from './watch/clock.js';
+// The waiting and watching surface users see (also re-exported by the clients)…
+export * from './public.js';
+// …and the engine the clients build it on.
+export { sameSnapshot, progressFraction } from './watch/snapshot.js';
+export { type TaskWaitErrorInit } from './watch/errors.js';
 export { poll, transientFailure, backoffInterval, DEFAULT_MIN_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, type PollPolicy, type PollStep } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
-export { waitForTask, watchTasks, type TaskSource, type WatchOptions, type WaitOptions, type WhenDisappeared } from './watch/watch.js';
+export { waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';
