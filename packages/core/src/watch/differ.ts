@@ -37,12 +37,14 @@ export class TaskDiffer<Item> {
   diff(items: Iterable<Item>): TaskEvent<Item>[] {
     const poll = ++this.#poll;
     const events: TaskEvent<Item>[] = [];
+    let listed = 0;
     for (const item of items) {
       const snapshot = this.#toSnapshot(item);
       if (!snapshot || (this.#only !== undefined && snapshot.id !== this.#only)) continue;
       const entry = this.#tasks.get(snapshot.id);
       if (!entry) {
         this.#tasks.set(snapshot.id, { snapshot, item, seen: poll });
+        listed++;
         events.push(
           isTerminalTaskState(snapshot.state)
             ? { type: 'finished', snapshot, previous: undefined, item }
@@ -53,6 +55,7 @@ export class TaskDiffer<Item> {
       // Listed twice in one answer: the first one counts.
       if (entry.seen === poll) continue;
       entry.seen = poll;
+      listed++;
       const previous = entry.snapshot;
       if (sameSnapshot(previous, snapshot)) {
         entry.item = item;
@@ -75,6 +78,8 @@ export class TaskDiffer<Item> {
           : { type: 'changed', snapshot, previous, item },
       );
     }
+    // Every task followed was listed again: nothing disappeared, no need to look.
+    if (listed === this.#tasks.size) return events;
     for (const [id, entry] of this.#tasks) {
       if (entry.seen === poll) continue;
       this.#tasks.delete(id);
