@@ -4,3 +4,4 @@ export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';
 export { ManualClock } from './manual-clock.js';
+export { TransitionRecorder, caught } from './transitions.js';

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ManualClock, sendJson, startTestServer, type TestServer } from '@vmtasks/testkit';
+import { caught, ManualClock, sendJson, startTestServer, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createVelostrataClient,
@@ -47,7 +47,6 @@ async function manager(answers: (TaskDescription[] | { status: number; body: unk
   return { server, client, clock: new ManualClock() };
 }
 
-const caught = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error('expected a rejection'), (e: unknown) => e);
 
 describe('toSnapshot', () => {
   it('maps a task onto the common view: percent as a fraction, the latest progress message, errors in one line', () => {
