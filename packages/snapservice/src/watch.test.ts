@@ -1,5 +1,4 @@
-import { inspect } from 'node:util';
-import { ManualClock, sendJson, startTestServer, type TestServer } from '@vmtasks/testkit';
+import { exposedForms, ManualClock, sendJson, startTestServer, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSnapserviceClient,
@@ -129,14 +128,14 @@ describe('waitForTask', () => {
     const { client, clock } = await appliance([[item('t-1', 'FAILED', { error: { error_type: 'ERROR', messages: [message('bad session {0}', SESSION)] } })]]);
     const error = await clock.settle(client.waitForTask('t-1', { clock })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
-    for (const shown of [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), JSON.stringify((error as TaskFailedError).item)]) {
+    for (const shown of [...exposedForms(error), JSON.stringify((error as TaskFailedError).item)]) {
       expect(shown).not.toContain(SESSION);
     }
   });
 
   it('rejects a taskId that is not a non-empty string without sending anything', async () => {
     const { server, client } = await appliance([[]]);
-    await expect(client.waitForTask('')).rejects.toThrow(TypeError);
+    await expect(client.waitForTask('')).rejects.toMatchObject({ name: 'InvalidRequestError', parameter: 'taskId' });
     expect(server.requests).toHaveLength(0);
   });
 });

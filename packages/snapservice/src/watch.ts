@@ -69,18 +69,17 @@ export interface TaskWatching {
 /** `waitForTask` and `watchTasks` over a client's `listTasks`. */
 export function taskWatching(
   listTasks: (filter: TaskFilter, options: { signal: AbortSignal }) => Promise<ListResult>,
-  urlOf: (filter: TaskFilter) => string,
+  url: string,
   redactor: Redactor,
 ): TaskWatching {
   const source = (filter: TaskFilter, operation: string): TaskSource<ListItem> => ({
     list: async (signal) => (await listTasks(filter, { signal })).items,
     toSnapshot,
-    request: { operation, method: 'GET', url: urlOf(filter) } satisfies RequestSummary,
+    request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
   });
   return {
     waitForTask: async (taskId, options) => {
-      if (typeof taskId !== 'string' || taskId === '') throw new TypeError(`waitForTask: taskId must be a non-empty string, got ${typeof taskId}`);
       const item = await waitForTask(source({ tasks: [taskId] }, 'waitForTask'), taskId, { ...options, whenDisappeared: 'not-found' });
       return item.info;
     },

@@ -71,10 +71,7 @@ export function taskWatching(
     redactor,
   });
   return {
-    waitForTask: async (taskId, options) => {
-      if (typeof taskId !== 'string' || taskId === '') throw new TypeError(`waitForTask: taskId must be a non-empty string, got ${typeof taskId}`);
-      return waitForTask(source('waitForTask'), taskId, { ...options, whenDisappeared: 'outcome-unknown' });
-    },
+    waitForTask: (taskId, options) => waitForTask(source('waitForTask'), taskId, { ...options, whenDisappeared: 'outcome-unknown' }),
     watchTasks: (options) => watchTasks(source('watchTasks'), options),
   };
 }

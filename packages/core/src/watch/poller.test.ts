@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, ApiError, MalformedResponseError, TimeoutError, TransportError } from '../errors.js';
+import {
+  AbortError,
+  ApiError,
+  ClientClosedError,
+  InvalidRequestError,
+  MalformedResponseError,
+  RetryAfterTooLongError,
+  TimeoutError,
+  TransportError,
+} from '../errors.js';
 import { hangUntilAborted, scriptedList, TEST_REQUEST, type Answer } from '../test-support/scripted-list.js';
 import { backoffInterval, poll, transientFailure, type PollPolicy, type PollStep } from './poller.js';
 
@@ -12,7 +21,10 @@ afterEach(() => {
 
 const unavailable = (): ApiError => new ApiError('HTTP 503', { ...TEST_REQUEST, status: 503, body: undefined });
 const unauthenticated = (): ApiError => new ApiError('HTTP 401', { ...TEST_REQUEST, status: 401, body: undefined });
-const reset = (): TransportError => new TransportError('ECONNRESET', { ...TEST_REQUEST, attempts: 3 });
+const reset = (): TransportError => new TransportError('ECONNRESET', { ...TEST_REQUEST, attempts: 3, code: 'ECONNRESET' });
+const timeout = (): TimeoutError => new TimeoutError('slow', { ...TEST_REQUEST, attempts: 3, timeoutMs: 5, limit: 'timeoutMs' });
+const tooLong = (retryAfterMs: number): RetryAfterTooLongError =>
+  new RetryAfterTooLongError('asked for too long', { ...TEST_REQUEST, status: 429, retryAfterMs, limitMs: 10_000, attempts: 1 });
 
 function start<T>(answers: readonly Answer<T>[], policy: PollPolicy & { random?: () => number } = {}) {
   const { list, calls } = scriptedList(answers);
@@ -53,17 +65,19 @@ describe('poll: intervals', () => {
     expect(backoffInterval(30, 100, 1_000, () => 1)).toBe(1_000);
   });
 
-  it('refuses intervals that are not positive finite timer values', async () => {
+  it('refuses intervals that are not positive finite timer values, as the call’s InvalidRequestError', async () => {
     const { list } = scriptedList([1]);
     for (const bad of [{ minIntervalMs: 0 }, { maxIntervalMs: -1 }, { minIntervalMs: Number.NaN }, { maxWaitMs: 2 ** 31 }, { minIntervalMs: 500, maxIntervalMs: 100 }]) {
-      await expect(poll(list, { ...bad, request: TEST_REQUEST }).next()).rejects.toThrow(RangeError);
+      const error = await poll(list, { ...bad, request: TEST_REQUEST }).next().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).parameter).toBe(Object.keys(bad).at(-1));
     }
   });
 });
 
 describe('poll: failures', () => {
   it('yields transient failures with a growing count and backoff, and resets after a success', async () => {
-    const { calls, next } = start([reset(), unavailable(), new TimeoutError('slow', { ...TEST_REQUEST, attempts: 3, timeoutMs: 5 }), 7, unavailable()]);
+    const { calls, next } = start([reset(), unavailable(), timeout(), 7, unavailable()]);
     const steps: PollStep<number>[] = [];
     for (let i = 0; i < 5; i++) steps.push((await next(false)).value as PollStep<number>);
     expect(steps.map((s) => (s.type === 'result' ? s.value : `${s.error.name} #${s.failures} in ${s.retryInMs}`))).toEqual([
@@ -76,8 +90,19 @@ describe('poll: failures', () => {
     expect(calls.map((c) => c.at)).toEqual([0, 200, 600, 1_400, 1_600]);
   });
 
-  it('ends with the error itself when it cannot heal: 401, malformed answers, anything unknown', async () => {
-    for (const error of [unauthenticated(), new MalformedResponseError('bad', { ...TEST_REQUEST, status: 200, rawBody: '<' }), new TypeError('bug')]) {
+  it('waits as long as a Retry-After the transport could not honour asks, when longer than its own backoff', async () => {
+    const { calls, next } = start([1, tooLong(45_000), tooLong(50), 2]);
+    await next();
+    expect((await next(false)).value).toMatchObject({ type: 'transient-failure', failures: 1, retryInMs: 45_000 });
+    expect((await next()).value).toMatchObject({ type: 'transient-failure', failures: 2, retryInMs: 400 });
+    expect((await next()).value).toMatchObject({ type: 'result', value: 2 });
+    expect(calls.map((c) => c.at)).toEqual([0, 200, 45_200, 45_600]);
+  });
+
+  it('ends with the error itself when it cannot heal: 401, malformed answers, certificates, a closed client, anything unknown', async () => {
+    const certificate = new TransportError('self-signed', { ...TEST_REQUEST, attempts: 1, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const closed = new ClientClosedError('closed', TEST_REQUEST);
+    for (const error of [unauthenticated(), new MalformedResponseError('bad', { ...TEST_REQUEST, status: 200, rawBody: '<' }), certificate, closed, new TypeError('bug')]) {
       const { next, calls } = start([1, error]);
       await next();
       await expect(next(false)).rejects.toBe(error);
@@ -136,8 +161,11 @@ describe('poll: ending', () => {
 });
 
 describe('transientFailure', () => {
-  it('classifies network errors, timeouts and 429/502/503/504 as transient, other statuses not', () => {
+  it('classifies healable network errors, timeouts and 429/502/503/504 as transient, other statuses not', () => {
     expect(transientFailure(reset())).toEqual({});
+    expect(transientFailure(timeout())).toEqual({});
+    expect(transientFailure(tooLong(30_000))).toEqual({ retryAfterMs: 30_000 });
+    expect(transientFailure(new TransportError('x', { ...TEST_REQUEST, attempts: 1, code: 'ENOTFOUND' }))).toBeUndefined();
     for (const status of [429, 502, 503, 504]) {
       expect(transientFailure(new ApiError('x', { ...TEST_REQUEST, status, body: undefined }))).toEqual({});
     }

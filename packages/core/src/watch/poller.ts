@@ -1,5 +1,15 @@
-import { AbortError, ApiError, TransportError, type RequestSummary, type VmtasksError } from '../errors.js';
-import { DEFAULT_RETRY } from '../retry.js';
+import {
+  AbortError,
+  ApiError,
+  InvalidRequestError,
+  RetryAfterTooLongError,
+  TimeoutError,
+  TransportError,
+  type RequestSummary,
+  type VmtasksError,
+} from '../errors.js';
+import { isHealable } from '../failure.js';
+import { checkDelay, DEFAULT_RETRY, MAX_TIMER_MS } from '../retry.js';
 import { realClock, type WatchClock } from './clock.js';
 
 /** How often to poll and for how long; the same names for every wait and watch. */
@@ -26,12 +36,15 @@ export type PollStep<T> =
 
 /**
  * The wait a transient failure asks for, or undefined when the failure is not transient and
- * must end the wait: network errors and timeouts (after the transport's own retries) and the
- * statuses the transport itself retries (429, 502, 503, 504) are; 4xx, malformed answers and
- * everything else are not.
+ * must end the wait. Transient, after the transport's own retries: timeouts, network failures
+ * the transport also deems healable (resets, refusals; not certificate errors or ENOTFOUND),
+ * the statuses it retries (429, 502, 503, 504), and a `Retry-After` longer than it may wait on
+ * its own (the poller waits that long). Not: 4xx, malformed answers, a closed client, the rest.
  */
 export function transientFailure(error: unknown): { retryAfterMs?: number } | undefined {
-  if (error instanceof TransportError) return {};
+  if (error instanceof TimeoutError) return {};
+  if (error instanceof TransportError) return isHealable(error) ? {} : undefined;
+  if (error instanceof RetryAfterTooLongError) return { retryAfterMs: error.retryAfterMs };
   if (error instanceof ApiError && DEFAULT_RETRY.statuses.includes(error.status)) return {};
   return undefined;
 }
@@ -42,15 +55,13 @@ export function backoffInterval(step: number, minMs: number, maxMs: number, rand
   return Math.round(minMs + random() * (ceiling - minMs));
 }
 
-// Largest delay setTimeout keeps; a longer one fires at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function checkMs(name: string, value: number | undefined, fallback: number): number {
-  const ms = value ?? fallback;
-  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${String(value)}`);
+/** A per-call interval option, checked like the transport's delays; a bad one is the call's `InvalidRequestError`. */
+function checkInterval(parameter: string, value: unknown, request: RequestSummary): number {
+  try {
+    return checkDelay(parameter, value);
+  } catch (error) {
+    throw new InvalidRequestError(`${request.operation}: ${(error as Error).message}`, { ...request, parameter });
   }
-  return ms;
 }
 
 /**
@@ -68,15 +79,20 @@ export async function* poll<T>(
   list: (signal: AbortSignal) => Promise<T>,
   policy: PollPolicy & { request: RequestSummary; random?: () => number },
 ): AsyncGenerator<PollStep<T>, void, boolean | undefined> {
-  const minMs = checkMs('minIntervalMs', policy.minIntervalMs, DEFAULT_MIN_INTERVAL_MS);
-  const maxMs = checkMs('maxIntervalMs', policy.maxIntervalMs, Math.max(minMs, DEFAULT_MAX_INTERVAL_MS));
-  if (maxMs < minMs) throw new RangeError(`maxIntervalMs (${maxMs}) must not be less than minIntervalMs (${minMs})`);
+  const { request } = policy;
+  const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
+  const maxMs = checkInterval('maxIntervalMs', policy.maxIntervalMs ?? Math.max(minMs, DEFAULT_MAX_INTERVAL_MS), request);
+  if (maxMs < minMs) {
+    throw new InvalidRequestError(`${request.operation}: maxIntervalMs (${maxMs}) must not be less than minIntervalMs (${minMs})`, {
+      ...request,
+      parameter: 'maxIntervalMs',
+    });
+  }
   const clock = policy.clock ?? realClock;
   const random = policy.random ?? Math.random;
   const caller = policy.signal;
-  const deadline = policy.maxWaitMs === undefined ? Infinity : clock.now() + checkMs('maxWaitMs', policy.maxWaitMs, 0);
-  const aborted = (): AbortError =>
-    new AbortError(`${policy.request.operation}: aborted by the caller`, policy.request, { cause: caller?.reason });
+  const deadline = policy.maxWaitMs === undefined ? Infinity : clock.now() + checkInterval('maxWaitMs', policy.maxWaitMs, request);
+  const aborted = (): AbortError => new AbortError(`${request.operation}: aborted by the caller`, request, { cause: caller?.reason });
 
   // Aborted when the caller aborts or the consumer stops: ends a sleep or a request in flight.
   const lifetime = new AbortController();

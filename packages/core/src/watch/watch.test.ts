@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
+import { exposedForms } from '@vmtasks/testkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, ApiError, TransportError } from '../errors.js';
+import { AbortError, ApiError, InvalidRequestError, TransportError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import { hangUntilAborted, scriptedList, TEST_REQUEST, type Answer } from '../test-support/scripted-list.js';
 import { TaskCancelledError, TaskFailedError, TaskNotFoundError, TaskOutcomeUnknownError, WaitTimeoutError } from './errors.js';
@@ -117,7 +118,7 @@ describe('waitForTask (engine)', () => {
 
   it('keeps waiting through transient failures, reporting each, and ends on one that cannot heal', async () => {
     const busy = new ApiError('HTTP 503', { ...TEST_REQUEST, status: 503, body: undefined });
-    const reset = new TransportError('ECONNRESET', { ...TEST_REQUEST, attempts: 3 });
+    const reset = new TransportError('ECONNRESET', { ...TEST_REQUEST, attempts: 3, code: 'ECONNRESET' });
     const { tasks } = source([[row('t', 'running')], busy, busy, reset, [row('t', 'succeeded')]]);
     const notices: string[] = [];
     const result = await settle(
@@ -142,10 +143,20 @@ describe('waitForTask (engine)', () => {
     expect(calls).toHaveLength(polls);
   });
 
+  it('refuses a taskId that is not a non-empty string before polling', async () => {
+    const { tasks, calls } = source([[row('t', 'running')]]);
+    for (const bad of ['', 42 as unknown as string]) {
+      const error = await rejection(waitForTask(tasks, bad, { ...fast, whenDisappeared: 'not-found' }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'taskId' });
+    }
+    expect(calls).toHaveLength(0);
+  });
+
   it('keeps credentials out of the error, its snapshot and item', async () => {
     const { tasks } = source([[row('t', 'failed', 0, `login with ${SECRET} refused`)]]);
     const error = await rejection(waitForTask(tasks, 't', { ...fast, whenDisappeared: 'not-found' }));
-    for (const shown of [(error as Error).message, JSON.stringify(error), inspect(error), JSON.stringify((error as TaskFailedError).item)]) {
+    for (const shown of [...exposedForms(error), inspect(error), JSON.stringify((error as TaskFailedError).item)]) {
       expect(shown).not.toContain(SECRET);
     }
     expect((error as Error).message).toBe('Task t failed: login with [REDACTED] refused');

@@ -1,4 +1,4 @@
-import type { RequestSummary } from '../errors.js';
+import { InvalidRequestError, type RequestSummary } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { TaskDiffer } from './differ.js';
 import {
@@ -45,13 +45,12 @@ function describe(snapshot: TaskSnapshot): string {
 }
 
 function errorInit<Item>(source: TaskSource<Item>, taskId: string | undefined, last: TaskEvent<Item> | undefined): TaskWaitErrorInit<Item> {
-  const redact = source.redactor;
-  return {
-    ...source.request,
-    taskId,
-    snapshot: last && redact ? redact.value(last.snapshot) : last?.snapshot,
-    item: last && redact ? redact.value(last.item) : last?.item,
-  };
+  return { ...source.request, taskId, snapshot: last?.snapshot, item: last?.item };
+}
+
+/** The error, with the client's credentials taken out of everything it shows (the task's own text may echo them). */
+function redacted<E extends Error>(source: TaskSource<unknown>, error: E): E {
+  return source.redactor ? source.redactor.error(error) : error;
 }
 
 /** What one poll brought: a transient failure, or the events since the previous listing. */
@@ -91,21 +90,26 @@ export async function waitForTask<Item>(
   taskId: string,
   options: WaitOptions & { whenDisappeared: WhenDisappeared },
 ): Promise<Item> {
+  if (typeof taskId !== 'string' || taskId === '') {
+    throw new InvalidRequestError(`${source.request.operation}: taskId must be a non-empty string, got ${taskId === '' ? 'an empty one' : typeof taskId}`, {
+      ...source.request,
+      parameter: 'taskId',
+    });
+  }
   const clock = options.clock ?? realClock;
   const started = clock.now();
-  const text = (message: string): string => source.redactor?.text(message) ?? message;
   let last: TaskEvent<Item> | undefined;
   for await (const round of rounds(source, new TaskDiffer(source.toSnapshot, taskId), options)) {
     if (round.type !== 'listed') continue;
     for (const event of round.events) {
       if (event.type === 'disappeared') {
         const init = errorInit(source, taskId, event);
-        if (options.whenDisappeared === 'not-found') {
-          throw new TaskNotFoundError(text(`Task ${taskId} is no longer listed (last seen ${describe(event.snapshot)})`), init);
-        }
-        throw new TaskOutcomeUnknownError(
-          text(`Task ${taskId} left the list before it finished (last seen ${describe(event.snapshot)}); its outcome is unknown`),
-          init,
+        const seen = `last seen ${describe(event.snapshot)}`;
+        throw redacted(
+          source,
+          options.whenDisappeared === 'not-found'
+            ? new TaskNotFoundError(`Task ${taskId} is no longer listed (${seen})`, init)
+            : new TaskOutcomeUnknownError(`Task ${taskId} left the list before it finished (${seen}); its outcome is unknown`, init),
         );
       }
       last = event;
@@ -113,17 +117,24 @@ export async function waitForTask<Item>(
       const { snapshot } = event;
       if (snapshot.state === 'succeeded') return event.item;
       const init = errorInit(source, taskId, event);
-      if (snapshot.state === 'cancelled') throw new TaskCancelledError(text(`Task ${taskId} was cancelled`), init);
-      throw new TaskFailedError(text(`Task ${taskId} failed: ${snapshot.error ?? 'no error message'}`), init);
+      throw redacted(
+        source,
+        snapshot.state === 'cancelled'
+          ? new TaskCancelledError(`Task ${taskId} was cancelled`, init)
+          : new TaskFailedError(`Task ${taskId} failed: ${snapshot.error ?? 'no error message'}`, init),
+      );
     }
-    if (!last) throw new TaskNotFoundError(text(`Task ${taskId} is not listed`), errorInit(source, taskId, undefined));
+    if (!last) throw redacted(source, new TaskNotFoundError(`Task ${taskId} is not listed`, errorInit(source, taskId, undefined)));
   }
   const waited = clock.now() - started;
   const seen = last ? `last seen ${describe(last.snapshot)}` : 'never seen';
-  throw new WaitTimeoutError(text(`Task ${taskId} did not finish within ${options.maxWaitMs} ms (${seen}, waited ${waited} ms)`), {
-    ...errorInit(source, taskId, last),
-    maxWaitMs: options.maxWaitMs ?? 0,
-  });
+  throw redacted(
+    source,
+    new WaitTimeoutError(`Task ${taskId} did not finish within ${options.maxWaitMs} ms (${seen}, waited ${waited} ms)`, {
+      ...errorInit(source, taskId, last),
+      maxWaitMs: options.maxWaitMs ?? 0,
+    }),
+  );
 }
 
 /**
