@@ -5,21 +5,13 @@ import {
   type RequestSummary,
   type TaskSnapshot,
   type TaskSource,
-  type TaskState,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
   type Redactor,
 } from '@vmtasks/core';
-import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo, type TaskStatus } from './client.js';
-
-const STATE_BY_STATUS: Readonly<Record<TaskStatus, TaskState>> = {
-  PENDING: 'pending',
-  RUNNING: 'running',
-  BLOCKED: 'blocked',
-  SUCCEEDED: 'succeeded',
-  FAILED: 'failed',
-};
+import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './client.js';
+import { stateOf } from './state.js';
 
 /** The error of a failed task in one line: its first message, else its error type. */
 function errorSummary(error: unknown): string | undefined {
@@ -38,8 +30,7 @@ export function toSnapshot(item: ListItem): TaskSnapshot {
     id: item.task,
     kind: info.operation,
     target: info.target?.id,
-    // A status a newer release added counts as still running: a wait never ends on it.
-    state: STATE_BY_STATUS[info.status] ?? 'running',
+    state: stateOf(info.status),
     progress: progressFraction(info.progress?.completed, info.progress?.total),
     message: message ? formatLocalizable(message) : undefined,
     error: info.error === undefined ? undefined : errorSummary(info.error),

@@ -13,5 +13,8 @@ export {
   type ErrorInfo,
 } from './client.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
+export { isTerminalState } from './state.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
+// The spec's enum value lists, as generated.
+export { taskStateValues, knownTaskTypeValues } from './generated/openapi.js';

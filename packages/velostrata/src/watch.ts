@@ -6,21 +6,12 @@ import {
   type RequestSummary,
   type TaskSnapshot,
   type TaskSource,
-  type TaskState as SnapshotState,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
 } from '@vmtasks/core';
-import type { TaskDescription, TaskDescriptionPage, TaskState } from './client.js';
-
-const STATE_BY_VELOSTRATA_STATE: Readonly<Record<TaskState, SnapshotState>> = {
-  Running: 'running',
-  Failing: 'failing',
-  Cancelling: 'cancelling',
-  Succeeded: 'succeeded',
-  Failed: 'failed',
-  Cancelled: 'cancelled',
-};
+import type { TaskDescription, TaskDescriptionPage } from './client.js';
+import { stateOf } from './state.js';
 
 const nonEmpty = (text: string | undefined): string | undefined => (text ? text : undefined);
 
@@ -31,8 +22,7 @@ export function toSnapshot(task: TaskDescription): TaskSnapshot {
     id: task.id?.value ?? '',
     kind: task.taskType,
     target: task.entity?.value,
-    // A missing state, or one a newer release added, counts as still running: a wait never ends on it.
-    state: (task.state && STATE_BY_VELOSTRATA_STATE[task.state]) ?? 'running',
+    state: stateOf(task.state),
     progress: progressFraction(task.progress, 100),
     message: nonEmpty(task.progressMessage?.at(-1)),
     error: nonEmpty(task.errorMessage?.join('; ')) ?? nonEmpty(task.errorDetails),
