@@ -20,6 +20,20 @@ export class ManualClock {
     this.#onAdvance = options.onAdvance;
   }
 
+  /**
+   * A clock that moves a simulator on its manual clock (`startSimulator({ clock: 'manual' })`)
+   * with it, then calls `afterStep` (e.g. to sample what the simulator lists at that time).
+   */
+  static following(sim: { now(): Date; advance(ms: number): Promise<void> }, afterStep?: () => void): ManualClock {
+    return new ManualClock({
+      start: sim.now().getTime(),
+      onAdvance: async (ms) => {
+        await sim.advance(ms);
+        afterStep?.();
+      },
+    });
+  }
+
   now(): number {
     return this.#now;
   }
