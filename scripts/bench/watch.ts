@@ -93,10 +93,10 @@ export async function watchScale(tasks: number, polls: number): Promise<Row[]> {
     await client.close();
     if (watched !== tasks) throw new Error(`watched ${watched} tasks, expected ${tasks}`);
 
-    const label = `8. watching ${tasks.toLocaleString('en')} snapservice tasks (simulator)`;
+    const label = `8. watching ${tasks.toLocaleString('en')} snapservice tasks`;
     return [
       row('watch-diff', `${label}: diff one poll`, 'ms', diffMs, { max: 10, text: '≤ 10 ms' }, `${events} events over ${polls + 1} polls`),
-      row('watch-parse', `${label}: JSON.parse of the same answers (reference)`, 'ms', parseMs),
+      row('watch-parse', `${label}: JSON.parse of the same answers`, 'ms', parseMs),
       row('watch-diff-ratio', `${label}: diff ÷ JSON.parse, per poll`, '×', diffMs.map((ms, i) => ms / parseMs[i]!)),
       row('watch-memory', `${label}: heap held by the watches`, 'MiB', [held], { max: 50, text: '≤ 50 MiB' }),
     ];
