@@ -17,7 +17,7 @@ export {
   type VapiErrorType,
 } from './client.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
-export { isTerminalStatus } from './state.js';
+export { isTerminalStatus, type TerminalStatus } from './state.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
 // The spec's enum value lists and parameter rules, as generated.

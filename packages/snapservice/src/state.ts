@@ -14,7 +14,10 @@ export function stateOf(status: TaskStatus): TaskState {
   return STATE_BY_STATUS[status] ?? 'running';
 }
 
+/** The statuses a task ends in; it does not change again. */
+export type TerminalStatus = Extract<TaskStatus, 'SUCCEEDED' | 'FAILED'>;
+
 /** Whether a task in this status has ended (`SUCCEEDED` or `FAILED`) and will not change again. */
-export function isTerminalStatus(status: TaskStatus): boolean {
+export function isTerminalStatus(status: TaskStatus): status is TerminalStatus {
   return isTerminalTaskState(stateOf(status));
 }

@@ -13,7 +13,7 @@ export {
   type ErrorInfo,
 } from './client.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
-export { isTerminalState } from './state.js';
+export { isTerminalState, type TerminalState } from './state.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
 // The spec's enum value lists, as generated.

@@ -15,7 +15,10 @@ export function stateOf(state: TaskState | undefined): SnapshotState {
   return (state && STATE_BY_VELOSTRATA_STATE[state]) ?? 'running';
 }
 
+/** The states a task ends in; it does not change again. */
+export type TerminalState = Extract<TaskState, 'Succeeded' | 'Failed' | 'Cancelled'>;
+
 /** Whether a task in this state has ended (`Succeeded`, `Failed` or `Cancelled`) and will not change again. */
-export function isTerminalState(state: TaskState): boolean {
+export function isTerminalState(state: TaskState): state is TerminalState {
   return isTerminalTaskState(stateOf(state));
 }
