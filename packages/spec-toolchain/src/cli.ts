@@ -3,16 +3,29 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { findStaleOutputs } from './check.js';
 import { generateApi, SpecError } from './generate.js';
+import { formatProblem, lintApi, type SpecProblem } from './lint.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
 import { describeError, watchApis } from './watch.js';
 
-const USAGE = `usage: vmtasks-codegen <generate|check|watch> [api ...] [--config redocly.yaml]
+const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch> [api ...] [--config redocly.yaml]
 
-  generate  validate each spec and write its types to x-openapi-ts.output (only if they changed)
+  lint      lint each spec with the rules of redocly.yaml; exit 1 on any error
+  generate  lint each spec, then write its types to x-openapi-ts.output (only if they changed)
   check     regenerate into a temporary folder; exit 1 naming every committed file that is stale
   watch     regenerate an API whenever a file in its spec folder changes
 
 APIs are the keys of \`apis\` in redocly.yaml; none named means all of them.`;
+
+const elapsed = (started: number): string => `${Math.round(performance.now() - started)} ms`;
+
+function printWarnings(problems: readonly SpecProblem[]): void {
+  for (const problem of problems) if (problem.severity === 'warn') console.error(formatProblem(problem));
+}
+
+function lintSummary(problems: readonly SpecProblem[]): string {
+  const warnings = problems.filter((problem) => problem.severity === 'warn').length;
+  return warnings > 0 ? ` with ${warnings} warning(s)` : '';
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,14 +42,32 @@ async function main(argv: string[]): Promise<number> {
   const apis = selectApis(registry, names);
 
   switch (command) {
+    case 'lint': {
+      let failed = 0;
+      for (const api of apis) {
+        const started = performance.now();
+        try {
+          const { problems } = await lintApi(api, registry);
+          printWarnings(problems);
+          const errors = problems.filter((problem) => problem.severity === 'error');
+          if (errors.length > 0) throw new SpecError(api.name, errors);
+          console.log(`${api.name}: lint clean${lintSummary(problems)} (${elapsed(started)})`);
+        } catch (error) {
+          if (!(error instanceof SpecError)) throw error;
+          failed++;
+          console.error(error.message);
+        }
+      }
+      return failed > 0 ? 1 : 0;
+    }
     case 'generate': {
       let failed = 0;
       for (const api of apis) {
         const started = performance.now();
         try {
           const result = await generateApi(api, registry);
-          const ms = Math.round(performance.now() - started);
-          console.log(`${api.name}: ${result.output} ${result.changed ? 'updated' : 'unchanged'} (${ms} ms)`);
+          printWarnings(result.warnings);
+          console.log(`${api.name}: lint clean${lintSummary(result.warnings)}, ${result.output} ${result.changed ? 'updated' : 'unchanged'} (${elapsed(started)})`);
         } catch (error) {
           if (!(error instanceof SpecError)) throw error;
           failed++;
