@@ -87,20 +87,23 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'watch': {
       const time = (): string => new Date().toISOString().slice(11, 23);
-      const watcher = watchApis(registry, apis, {
-        onGenerated(api, output, changed, ms) {
-          console.log(`[${time()}] ${api}: spec changed → ${output} ${changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`);
+      const watcher = watchApis(registry, names, {
+        onReady(specs) {
+          console.log(`watching ${specs.join(', ')} and ${path.relative(process.cwd(), registry.configPath) || 'redocly.yaml'} (Ctrl-C to stop)`);
+        },
+        onRegistryChanged(added) {
+          console.log(`[${time()}] redocly.yaml changed${added.length > 0 ? `: new API ${added.join(', ')}` : ''}; regenerating`);
+        },
+        onGenerated(api, result, ms) {
+          printWarnings(result.warnings);
+          console.log(`[${time()}] ${api}: spec changed → ${result.output} ${result.changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`);
         },
         onError(api, error) {
           console.error(`[${time()}] ${api}: ${describeError(error)}\n  (previous output kept; still watching)`);
         },
       });
-      console.log(`watching ${apis.map((a) => path.relative(registry.rootDir, a.root)).join(', ')} (Ctrl-C to stop)`);
       await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          watcher.close();
-          resolve();
-        };
+        const stop = (): void => void watcher.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
