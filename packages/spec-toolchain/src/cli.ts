@@ -2,17 +2,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { findStaleOutputs } from './check.js';
+import { buildDocs } from './docs.js';
 import { generateApi, SpecError } from './generate.js';
 import { formatProblem, lintApi, type SpecProblem } from './lint.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
 import { describeError, watchApis } from './watch.js';
 
-const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch> [api ...] [--config redocly.yaml]
+const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs> [api ...] [--config redocly.yaml] [--out docs]
 
   lint      lint each spec with the rules of redocly.yaml; exit 1 on any error
   generate  lint each spec, then write its types to x-openapi-ts.output (only if they changed)
   check     regenerate into a temporary folder; exit 1 naming every committed file that is stale
-  watch     regenerate an API whenever a file in its spec folder changes
+  watch     regenerate an API whenever a file in its spec folder or redocly.yaml changes
+  docs      write one self-contained reference page per API and an index page to --out (default docs/)
 
 APIs are the keys of \`apis\` in redocly.yaml; none named means all of them.`;
 
@@ -31,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...names] = positionals;
   if (values.help || !command) {
@@ -84,6 +86,19 @@ async function main(argv: string[]): Promise<number> {
       }
       if (stale.length === 0) console.log(`generated code is up to date (${apis.map((a) => a.name).join(', ')})`);
       return stale.length > 0 ? 1 : 0;
+    }
+    case 'docs': {
+      const started = performance.now();
+      const outDir = path.resolve(values.out ?? path.join(registry.rootDir, 'docs'));
+      try {
+        const pages = await buildDocs(registry, apis, outDir);
+        console.log(`docs: ${pages.length} API page(s) and index.html in ${path.relative(process.cwd(), outDir) || '.'} (${elapsed(started)})`);
+      } catch (error) {
+        if (!(error instanceof SpecError)) throw error;
+        console.error(error.message);
+        return 1;
+      }
+      return 0;
     }
     case 'watch': {
       const time = (): string => new Date().toISOString().slice(11, 23);
