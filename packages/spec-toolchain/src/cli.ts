@@ -1,19 +1,18 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { findStaleOutputs } from './check.js';
-import { buildDocs } from './docs.js';
 import { generateApi, SpecError } from './generate.js';
 import { formatProblem, lintApi, type SpecProblem } from './lint.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
-import { describeError, watchApis } from './watch.js';
 
 const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs> [api ...] [--config redocly.yaml] [--out docs]
+       vmtasks-codegen add-api <name> [--title "Inventory API"] [--install full|lockfile|none]
 
   lint      lint each spec with the rules of redocly.yaml; exit 1 on any error
   generate  lint each spec, then write its types to x-openapi-ts.output (only if they changed)
   check     regenerate into a temporary folder; exit 1 naming every committed file that is stale
   watch     regenerate an API whenever a file in its spec folder or redocly.yaml changes
+  add-api   scaffold a new API: spec skeleton, redocly.yaml entry, packages/<name> (client, tests), types
   docs      write one self-contained reference page per API and an index page to --out (default docs/)
 
 APIs are the keys of \`apis\` in redocly.yaml; none named means all of them.`;
@@ -29,19 +28,36 @@ function lintSummary(problems: readonly SpecProblem[]): string {
   return warnings > 0 ? ` with ${warnings} warning(s)` : '';
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      title: { type: 'string' },
+      install: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    console.error(`vmtasks-codegen: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [command, ...names] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
   const registry = await loadRegistry(values.config ? path.resolve(values.config) : findConfig());
-  const apis = selectApis(registry, names);
+  const apis = command === 'add-api' ? [] : selectApis(registry, names);
 
   switch (command) {
     case 'lint': {
@@ -79,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
       return failed > 0 ? 1 : 0;
     }
     case 'check': {
+      const { findStaleOutputs } = await import('./check.js');
       const stale = await findStaleOutputs(registry, apis);
       for (const file of stale) {
         const where = file.line === 0 ? 'missing' : `differs from line ${file.line}`;
@@ -87,7 +104,29 @@ async function main(argv: string[]): Promise<number> {
       if (stale.length === 0) console.log(`generated code is up to date (${apis.map((a) => a.name).join(', ')})`);
       return stale.length > 0 ? 1 : 0;
     }
+    case 'add-api': {
+      // Each command loads only what it uses: start-up is most of a cold `npm run generate`.
+      const { scaffoldApi, ScaffoldError } = await import('./scaffold.js');
+      const [name, ...extra] = names;
+      const install = values.install ?? 'full';
+      if (!name || extra.length > 0 || !['full', 'lockfile', 'none'].includes(install)) {
+        console.error(`add-api takes one name, and --install full|lockfile|none\n${USAGE}`);
+        return 2;
+      }
+      const started = performance.now();
+      try {
+        const result = await scaffoldApi(registry, name, { title: values.title, install: install as 'full' | 'lockfile' | 'none' });
+        console.log(`add-api: ${name} added (${elapsed(started)}):\n${result.files.map((file) => `  ${file}`).join('\n')}`);
+        console.log(`next: edit specs/${name}/openapi.yaml (npm run dev regenerates on save), then npm test`);
+      } catch (error) {
+        if (!(error instanceof ScaffoldError)) throw error;
+        console.error(`add-api: ${error.message}`);
+        return 2;
+      }
+      return 0;
+    }
     case 'docs': {
+      const { buildDocs } = await import('./docs.js');
       const started = performance.now();
       const outDir = path.resolve(values.out ?? path.join(registry.rootDir, 'docs'));
       try {
@@ -101,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'watch': {
+      const { describeError, watchApis } = await import('./watch.js');
       const time = (): string => new Date().toISOString().slice(11, 23);
       const watcher = watchApis(registry, names, {
         onReady(specs) {

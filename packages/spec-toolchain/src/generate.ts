@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@redocly/openapi-core';
-import { openapiTypescript, redoclyCore } from './deps.js';
+import { loadOpenapiTypescript, redoclyCore } from './deps.js';
 import { assertNoErrors, lintApi, SpecError, type SpecProblem } from './lint.js';
 import type { ApiEntry, Registry } from './registry.js';
 
@@ -59,6 +59,7 @@ export async function renderSpec(api: ApiEntry, registry: Registry): Promise<Ren
     externalRefResolver: linted.resolver,
     dereference: false,
   });
+  const openapiTypescript = loadOpenapiTypescript();
   const ast = await openapiTypescript.default(bundled.bundle.parsed as Parameters<typeof openapiTypescript.default>[0], {
     redocly: await getGeneratorConfig(),
     cwd: path.dirname(api.root),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
-import type { ApiEntry, Registry } from './registry.js';
+import { isRecord, type ApiEntry, type Registry } from './registry.js';
 
 /** One problem of a spec, located in its file. */
 export interface SpecProblem {
@@ -98,6 +98,12 @@ export async function lintFile(name: string, file: string, config: Config, rootD
     const cause = document instanceof redoclyCore.ResolveError ? document.originalError : document;
     throw new SpecError(name, [
       { file: path.relative(rootDir, file), line: 0, column: 0, rule: 'missing-file', message: cause.message, severity: 'error' },
+    ]);
+  }
+  if (!isRecord(document.parsed)) {
+    // An empty file, or one caught mid-write (watch mode rechecks once the write is over).
+    throw new SpecError(name, [
+      { file: path.relative(rootDir, file), line: 1, column: 1, rule: 'not-a-document', message: 'the file is empty or not a YAML/JSON object', severity: 'error' },
     ]);
   }
   const problems = await redoclyCore.lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
