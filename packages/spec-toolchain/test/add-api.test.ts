@@ -33,7 +33,7 @@ async function copyRepository(): Promise<string> {
 }
 
 const turbo = (...args: string[]): Promise<RunResult> =>
-  run(path.join(repo, 'node_modules/.bin/turbo'), ['run', ...args, '--output-logs=errors-only', '--no-daemon'], dir, {
+  run(path.join(repo, 'node_modules/.bin/turbo'), ['run', ...args, '--output-logs=new-only', '--no-daemon'], dir, {
     TURBO_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
   });
@@ -79,5 +79,8 @@ it('scaffolds an API that the next test run builds and passes', async () => {
   const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', '--filter=@vmtasks/inventory');
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
   expect({ code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
+  // The new package's own suites ran, and passed.
+  expect(result.stdout).toMatch(/@vmtasks\/inventory:test: .*Tests\s+3 passed/);
+  expect(result.stdout).toMatch(/@vmtasks\/inventory:test:contract: .*Tests\s+4 passed/);
   expect(result.stdout).toMatch(/Tasks:\s+\d+ successful, \d+ total/);
 }, 300_000);
