@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { generateApi, SpecError } from './generate.js';
-import { formatProblem, lintApi, type SpecProblem } from './lint.js';
+import { assertNoErrors, formatProblem, lintApi, type SpecProblem } from './lint.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
 
 const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs> [api ...] [--config redocly.yaml] [--out docs]
@@ -65,11 +65,10 @@ async function main(argv: string[]): Promise<number> {
       for (const api of apis) {
         const started = performance.now();
         try {
-          const { problems } = await lintApi(api, registry);
-          printWarnings(problems);
-          const errors = problems.filter((problem) => problem.severity === 'error');
-          if (errors.length > 0) throw new SpecError(api.name, errors);
-          console.log(`${api.name}: lint clean${lintSummary(problems)} (${elapsed(started)})`);
+          const linted = await lintApi(api, registry);
+          printWarnings(linted.problems);
+          assertNoErrors(api.name, linted);
+          console.log(`${api.name}: lint clean${lintSummary(linted.problems)} (${elapsed(started)})`);
         } catch (error) {
           if (!(error instanceof SpecError)) throw error;
           failed++;
@@ -175,7 +174,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof RegistryError ? `vmtasks-codegen: ${error.message}` : error);
+    // A spec or registry problem is the user's to fix: its message, no stack.
+    console.error(error instanceof RegistryError || error instanceof SpecError ? `vmtasks-codegen: ${error.message}` : error);
     process.exitCode = 1;
   },
 );
