@@ -66,6 +66,10 @@ export async function scaffoldApi(registry: Registry, name: string, options: Sca
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
     throw new ScaffoldError(`"${name}" is not a valid API name: lower-case letters and digits, words joined by "-" (e.g. inventory, vm-inventory)`);
   }
+  // The title lands in YAML, JSON and comments unescaped: plain words only.
+  if (options.title !== undefined && !/^[\w .,()/-]+$/.test(options.title)) {
+    throw new ScaffoldError(`--title "${options.title}": letters, digits, spaces and . , ( ) / - only`);
+  }
   if (registry.apis.some((api) => api.name === name)) throw new ScaffoldError(`redocly.yaml already lists an API "${name}"`);
   const specDir = `specs/${name}`;
   const packageDir = `packages/${name}`;

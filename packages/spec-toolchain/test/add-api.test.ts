@@ -45,13 +45,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('refuses a bad or taken name with exit 2 and a reason', async () => {
+it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason', async () => {
   const bad = await codegen(dir, 'add-api', 'Inventory_API', '--install', 'none');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('not a valid API name');
   const taken = await codegen(dir, 'add-api', 'velostrata', '--install', 'none');
   expect(taken.code).toBe(2);
   expect(taken.stderr).toContain('already lists an API "velostrata"');
+  const title = await codegen(dir, 'add-api', 'inventory', '--title', 'Inventory: "API"', '--install', 'none');
+  expect(title.code).toBe(2);
+  expect(title.stderr).toContain('--title');
+  const flag = await codegen(dir, 'add-api', 'inventory', '--instal', 'none');
+  expect(flag.code).toBe(2);
+  expect(flag.stderr).toContain("Unknown option '--instal'");
   expect(existsSync(path.join(dir, 'packages/inventory'))).toBe(false);
 });
 
