@@ -1,10 +1,14 @@
 import createClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch';
 import {
   ApiError,
+  checkedQuerySerializer,
+  checkQuery,
   formatMessage,
   isRecord,
   Redactor,
   requireBaseUrl,
+  requireCredential,
+  requireHeaders,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -95,7 +99,7 @@ export interface SnapserviceClient {
   listTasks(filter?: TaskFilter, options?: CallOptions): Promise<ListResult>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
   readonly raw: Client<paths>;
-  /** Releases sockets held for custom TLS settings. */
+  /** Releases the client's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void>;
 }
 
@@ -109,29 +113,37 @@ const listTasks: OperationSpec<ListResult, SnapserviceError> = {
 export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
   const auth: Record<string, string> = {};
-  if (options.sessionId) auth['vmware-api-session-id'] = options.sessionId;
-  if (options.authorization) auth['Authorization'] = options.authorization;
+  if (options.sessionId !== undefined) auth['vmware-api-session-id'] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id');
+  if (options.authorization !== undefined) auth['Authorization'] = requireCredential(options.authorization, 'authorization', 'the Authorization header value');
+  const userHeaders = requireHeaders(options.headers);
   const transport = new Transport({
     ...options,
-    redactor: new Redactor([options.sessionId, options.authorization, /token="([^"]+)"/.exec(options.authorization ?? '')?.[1]]),
+    baseUrl,
+    redactor: new Redactor([options.sessionId, options.authorization]).withHeaders({ ...userHeaders, ...auth }),
   });
-  const headers = { ...options.headers, Accept: 'application/json', ...auth };
+  const headers = { ...userHeaders, Accept: 'application/json', ...auth };
   // The spec's filters are `style: form, explode: true`: one key per value.
   const querySerializer = createQuerySerializer<TaskFilter>({ array: { style: 'form', explode: true } });
-  const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), querySerializer, headers });
+  const raw = createClient<paths>({
+    baseUrl,
+    fetch: transport.fetchFor(),
+    querySerializer: checkedQuerySerializer(querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
+    headers,
+  });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {
     raw,
     // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
-    // straight to the transport, without building a Request object per call.
+    // straight to the transport, without building a Request object per call. It is built inside
+    // `invoke`, so a bad filter is a typed rejection, never a synchronous throw.
     listTasks: (filter, call) =>
       transport.invoke(
         listTasks,
-        {
-          method: 'GET',
-          url: createFinalURL(tasksPath, { baseUrl, params: { query: filter }, querySerializer, pathSerializer: defaultPathSerializer }),
-          headers,
+        () => {
+          checkQuery(filter, 'filter');
+          const query = { params: { query: filter }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer };
+          return { method: 'GET', url: createFinalURL(tasksPath, query), headers };
         },
         call,
       ),

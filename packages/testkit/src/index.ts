@@ -1,3 +1,4 @@
+export { exposedForms } from './exposure.js';
 export { startTestServer, sendJson, closedPort, selfSignedCertificate, type TestServer, type RecordedRequest, type Handler } from './http-server.js';
 export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
 export { ContractCoverage } from './coverage.js';
