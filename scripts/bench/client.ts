@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import createClient from 'openapi-fetch';
 import { Pool } from 'undici';
-import { createSnapserviceClient, type paths } from '@vmtasks/snapservice';
+import { createSnapserviceClient, type paths, type TaskFilter } from '@vmtasks/snapservice';
 import { row, time, type Row } from './stats.js';
 
 // Present when node runs with --expose-gc (npm run bench does).
@@ -28,11 +28,11 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
   const ours = createSnapserviceClient({ baseUrl: server.url, sessionId: 'bench' });
   const pool = new Pool(server.url);
   try {
-    const query = { status: ['RUNNING' as const] };
-    const rawUrl = `${server.url}/api/snapservice/tasks?status=RUNNING`;
+    const query = { services: ['com.vmware.snapservice.protection_group'], status: ['RUNNING'] } satisfies TaskFilter;
+    const rawUrl = `${server.url}/api/snapservice/tasks?services=com.vmware.snapservice.protection_group&status=RUNNING`;
     const headers = { Accept: 'application/json', 'vmware-api-session-id': 'bench' };
     const bare = createClient<paths>({ baseUrl: server.url, headers });
-    const rawPath = '/api/snapservice/tasks?status=RUNNING';
+    const rawPath = '/api/snapservice/tasks?services=com.vmware.snapservice.protection_group&status=RUNNING';
 
     const variants: Record<string, () => Promise<unknown>> = {
       raw: async () => {

@@ -27,6 +27,6 @@ export {
 } from './transport.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
-export { checkQuery, checkedQuerySerializer, ArgumentProblem } from './query.js';
+export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
 export { type TlsOptions, type FetchFunction } from './tls.js';
 export { formatMessage, isRecord, requireBaseUrl, requireCredential, requireHeaders } from './util.js';

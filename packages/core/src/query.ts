@@ -54,3 +54,21 @@ export function checkedQuerySerializer<Q>(serialize: (query: Q) => string, where
     return serialize(query);
   };
 }
+
+/**
+ * Checks a rule between query parameters that OpenAPI cannot state, as a spec gives it in
+ * `x-vmtasks-require-any-of` (emitted as `parameterRules` in the generated types): at least one
+ * of `names` must be present with at least one value. Throws an `ArgumentProblem` naming the rule.
+ */
+export function checkRequireAnyOf(query: unknown, names: readonly string[], name: string): void {
+  const present = (key: string): boolean => {
+    const value = isRecord(query) ? query[key] : undefined;
+    return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
+  };
+  if (names.some(present)) return;
+  const list = names.map((key) => `\`${key}\``).join(' or ');
+  throw new ArgumentProblem(
+    name,
+    `${name} must name ${list} (a non-empty array of at least one of them): the server refuses a list without ${names.length > 1 ? 'any of them' : 'it'}`,
+  );
+}

@@ -76,7 +76,7 @@ describe('credentials never go to another origin', () => {
       res.end();
     });
     const snap = client(appliance.url);
-    for (const call of [() => snap.listTasks(), () => snap.raw.GET('/api/snapservice/tasks')]) {
+    for (const call of [() => snap.listTasks({ services: ['svc'] }), () => snap.raw.GET('/api/snapservice/tasks')]) {
       const error = await settle(call());
       expect(error).toBeInstanceOf(RedirectError);
       expect(error).toMatchObject({ status: 302, reason: 'cross-origin', targetOrigin: elsewhere.url });
@@ -94,7 +94,7 @@ describe('credentials never go to another origin', () => {
       res.writeHead(301, { location: `${plain.url}/api/snapservice/tasks` });
       res.end();
     }, { tls: certificate });
-    const error = await settle(client(secure.url, { tls: { ca: certificate.cert } }).listTasks());
+    const error = await settle(client(secure.url, { tls: { ca: certificate.cert } }).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ status: 301, reason: 'downgrade', targetOrigin: plain.url });
     expectNothingExposed(error);
@@ -107,9 +107,9 @@ describe('credentials never go to another origin', () => {
       res.writeHead(307, { location: '/moved/tasks' });
       res.end();
     });
-    await expect(client(appliance.url).listTasks()).resolves.toEqual(ok);
+    await expect(client(appliance.url).listTasks({ services: ['svc'] })).resolves.toEqual(ok);
     expect(appliance.requests.map((r) => [r.url, r.headers['vmware-api-session-id']])).toEqual([
-      ['/api/snapservice/tasks', SESSION],
+      ['/api/snapservice/tasks?services=svc', SESSION],
       ['/moved/tasks', SESSION],
     ]);
 
@@ -117,7 +117,7 @@ describe('credentials never go to another origin', () => {
       res.writeHead(302, { location: `/again${req.url}` });
       res.end();
     });
-    const error = await settle(client(loop.url, { maxRedirects: 2 }).listTasks());
+    const error = await settle(client(loop.url, { maxRedirects: 2 }).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ reason: 'too-many', targetOrigin: loop.url });
     expectNothingExposed(error);
@@ -147,9 +147,9 @@ describe('credentials never go to another origin', () => {
       return globalThis.fetch(input, init);
     };
     const snap = client(appliance.url, { fetch });
-    await expect(snap.listTasks()).resolves.toEqual(ok);
+    await expect(snap.listTasks({ services: ['svc'] })).resolves.toEqual(ok);
     expect(seen).toEqual(['manual /api/snapservice/tasks', 'manual /ok']);
-    const error = await settle(snap.listTasks(undefined, { headers: { 'x-where': 'away' } }));
+    const error = await settle(snap.listTasks({ services: ['svc'] }, { headers: { 'x-where': 'away' } }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(error).toMatchObject({ reason: 'cross-origin' });
     expectNothingExposed(error);
@@ -163,7 +163,7 @@ describe('secrets never leak', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"session": "${req.headers['vmware-api-session-id']}", "broken`);
     });
-    const error = await settle(client(appliance.url).listTasks());
+    const error = await settle(client(appliance.url).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as MalformedResponseError).cause).toBeInstanceOf(Error);
     expect((error as MalformedResponseError).rawBody).toContain('[REDACTED]');
@@ -179,7 +179,7 @@ describe('secrets never leak', () => {
         encoded: encodeURIComponent(String(req.headers['authorization'])),
       }),
     );
-    const error = await settle(client(appliance.url, { retry: false }).listTasks(undefined, { headers: { Authorization: `Bearer ${CALL_TOKEN}` } }));
+    const error = await settle(client(appliance.url, { retry: false }).listTasks({ services: ['svc'] }, { headers: { Authorization: `Bearer ${CALL_TOKEN}` } }));
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 400, errorType: 'INVALID_ARGUMENT' });
     expect(JSON.stringify((error as SnapserviceError).body)).toContain('[REDACTED]');
@@ -192,7 +192,7 @@ describe('secrets never leak', () => {
       res.writeHead(302, { location: `/r/${SESSION}?sid=${SESSION}` });
       res.end();
     });
-    const error = await settle(client(appliance.url).listTasks());
+    const error = await settle(client(appliance.url).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(SnapserviceError);
     expect((error as SnapserviceError).url).toContain('/r/');
     expectNothingExposed(error);
@@ -206,7 +206,7 @@ describe('secrets never leak', () => {
         messages: [{ id: 'x', default_message: `Session ${head}{0} expired`, args: [tail] }],
       }),
     );
-    const error = await settle(client(appliance.url).listTasks());
+    const error = await settle(client(appliance.url).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(SnapserviceError);
     expect((error as SnapserviceError).message).toBe('Session [REDACTED] expired');
     expectNothingExposed(error);
@@ -219,7 +219,7 @@ describe('secrets never leak', () => {
         res.writeHead(403, { 'content-type': 'text/plain' });
         res.end(`got ${JSON.stringify(req.headers['vmware-api-session-id'])} and ${JSON.stringify({ s: req.headers['vmware-api-session-id'] }).replaceAll('/', '\\/')}`);
       });
-      const error = await settle(client(appliance.url, { sessionId }).listTasks());
+      const error = await settle(client(appliance.url, { sessionId }).listTasks({ services: ['svc'] }));
       expect(error).toBeInstanceOf(SnapserviceError);
       expectNothingExposed(error, [sessionId, JSON.stringify(sessionId).slice(1, -1)]);
     }
@@ -260,7 +260,7 @@ describe('every failure is one typed error, always asynchronous', () => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(body);
     });
-    const error = await settle(client(appliance.url).listTasks());
+    const error = await settle(client(appliance.url).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 500, errorType: 'ERROR' });
     expectNothingExposed(error);
@@ -269,10 +269,10 @@ describe('every failure is one typed error, always asynchronous', () => {
   it('makes close() idempotent and rejects later calls with ClientClosedError', async () => {
     const appliance = await serve((_req, res) => sendJson(res, 200, ok));
     const snap = client(appliance.url);
-    await snap.listTasks();
+    await snap.listTasks({ services: ['svc'] });
     await expect(snap.close()).resolves.toBeUndefined();
     await expect(snap.close()).resolves.toBeUndefined();
-    for (const call of [() => snap.listTasks(), () => snap.raw.GET('/api/snapservice/tasks')]) {
+    for (const call of [() => snap.listTasks({ services: ['svc'] }), () => snap.raw.GET('/api/snapservice/tasks')]) {
       const error = await settle(call());
       expect(error).toBeInstanceOf(ClientClosedError);
       expect((error as Error).message).toMatch(/closed/);
@@ -301,7 +301,7 @@ describe('bounded resources', () => {
       res.end(bomb);
     });
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    const { result, growthMiB } = await grows(() => settle(client(appliance.url).listTasks()));
+    const { result, growthMiB } = await grows(() => settle(client(appliance.url).listTasks({ services: ['svc'] })));
     expect(result).toBeInstanceOf(ResponseTooLargeError);
     expect(result).toMatchObject({ status: 200, limitBytes: 32 * 1024 * 1024 });
     expectNothingExposed(result);
@@ -325,11 +325,11 @@ describe('bounded resources', () => {
       pump();
     });
     const snap = client(appliance.url, { maxResponseBytes: 4 * 1024 * 1024 });
-    const endless = await settle(snap.listTasks());
+    const endless = await settle(snap.listTasks({ services: ['svc'] }));
     expect(endless).toBeInstanceOf(ResponseTooLargeError);
     expect(endless).toMatchObject({ limitBytes: 4 * 1024 * 1024 });
     expectNothingExposed(endless);
-    const announced = await settle(snap.listTasks(undefined, { headers: { 'x-case': 'announced' } }));
+    const announced = await settle(snap.listTasks({ services: ['svc'] }, { headers: { 'x-case': 'announced' } }));
     expect(announced).toBeInstanceOf(ResponseTooLargeError);
     expectNothingExposed(announced);
     // Not worth retrying: the next answer would be as large.
@@ -340,7 +340,7 @@ describe('bounded resources', () => {
 describe('time that holds', () => {
   it('ends with RetryAfterTooLongError when the server asks for more than the policy allows', async () => {
     const appliance = await serve((_req, res) => sendJson(res, 503, { error_type: 'SERVICE_UNAVAILABLE' }, { 'retry-after': '2200000' }));
-    const error = await settle(client(appliance.url, { retry: { maxDelayMs: 2 ** 31 - 1, maxElapsedMs: 2 ** 31 - 1 } }).listTasks());
+    const error = await settle(client(appliance.url, { retry: { maxDelayMs: 2 ** 31 - 1, maxElapsedMs: 2 ** 31 - 1 } }).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(RetryAfterTooLongError);
     expect(error).toMatchObject({ status: 503, retryAfterMs: 2_200_000_000, attempts: 1 });
     expect((error as RetryAfterTooLongError).limitMs).toBeGreaterThan(2 ** 31 - 60_000);
@@ -353,7 +353,7 @@ describe('time that holds', () => {
     const appliance = await serve((req, res) =>
       sendJson(res, 503, { error_type: 'SERVICE_UNAVAILABLE', echo: req.headers['vmware-api-session-id'] }, { 'retry-after': '0' }),
     );
-    const error = await settle(client(appliance.url, { retry: { retries: 4, baseDelayMs: 80 } }).listTasks());
+    const error = await settle(client(appliance.url, { retry: { retries: 4, baseDelayMs: 80 } }).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE' });
     expectNothingExposed(error);
@@ -366,7 +366,7 @@ describe('time that holds', () => {
   it('bounds the whole call by maxElapsedMs, cutting the attempt that runs into it', async () => {
     const silent = await serve(() => undefined);
     const started = performance.now();
-    const error = await settle(client(silent.url, { timeoutMs: 60_000, retry: { maxElapsedMs: 400 } }).listTasks());
+    const error = await settle(client(silent.url, { timeoutMs: 60_000, retry: { maxElapsedMs: 400 } }).listTasks({ services: ['svc'] }));
     const took = performance.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ limit: 'maxElapsedMs', timeoutMs: 400, attempts: 1 });
@@ -408,7 +408,7 @@ describe('bad configuration is refused at construction, naming the option', () =
 
   it('rejects a bad per-call header before sending, without retrying', async () => {
     const appliance = await serve((_req, res) => sendJson(res, 200, ok));
-    const error = await settle(client(appliance.url).listTasks(undefined, { headers: { 'x-trace': `${CALL_TOKEN}\r\nx: y` } }));
+    const error = await settle(client(appliance.url).listTasks({ services: ['svc'] }, { headers: { 'x-trace': `${CALL_TOKEN}\r\nx: y` } }));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ parameter: 'headers.x-trace' });
     expectNothingExposed(error);
@@ -420,7 +420,7 @@ describe('retry only what can heal', () => {
   it('does not retry a certificate failure', async () => {
     const certificate = await selfSignedCertificate();
     const secure = await serve((_req, res) => sendJson(res, 200, ok), { tls: certificate });
-    const error = await settle(client(secure.url).listTasks());
+    const error = await settle(client(secure.url).listTasks({ services: ['svc'] }));
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ attempts: 1, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expectNothingExposed(error);
@@ -434,7 +434,7 @@ describe('retry only what can heal', () => {
         count++;
         return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} snap.example.com`), { code }) }));
       };
-      const error = await settle(client(appliance.url, { fetch }).listTasks());
+      const error = await settle(client(appliance.url, { fetch }).listTasks({ services: ['svc'] }));
       expect(error).toBeInstanceOf(TransportError);
       expect(error).toMatchObject({ code, attempts: calls });
       expectNothingExposed(error);
@@ -452,7 +452,7 @@ describe('one shared signal', () => {
     process.on('warning', onWarning);
     try {
       const controller = new AbortController();
-      const calls = Array.from({ length: 64 }, () => snap.listTasks(undefined, { signal: controller.signal }));
+      const calls = Array.from({ length: 64 }, () => snap.listTasks({ services: ['svc'] }, { signal: controller.signal }));
       const raws = Array.from({ length: 64 }, () => snap.raw.GET('/api/snapservice/tasks', { signal: controller.signal }));
       await expect(Promise.all([...calls, ...raws])).resolves.toHaveLength(128);
       // Warnings are emitted on the next tick.

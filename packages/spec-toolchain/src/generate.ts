@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '@redocly/openapi-core';
 import { loadOpenapiTypescript, redoclyCore } from './deps.js';
 import { assertNoErrors, lintApi, SpecError, type SpecProblem } from './lint.js';
+import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
 export { SpecError, type SpecProblem };
@@ -69,7 +70,8 @@ export async function renderSpec(api: ApiEntry, registry: Registry): Promise<Ren
     silent: true,
   });
   return {
-    content: header(api, registry.rootDir) + openapiTypescript.astToString(ast),
+    // The parameter rules come from the same parse as the lint and the types.
+    content: header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed),
     warnings: linted.problems.filter((problem) => problem.severity === 'warn'),
     files: [api.root, ...bundled.fileDependencies],
   };

@@ -26,6 +26,13 @@ export type EntityId = components['schemas']['EntityId'];
 export type TaskId = components['schemas']['TaskId'];
 export type ErrorInfo = components['schemas']['ErrorInfo'];
 
+const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['Succeeded', 'Failed', 'Cancelled']);
+
+/** Whether a task in this state has ended (`Succeeded`, `Failed` or `Cancelled`) and will not change again. */
+export function isTerminalState(state: TaskState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
 export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */
   baseUrl: string;
