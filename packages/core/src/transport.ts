@@ -129,12 +129,9 @@ export class Transport {
       : dispatchSender(this.#pool!, this.maxResponseBytes);
   }
 
-  /**
-   * openapi-fetch middleware for the `raw` client (`raw.use(transport.rawMiddleware)`): refuses a
-   * per-call `fetch`, which would send the request, credentials included, around this policy
-   * (openapi-fetch's default is to follow every redirect, to any origin).
-   */
-  readonly rawMiddleware = {
+  // openapi-fetch middleware for the `raw` client: refuses a per-call `fetch`, which would send the
+  // request, credentials included, around this policy (openapi-fetch follows every redirect, to any origin).
+  readonly #rawMiddleware = {
     onRequest: ({ request, options }: { request: Request; options: { fetch?: unknown } }): undefined => {
       if (options.fetch === this.#rawFetch) return undefined;
       const where = { operation: `${request.method} ${new URL(request.url).pathname}`, method: request.method, url: safeUrl(request.url) };
@@ -144,11 +141,13 @@ export class Transport {
   };
 
   /**
-   * The `raw` openapi-fetch client, guarded: what openapi-fetch throws before a request reaches
-   * this transport (undici's `Headers` refusing a header value, quoting it in its message) leaves
-   * as a redacted `InvalidRequestError` that quotes nothing, like every other failure.
+   * The `raw` openapi-fetch client (made with `fetch: transport.fetchFor()`), guarded: a per-call
+   * `fetch` is refused, and what openapi-fetch throws before a request reaches this transport
+   * (undici's `Headers` refusing a header value, quoting it in its message) leaves as a redacted
+   * `InvalidRequestError` that quotes nothing, like every other failure.
    */
-  guardRaw<C extends object>(client: C): C {
+  guardRaw<C extends { use(...middleware: never[]): void }>(client: C): C {
+    (client.use as (middleware: unknown) => void).call(client, this.#rawMiddleware);
     return new Proxy(client, {
       get: (target, key, receiver) => {
         const value: unknown = Reflect.get(target, key, receiver);
