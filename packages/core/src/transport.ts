@@ -40,7 +40,7 @@ export interface TransportOptions {
   tls?: TlsOptions;
   /** Largest response body accepted, counted after decompression, bytes. Default 32 MiB. */
   maxResponseBytes?: number;
-  /** Same-origin redirects followed per attempt, 0–20. Default 5. Other origins are never followed. */
+  /** Same-origin redirects followed per call (retries included), 0–20. Default 5. Other origins are never followed. */
   maxRedirects?: number;
 }
 
