@@ -40,7 +40,7 @@ const contractSuite = { include: ['src/**/*.contract.test.ts'] };
  * Prism's validating proxy, and, when that is unset, runs nothing and says so.
  */
 export function contractTestConfig(api: string, mode: string): ViteUserConfig {
-  const variable = `${api.toUpperCase()}_URL`;
+  const variable = `${api.toUpperCase().replace(/-/g, '_')}_URL`;
   if (mode !== 'live') return withSharedTestConfig(`${api}-contract`, { test: { ...contractSuite, env: { [variable]: '' } } });
   const upstream = process.env[variable];
   if (upstream) return withSharedTestConfig(`${api}-contract-live`, { test: { ...contractSuite, env: { [variable]: upstream } } });

@@ -58,10 +58,18 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-// Both print their URLs once they listen; both take the same port flags.
+// Both print their URLs once they listen.
 const commands = {
-  mock: { ready: /Ctrl-C/, url: (api: string, port: number) => `${api.padEnd(12)} http://127.0.0.1:${port}` },
-  simulate: { ready: /export SNAPSERVICE_URL/, url: (api: string, port: number) => `${api.toUpperCase()}_URL='http://127.0.0.1:${port}` },
+  mock: {
+    ready: /Ctrl-C/,
+    flag: (api: string, port: number) => ['--port', `${api}=${port}`],
+    url: (api: string, port: number) => `${api.padEnd(14)}http://127.0.0.1:${port}`,
+  },
+  simulate: {
+    ready: /export SNAPSERVICE_URL/,
+    flag: (api: string, port: number) => [`--${api}-port`, String(port)],
+    url: (api: string, port: number) => `${api.toUpperCase()}_URL='http://127.0.0.1:${port}`,
+  },
 };
 const cases = [
   ...(['SIGTERM', 'SIGINT', 'SIGKILL'] as const).map((signal) => ({ command: 'mock' as const, signal })),
@@ -70,11 +78,8 @@ const cases = [
 
 it.each(cases)('$signal to npm stops npm run $command, on the ports given, leaving no process behind', async ({ command, signal }) => {
   const ports = { velostrata: await closedPort(), snapservice: await closedPort() };
-  const npm = spawn(
-    'npm',
-    ['run', command, '--', '--velostrata-port', String(ports.velostrata), '--snapservice-port', String(ports.snapservice)],
-    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const flags = Object.entries(ports).flatMap(([api, port]) => commands[command].flag(api, port));
+  const npm = spawn('npm', ['run', command, '--', ...flags], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
