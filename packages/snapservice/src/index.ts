@@ -15,3 +15,4 @@ export {
 } from './client.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
+export { taskStatusValues } from './generated/openapi.js';

@@ -1,0 +1,51 @@
+import type { ApiName, TaskBoard } from './board.js';
+import type { Context } from './context.js';
+import { isTerminal } from './io.js';
+import { LiveView } from './live-view.js';
+import { eventLine, eventRecord } from './render/events.js';
+import { renderLiveFrame } from './render/live.js';
+import type { WatchEvent } from './watch-types.js';
+
+/**
+ * Where a watch's events go, once the board has them: a live view on a terminal, one plain
+ * line per change in a pipe, or NDJSON. Polling never knows which.
+ */
+export interface WatchOutput {
+  event(api: ApiName, event: WatchEvent): void;
+  stop(): void;
+}
+
+export function liveOutput(context: Context, board: TaskBoard, title: string): WatchOutput {
+  const view = new LiveView(context.io.stdout, ({ width, height }) =>
+    renderLiveFrame(board, { width, height, now: context.io.now(), colors: context.colors.stdout, title }),
+  );
+  view.start();
+  return { event: () => view.invalidate(), stop: () => view.stop() };
+}
+
+export function plainOutput(context: Context): WatchOutput {
+  return {
+    event: (api, event) => {
+      const stream = context.colors;
+      const line = eventLine(api, event, context.io.now(), event.type === 'transient-failure' ? stream.stderr : stream.stdout);
+      if (line) context.io[line.stream].write(`${line.line}\n`);
+    },
+    stop: () => {},
+  };
+}
+
+export function jsonOutput(context: Context): WatchOutput {
+  return {
+    event: (api, event) => {
+      const record = eventRecord(api, event, context.io.now());
+      if (record) context.io.stdout.write(`${JSON.stringify(record)}\n`);
+    },
+    stop: () => {},
+  };
+}
+
+/** The output a person or a program at the other end of stdout wants. */
+export function chooseOutput(context: Context, board: TaskBoard, options: { json?: boolean; title: string }): WatchOutput {
+  if (options.json) return jsonOutput(context);
+  return isTerminal(context.io.stdout) ? liveOutput(context, board, options.title) : plainOutput(context);
+}

@@ -1,0 +1,72 @@
+import { outcomeOf, type BoardTask, type TaskBoard } from '../board.js';
+import type { Colors } from './colors.js';
+import { fitColumns, renderHeader, renderRow } from './columns.js';
+import { clock, duration, pack, stateCounts, truncate, wrap } from './format.js';
+import { sortTasks, taskColumns } from './task-columns.js';
+
+export interface FrameOptions {
+  width: number;
+  height: number;
+  now: number;
+  colors: Colors;
+  /** First line, e.g. `Watching velostrata, snapservice · every 2s`. */
+  title: string;
+}
+
+/** What to say under a task that did not succeed. */
+export function problemOf(task: BoardTask): string | undefined {
+  const { snapshot } = task;
+  if (snapshot.error && (snapshot.state === 'failed' || snapshot.state === 'failing' || snapshot.state === 'cancelled')) return snapshot.error;
+  if (outcomeOf(task) === 'unknown') return 'left the list before finishing: outcome unknown';
+  return undefined;
+}
+
+/**
+ * One frame of the live view, as lines no wider than `width`, at most `height - 1` of them (the
+ * cursor rests on the line below). Pure: the same board and options give the same frame.
+ */
+export function renderLiveFrame(board: TaskBoard, options: FrameOptions): string[] {
+  const { width, height, now, colors } = options;
+  const gap = width >= 100 ? 2 : 1;
+  const tasks = sortTasks(board.tasks);
+  const sep = colors.dim(' · ');
+
+  const footer = [''];
+  if (tasks.length === 0) footer.push(truncate(colors.dim(board.ready ? 'No tasks.' : `Waiting for ${board.apis.join(' and ')}…`), width));
+  else {
+    const total = `${tasks.length} task${tasks.length === 1 ? '' : 's'}`;
+    footer.push(...pack([total, ...stateCounts(tasks.map((t) => t.snapshot), colors), colors.dim(clock(now))], sep, width));
+  }
+  for (const note of board.notes) {
+    const retryIn = Math.ceil(Math.max(0, note.retryInMs - (now - note.at)) / 1000) * 1000;
+    const text = `! ${note.api}: ${note.message} · retrying in ${duration(retryIn)} (failure ${note.failures})`;
+    footer.push(...wrap(text, width, 2, 2).map((line) => colors.yellow(line)));
+  }
+
+  const header = [truncate(colors.bold(options.title), width)];
+  if (tasks.length === 0) return [...header, ...footer];
+
+  const columns = taskColumns(colors, now, { showApi: board.apis.length > 1, bar: true });
+  const fitted = fitColumns(columns, tasks, width, gap);
+  header.push(truncate(renderHeader(fitted, gap, colors), width));
+
+  // Rows that do not fit the terminal's height are summed up on one line: redrawing in place
+  // only works for what is on screen.
+  const budget = Math.max(1, height - 1 - header.length - footer.length);
+  const body: string[] = [];
+  let shown = 0;
+  for (const task of tasks) {
+    const lines = [truncate(renderRow(fitted, task, gap), width)];
+    const problem = problemOf(task);
+    if (problem) lines.push(...wrap(`└ ${problem}`, width - 2, 2, 2).map((line) => colors.red(`  ${line}`)));
+    const more = shown + 1 < tasks.length ? 1 : 0;
+    if (body.length + lines.length + more > budget) break;
+    body.push(...lines);
+    shown++;
+  }
+  if (shown < tasks.length) {
+    const hidden = tasks.slice(shown).map((t) => t.snapshot);
+    body.push(truncate([colors.dim(`… ${hidden.length} more:`), ...stateCounts(hidden, colors)].join(sep), width));
+  }
+  return [...header, ...body, ...footer];
+}
