@@ -8,11 +8,12 @@ import { sortTasks, taskColumns } from './task-columns.js';
  * terminal; in a pipe (`width` undefined) nothing is cut.
  */
 export function renderTaskTable(tasks: readonly BoardTask[], options: { width?: number; now: number; colors: Colors; showApi: boolean }): string[] {
-  const gap = 2;
+  const width = options.width ?? Number.MAX_SAFE_INTEGER;
+  const gap = width >= 100 ? 2 : 1;
   const sorted = sortTasks(tasks);
-  const columns = taskColumns(options.colors, options.now, { showApi: options.showApi, bar: false }).map((column) =>
-    options.width === undefined ? { ...column, max: Number.POSITIVE_INFINITY } : column,
+  const columns = taskColumns(options.colors, options.now, { showApi: options.showApi, bar: false, errorsInline: true }).map((column) =>
+    options.width === undefined && !column.draw ? { ...column, max: Number.MAX_SAFE_INTEGER } : column,
   );
-  const fitted = fitColumns(columns, sorted, options.width ?? Number.POSITIVE_INFINITY, gap);
+  const fitted = fitColumns(columns, sorted, width, gap);
   return [renderHeader(fitted, gap, options.colors), ...sorted.map((task) => renderRow(fitted, task, gap))];
 }

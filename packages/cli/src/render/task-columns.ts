@@ -20,7 +20,7 @@ export function sortTasks(tasks: readonly BoardTask[]): BoardTask[] {
  * The columns both the live view and the `tasks` table are made of. Narrow terminals lose the
  * message first, then the API, kind and target; id, progress and state always stay.
  */
-export function taskColumns(colors: Colors, now: number, options: { showApi: boolean; bar: boolean }): Column<BoardTask>[] {
+export function taskColumns(colors: Colors, now: number, options: { showApi: boolean; bar: boolean; errorsInline?: boolean }): Column<BoardTask>[] {
   const columns: (Column<BoardTask> | false)[] = [
     {
       header: ' ',
@@ -63,7 +63,8 @@ export function taskColumns(colors: Colors, now: number, options: { showApi: boo
     },
     {
       header: 'MESSAGE',
-      text: ({ snapshot }) => snapshot.message ?? '',
+      // The live view prints errors on their own line under the task; the table has one line per task.
+      text: ({ snapshot }) => (options.errorsInline ? (snapshot.error ?? snapshot.message) : snapshot.message) ?? '',
       paint: (fitted) => colors.dim(fitted),
       min: 12,
       max: 48,
