@@ -21,6 +21,7 @@ it('npm run bench -- --quick prints and records every row', async () => {
       'client-raw', 'client-undici', 'client-bare', 'client-ours', 'client-undici-ratio', 'client-ours-ratio', 'client-heap-growth',
       'mock-first-velostrata', 'mock-first-snapservice', 'mock-rps', 'contract-suite',
       'scale-ours-time', 'scale-ours-memory', 'scale-plain-time', 'scale-plain-memory',
+      'watch-diff', 'watch-parse', 'watch-diff-ratio', 'watch-memory',
     ]) expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
     expect(stdout).toMatch(/\| row +\| median/);
