@@ -1,4 +1,4 @@
-import { isTerminalTaskState, type TaskSnapshot, type WatchEvent } from './watch-types.js';
+import { isTerminalTaskState, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
 
 export type ApiName = TaskSnapshot['api'];
 
@@ -12,7 +12,7 @@ export interface BoardTask {
 /** Trouble the poller is riding out for one API; cleared by its next successful poll. */
 export interface TransientNote {
   api: ApiName;
-  message: string;
+  error: VmtasksError;
   failures: number;
   retryInMs: number;
   at: number;
@@ -43,7 +43,7 @@ export class TaskBoard {
         this.#tasks.set(keyOf(event.snapshot), { snapshot: event.snapshot, gone: true });
         break;
       case 'transient-failure':
-        this.#notes.set(api, { api, message: event.error.message, failures: event.failures, retryInMs: event.retryInMs, at: now });
+        this.#notes.set(api, { api, error: event.error, failures: event.failures, retryInMs: event.retryInMs, at: now });
         break;
       case 'polled':
         this.#polled.add(api);

@@ -36,7 +36,7 @@ describe('resolveConnections', () => {
 
   it('with --api snapservice and no tasks or services, says exactly what to pass', () => {
     expect(() => resolveConnections({ api: 'snapservice' }, snapserviceEnv, noFilters)).toThrow(
-      new UsageError('it lists tasks only of given tasks or services: pass --service NAME or --task ID (each repeatable), or set SNAPSERVICE_SERVICES=NAME[,NAME…]'),
+      new UsageError('it lists tasks only of given tasks or services: pass --task ID or --service NAME (each repeatable), or set SNAPSERVICE_SERVICES=NAME[,NAME…]'),
     );
   });
 
@@ -44,7 +44,7 @@ describe('resolveConnections', () => {
     const connections = resolveConnections({ api: 'all' }, { ...velostrataEnv, ...snapserviceEnv }, noFilters);
     expect(connections.velostrata).toBeDefined();
     expect(connections.snapservice).toBeUndefined();
-    expect(connections.notes).toEqual([expect.stringMatching(/^snapservice skipped: .*--service NAME or --task ID/)]);
+    expect(connections.notes).toEqual([expect.stringMatching(/^snapservice skipped: .*--task ID or --service NAME/)]);
   });
 
   it('a wait needs no snapservice filter', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parameterRules } from '@vmtasks/snapservice';
 import type { ApiName } from './board.js';
 import { UsageError } from './exit-codes.js';
 import type { IOStreams } from './io.js';
@@ -65,7 +66,10 @@ export interface Connections {
 }
 
 const SERVICES_ENV = 'SNAPSERVICE_SERVICES';
-const SNAPSERVICE_FILTER_HINT = `pass --service NAME or --task ID (each repeatable), or set ${SERVICES_ENV}=NAME[,NAME…]`;
+/** The filter fields of which snapservice needs at least one (the spec's `x-vmtasks-require-any-of`), and their flags. */
+const REQUIRED_FIELDS = parameterRules.listTasks.requireAnyOf;
+const FLAG_OF_FIELD: Record<(typeof REQUIRED_FIELDS)[number], string> = { tasks: '--task ID', services: '--service NAME' };
+const SNAPSERVICE_FILTER_HINT = `pass ${REQUIRED_FIELDS.map((field) => FLAG_OF_FIELD[field]).join(' or ')} (each repeatable), or set ${SERVICES_ENV}=NAME[,NAME…]`;
 
 function readCa(path: string | undefined, source: string): string | undefined {
   if (!path) return undefined;
@@ -121,10 +125,16 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
     const url = flags.snapserviceUrl ?? env['SNAPSERVICE_URL'];
     const sessionId = env['SNAPSERVICE_SESSION_ID'] || undefined;
     const authorization = env['SNAPSERVICE_AUTHORIZATION'] || undefined;
-    const services = filters?.service.length ? filters.service : (env[SERVICES_ENV] ?? '').split(/[\s,]+/).filter(Boolean);
+    const filter: SnapserviceFilter | undefined = filters && {
+      tasks: list(filters.task),
+      services: list(filters.service.length ? filters.service : (env[SERVICES_ENV] ?? '').split(/[\s,]+/).filter(Boolean)),
+      status: list(filters.status),
+      operations: list(filters.operation),
+      users: list(filters.user),
+    };
     if (!url) problem('snapservice', 'no URL: set SNAPSERVICE_URL (or --snapservice-url) to the appliance, e.g. https://snap.example.com');
     else if (!sessionId && !authorization) problem('snapservice', 'no credentials: set SNAPSERVICE_SESSION_ID (or SNAPSERVICE_AUTHORIZATION)');
-    else if (filters && filters.task.length === 0 && services.length === 0) {
+    else if (filter && !REQUIRED_FIELDS.some((field) => filter[field])) {
       problem('snapservice', `it lists tasks only of given tasks or services: ${SNAPSERVICE_FILTER_HINT}`);
     } else {
       secrets.push(...[sessionId, authorization].filter((s): s is string => Boolean(s)));
@@ -134,19 +144,7 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
         ...(sessionId ? { sessionId } : {}),
         ...(authorization ? { authorization } : {}),
         ...(tls ? { tls } : {}),
-        ...(filters
-          ? {
-              filter: Object.fromEntries(
-                Object.entries({
-                  tasks: list(filters.task),
-                  services: list(services),
-                  status: list(filters.status),
-                  operations: list(filters.operation),
-                  users: list(filters.user),
-                }).filter(([, value]) => value !== undefined),
-              ) as SnapserviceFilter,
-            }
-          : {}),
+        ...(filter ? { filter: Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) } : {}),
       };
     }
   }

@@ -1,6 +1,6 @@
-import { ApiError } from '@vmtasks/core';
 import { VelostrataError } from '@vmtasks/velostrata';
 import { expect, it } from 'vitest';
+import { ApiError } from '@vmtasks/core';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { describeError, exitCodeFor } from './exit.js';
 
@@ -21,4 +21,9 @@ it('says which API refused the credentials and what to check', () => {
   expect(describeError(new VelostrataError(401, { message: 'Unauthorized' }, request))).toBe(
     'velostrata refused the credentials (HTTP 401): Unauthorized; check VELOSTRATA_USERNAME and VELOSTRATA_PASSWORD',
   );
+});
+
+it('says how to trust an appliance whose certificate is not trusted', () => {
+  const error = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+  expect(describeError(error)).toMatch(/^self-signed certificate; trust the appliance's CA with --velostrata-ca.*--insecure$/);
 });

@@ -1,5 +1,5 @@
-import { ApiError } from '@vmtasks/core';
 import { VelostrataError } from '@vmtasks/velostrata';
+import { ApiError } from '@vmtasks/core';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 const TASK_OUTCOMES = new Set(['TaskFailedError', 'TaskCancelledError', 'TaskNotFoundError', 'TaskOutcomeUnknownError']);
@@ -23,6 +23,10 @@ export function describeError(error: unknown): string {
     const api = error instanceof VelostrataError ? 'velostrata' : 'snapservice';
     const fix = api === 'velostrata' ? 'check VELOSTRATA_USERNAME and VELOSTRATA_PASSWORD' : 'log in again and set SNAPSERVICE_SESSION_ID (or SNAPSERVICE_AUTHORIZATION)';
     return `${api} refused the credentials (HTTP ${error.status}): ${error.message}; ${fix}`;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    return `${error.message}; trust the appliance's CA with --velostrata-ca/--snapservice-ca FILE (or VELOSTRATA_CA_FILE/SNAPSERVICE_CA_FILE), or, in a lab only, pass --insecure`;
   }
   return error.message;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeIO } from '../test/fake-io.js';
+import { Redactor } from '@vmtasks/core';
+import { redactingStream } from './io.js';
 import { main } from './main.js';
 
 const run = async (argv: string[], env: Record<string, string> = {}) => {
@@ -39,7 +41,7 @@ describe('vmtasks usage', () => {
     expect(none.stderr).toContain('vmtasks simulate');
     const snapservice = await run(['watch', '--api', 'snapservice'], { SNAPSERVICE_URL: 'http://127.0.0.1:9', SNAPSERVICE_SESSION_ID: 'sess-secret-1' });
     expect(snapservice).toMatchObject({ code: 2, stdout: '' });
-    expect(snapservice.stderr).toContain('pass --service NAME or --task ID');
+    expect(snapservice.stderr).toContain('pass --task ID or --service NAME');
   });
 
   it('never prints a secret, even when it is part of what went wrong', async () => {
@@ -47,6 +49,13 @@ describe('vmtasks usage', () => {
     const result = await run(['tasks', '--api', 'velostrata', '--velostrata-url', `not a url ${secret}`, '--verbose'], { VELOSTRATA_PASSWORD: secret, VELOSTRATA_URL: 'x' });
     expect(result.code).toBe(2);
     expect(result.stderr).not.toContain(secret);
-    expect(result.stderr).toContain('[REDACTED]');
+  });
+
+  it('scrubs every secret from whatever reaches stdout or stderr', async () => {
+    const io = fakeIO({ SNAPSERVICE_AUTHORIZATION: 'SIGN token="saml-token-secret-99"', VELOSTRATA_PASSWORD: 'pw-secret-77' });
+    const stream = redactingStream(io.stdout, new Redactor(['pw-secret-77', 'saml-token-secret-99']));
+    stream.write('echoed: pw-secret-77 and token saml-token-secret-99\n');
+    expect(io.stdout.text()).toBe('echoed: [REDACTED] and token [REDACTED]\n');
+    expect(stream.isTTY).toBe(io.stdout.isTTY);
   });
 });

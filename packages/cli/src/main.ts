@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { Redactor } from '@vmtasks/core';
 import { taskStatusValues } from '@vmtasks/snapservice';
+import { Redactor } from '@vmtasks/core';
 import { createContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { describeError, exitCodeFor } from './exit.js';

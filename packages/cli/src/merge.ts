@@ -25,6 +25,8 @@ export async function* mergeTagged<Tag, T>(sources: ReadonlyArray<readonly [Tag,
       yield { tag: iterators[index]!.tag, value: result.value };
     }
   } finally {
+    // A source still fetching when the merge ends may fail later (aborted): nobody waits for it.
+    for (const next of pending.values()) next.catch(() => {});
     await Promise.allSettled(iterators.map(({ iterator }) => iterator.return?.()));
   }
 }

@@ -47,16 +47,23 @@ export function addConnectionOptions(command: Command): Command {
 }
 
 export function addFilterOptions(command: Command, statuses: readonly string[]): Command {
+  const repeatable = (flags: string, description: string, parse: (value: string, previous?: string[]) => string[] = collect): Option =>
+    // An empty list by default, without "(default: [])" in the help.
+    new Option(flags, description).argParser(parse).default([], 'none');
   return command
-    .option('--task <id>', 'snapservice task id (repeatable)', collect, [])
-    .option('--service <name>', 'snapservice service (repeatable; env SNAPSERVICE_SERVICES, comma-separated)', collect, [])
-    .option(`--status <status>`, `snapservice status (repeatable): ${statuses.join(', ')}`, collectChoice(statuses), [])
-    .option('--operation <name>', 'snapservice operation (repeatable)', collect, [])
-    .option('--user <name>', 'snapservice user (repeatable)', collect, []);
+    .addOption(repeatable('--task <id>', 'snapservice task id (repeatable)'))
+    .addOption(repeatable('--service <name>', 'snapservice service (repeatable; env SNAPSERVICE_SERVICES, comma-separated)'))
+    .addOption(repeatable('--status <status>', `snapservice status (repeatable): ${statuses.join(', ')}`, collectChoice(statuses)))
+    .addOption(repeatable('--operation <name>', 'snapservice operation (repeatable)'))
+    .addOption(repeatable('--user <name>', 'snapservice user (repeatable)'));
 }
 
 export function addIntervalOption(command: Command): Command {
-  return command.option('--interval <duration>', 'time between polls after a change; backs off to 10× (at most 30s) while nothing changes', parseDuration, 1000);
+  return command.addOption(
+    new Option('--interval <duration>', 'time between polls after a change; backs off to 10× (at most 30s) while nothing changes')
+      .argParser(parseDuration)
+      .default(1000, '1s'),
+  );
 }
 
 /** The poll intervals for `--interval`: the minimum as given, the maximum 10× it (at most 30 s, never below the minimum). */

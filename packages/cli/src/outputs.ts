@@ -1,10 +1,10 @@
+import type { WatchEvent } from '@vmtasks/core';
 import type { ApiName, TaskBoard } from './board.js';
 import type { Context } from './context.js';
 import { isTerminal } from './io.js';
 import { LiveView } from './live-view.js';
 import { eventLine, eventRecord } from './render/events.js';
-import { renderLiveFrame } from './render/live.js';
-import type { WatchEvent } from './watch-types.js';
+import { renderLiveFrame, type FrameOptions } from './render/live.js';
 
 /**
  * Where a watch's events go, once the board has them: a live view on a terminal, one plain
@@ -15,19 +15,19 @@ export interface WatchOutput {
   stop(): void;
 }
 
-export function liveOutput(context: Context, board: TaskBoard, title: string): WatchOutput {
+export function liveOutput(context: Context, board: TaskBoard, title: FrameOptions['title']): WatchOutput & { refresh(): void } {
   const view = new LiveView(context.io.stdout, ({ width, height }) =>
     renderLiveFrame(board, { width, height, now: context.io.now(), colors: context.colors.stdout, title }),
   );
   view.start();
-  return { event: () => view.invalidate(), stop: () => view.stop() };
+  return { event: () => view.invalidate(), refresh: () => view.invalidate(), stop: () => view.stop() };
 }
 
 export function plainOutput(context: Context): WatchOutput {
   return {
     event: (api, event) => {
-      const stream = context.colors;
-      const line = eventLine(api, event, context.io.now(), event.type === 'transient-failure' ? stream.stderr : stream.stdout);
+      const colors = event.type === 'transient-failure' ? context.colors.stderr : context.colors.stdout;
+      const line = eventLine(api, event, context.io.now(), colors);
       if (line) context.io[line.stream].write(`${line.line}\n`);
     },
     stop: () => {},
@@ -45,7 +45,7 @@ export function jsonOutput(context: Context): WatchOutput {
 }
 
 /** The output a person or a program at the other end of stdout wants. */
-export function chooseOutput(context: Context, board: TaskBoard, options: { json?: boolean; title: string }): WatchOutput {
+export function chooseOutput(context: Context, board: TaskBoard, options: { json?: boolean; title: FrameOptions['title'] }): WatchOutput {
   if (options.json) return jsonOutput(context);
   return isTerminal(context.io.stdout) ? liveOutput(context, board, options.title) : plainOutput(context);
 }

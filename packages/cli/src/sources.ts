@@ -1,8 +1,8 @@
 import { createSnapserviceClient, toSnapshot as snapserviceSnapshot, type SnapserviceClient, type TaskFilter } from '@vmtasks/snapservice';
 import { createVelostrataClient, toSnapshot as velostrataSnapshot, type VelostrataClient } from '@vmtasks/velostrata';
+import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
-import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from './watch-types.js';
 
 /**
  * One API as the commands see it: list, watch and wait in the common task model. A thin
@@ -44,6 +44,7 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
     ...(config.authorization ? { authorization: config.authorization } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
   });
+  // Statuses were checked against the spec's values when the flags were parsed.
   const filter = (config.filter ?? {}) as TaskFilter;
   return {
     name: 'snapservice',

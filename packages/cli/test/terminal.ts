@@ -55,6 +55,8 @@ export function runInTerminal(args: readonly string[], options: { env: Record<st
     waitFor: (test, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
+          // Mid-frame (inside synchronized output) the screen is not what a terminal shows yet.
+          if (terminal.modes.synchronizedOutputMode) return;
           const text = screen().join('\n');
           if (!test(text)) return;
           cleanup();

@@ -1,7 +1,7 @@
 // `vmtasks wait` end to end: the real binary against the simulator on a sped-up clock.
 import { startSimulator, type Simulator } from '@vmtasks/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runVmtasks } from './run.js';
+import { printed, runVmtasks } from './run.js';
 
 const SPEED = 100; // simulated ms per real ms: a step of 20 simulated seconds takes 0.2 s
 let sim: Simulator;
@@ -16,21 +16,31 @@ afterAll(() => sim?.stop());
 const fast = ['--interval', '100'];
 
 describe('vmtasks wait', () => {
-  it('exits 0 when the task succeeded, showing its progress on the way', async () => {
-    const id = sim.velostrata.addTask({
-      taskType: 'FullMigration',
-      steps: [
-        { state: 'Running', progress: 10, message: 'Starting' },
-        { afterMs: 20_000, state: 'Running', progress: 60, message: 'Replicating disk' },
-        { afterMs: 20_000, state: 'Succeeded', progress: 100 },
-      ],
-    });
-    const result = await runVmtasks(['wait', id, ...fast], env);
-    expect(result.stderr).toContain(`✓ task ${id} succeeded`);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`velostrata ${id} FullMigration vm-\\d+: running 10% · Starting`));
-    expect(result.stdout).toMatch(/: succeeded in \d+s/);
-    expect(result.stdout).not.toContain('\u001b');
+  it('exits 0 when the task succeeded, showing each step of its progress', async () => {
+    // A manual clock: each step happens only once the previous one has been printed.
+    const manual = await startSimulator({ clock: 'manual', scenario: 'empty' });
+    try {
+      const id = manual.velostrata.addTask({
+        taskType: 'FullMigration',
+        steps: [
+          { state: 'Running', progress: 10, message: 'Starting' },
+          { afterMs: 20_000, state: 'Running', progress: 60, message: 'Replicating disk' },
+          { afterMs: 20_000, state: 'Succeeded', progress: 100 },
+        ],
+      });
+      const waiting = runVmtasks(['wait', id, ...fast], manual.env());
+      await printed(waiting, 'stdout', new RegExp(`velostrata ${id} FullMigration vm-\\d+: running 10% · Starting\n`));
+      await manual.advance(20_000);
+      await printed(waiting, 'stdout', /: running 60% · Replicating disk\n/);
+      await manual.advance(20_000);
+      const result = await waiting;
+      expect(result.stdout).toMatch(/: succeeded in 40s/);
+      expect(result.stderr).toBe(`✓ task ${id} succeeded\n`);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toContain('\u001b');
+    } finally {
+      await manual.stop();
+    }
   });
 
   it('exits 1 when the task failed, saying which and why', async () => {
@@ -90,5 +100,15 @@ describe('vmtasks wait', () => {
     const result = await runVmtasks(['wait', 'no-such-task', ...fast], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('no-such-task');
+  });
+
+  it('exits 130 on Ctrl-C (SIGINT) while waiting, quietly', async () => {
+    const id = sim.velostrata.addTask({ steps: [{ state: 'Running', progress: 5 }, { afterMs: 36_000_000, state: 'Succeeded', progress: 100 }] });
+    const waiting = runVmtasks(['wait', id, ...fast], env);
+    await printed(waiting, 'stdout', /running 5%/);
+    waiting.child.kill('SIGINT');
+    const result = await waiting;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('');
   });
 });

@@ -31,5 +31,9 @@ export async function withApis<T>(
   }
 }
 
-/** `velostrata (127.0.0.1:8443) and snapservice (snap.example.com)`. */
-export const describeApis = (apis: readonly TaskApi[]): string => apis.map((api) => `${api.name} (${api.origin})`).join(' and ');
+/** The live view's first line, longest first: `Watching velostrata (mgr:443) and snapservice (snap:443) · Ctrl-C to stop`, … */
+export function titles(what: string, apis: readonly TaskApi[]): [string, ...string[]] {
+  const full = apis.map((api) => `${api.name} (${api.origin})`).join(' and ');
+  const short = apis.map((api) => api.name).join(' and ');
+  return [`${what} on ${full} · Ctrl-C to stop`, `${what} on ${short} · Ctrl-C to stop`, `${what} on ${short}`];
+}

@@ -8,9 +8,6 @@ export interface SimulateFlags {
   seed?: number;
 }
 
-/** The service the simulator's built-in snapshot tasks belong to, so `vmtasks watch` lists them without flags. */
-const SIMULATED_SERVICE = 'com.vmware.snapservice.protection_group';
-
 const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /**
@@ -19,10 +16,11 @@ const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)
  */
 export async function simulate(flags: SimulateFlags, context: Context): Promise<ExitCode> {
   // Loaded here only: the other commands do not pay for the simulator's start-up.
-  const { startSimulator } = await import('@vmtasks/simulator');
+  const { startSimulator, SNAPSERVICE_SERVICES } = await import('@vmtasks/simulator');
   const simulator = await startSimulator({ clock: { speed: flags.speed }, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
   try {
-    const env = { ...simulator.env(), SNAPSERVICE_SERVICES: SIMULATED_SERVICE };
+    // The services of the built-in snapshot tasks too, so that `vmtasks watch` lists them without flags.
+    const env = { ...simulator.env(), SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(',') };
     const { stdout, stderr } = context.io;
     stdout.write(`${Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`).join('\n')}\n`);
     stderr.write(

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { TaskSnapshot } from '@vmtasks/core';
 import type { BoardTask } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -6,7 +7,6 @@ import { describeError, exitCodeFor } from '../exit.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
-import type { TaskSnapshot } from '../watch-types.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
@@ -17,6 +17,7 @@ export interface TasksFlags extends FilteredFlags {
 export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, flags, async (apis) => {
     const results = await Promise.allSettled(apis.map((api) => api.list(context.signal)));
+    context.signal.throwIfAborted();
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
     if (flags.json) stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);

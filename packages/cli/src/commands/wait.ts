@@ -1,16 +1,15 @@
 import { Command } from 'commander';
+import type { TaskSnapshot, TransientFailure } from '@vmtasks/core';
 import { TaskBoard, type ApiName } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { isTerminal } from '../io.js';
-import { LiveView } from '../live-view.js';
+import { liveOutput } from '../outputs.js';
 import { addConnectionOptions, addIntervalOption, parseDuration, pollIntervals, type CommonFlags } from '../options.js';
-import { describeState, describeTask, describeTrouble } from '../render/events.js';
-import { clock } from '../render/format.js';
-import { renderLiveFrame } from '../render/live.js';
+import { snapshotLine, troubleLine } from '../render/events.js';
+import type { FrameOptions } from '../render/live.js';
 import type { TaskApi } from '../sources.js';
-import type { TaskSnapshot, TransientFailure } from '../watch-types.js';
-import { describeApis, withApis } from './shared.js';
+import { titles, withApis } from './shared.js';
 
 export interface WaitFlags extends CommonFlags {
   interval: number;
@@ -43,30 +42,33 @@ class TaskNotListedError extends Error {
 }
 
 /** Progress for people: the live view on a terminal, a line per change otherwise. */
-function progressOutput(context: Context, board: TaskBoard, title: string): { snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void } {
+function progressOutput(
+  context: Context,
+  board: TaskBoard,
+  title: FrameOptions['title'],
+): { snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void } {
   const now = (): number => context.io.now();
   if (isTerminal(context.io.stdout)) {
-    const view = new LiveView(context.io.stdout, ({ width, height }) => renderLiveFrame(board, { width, height, now: now(), colors: context.colors.stdout, title }));
-    view.start();
+    const live = liveOutput(context, board, title);
     return {
       snapshot: (snapshot) => {
         board.set(snapshot);
-        view.invalidate();
+        live.refresh();
       },
       trouble: (api, event) => {
         board.apply(api, event, now());
-        view.invalidate();
+        live.refresh();
       },
-      stop: () => view.stop(),
+      stop: () => live.stop(),
     };
   }
   const colors = context.colors;
   return {
     snapshot: (snapshot) => {
       board.set(snapshot);
-      context.io.stdout.write(`${colors.stdout.dim(clock(now()))} ${describeTask(snapshot)}: ${describeState(snapshot, now(), colors.stdout)}\n`);
+      context.io.stdout.write(`${snapshotLine(snapshot, now(), colors.stdout)}\n`);
     },
-    trouble: (api, event) => context.io.stderr.write(`${colors.stderr.dim(clock(now()))} ${colors.stderr.yellow(describeTrouble(api, event))}\n`),
+    trouble: (api, event) => context.io.stderr.write(`${troubleLine(api, event, now(), colors.stderr)}\n`),
     stop: () => {},
   };
 }
@@ -82,7 +84,7 @@ export async function wait(ids: readonly string[], flags: WaitFlags, context: Co
     const targets = await locate(ids, apis, signal);
     const used = apis.filter((api) => targets.some((target) => target.api === api));
     const board = new TaskBoard(used.map((api) => api.name));
-    const output = progressOutput(context, board, `Waiting for ${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks`} on ${describeApis(used)} · Ctrl-C to stop`);
+    const output = progressOutput(context, board, titles(`Waiting for ${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks`}`, used));
     try {
       await Promise.all(
         targets.map(({ id, api }) =>

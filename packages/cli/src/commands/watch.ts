@@ -7,7 +7,7 @@ import { addConnectionOptions, addFilterOptions, addIntervalOption, pollInterval
 import { chooseOutput } from '../outputs.js';
 import { describeTask } from '../render/events.js';
 import { problemOf } from '../render/live.js';
-import { describeApis, withApis } from './shared.js';
+import { titles, withApis } from './shared.js';
 
 export interface WatchFlags extends FilteredFlags {
   interval: number;
@@ -19,16 +19,23 @@ export interface WatchFlags extends FilteredFlags {
 export async function watch(flags: WatchFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, flags, async (apis) => {
     const board = new TaskBoard(apis.map((api) => api.name));
-    const title = `Watching ${describeApis(apis)} · Ctrl-C to stop`;
+    const title = titles('Watching tasks', apis);
     const output = chooseOutput(context, board, { json: flags.json, title });
+    // Stops every poll at once when the loop ends (`--until-done`, an error), not only on Ctrl-C.
+    const done = new AbortController();
+    const signal = AbortSignal.any([context.signal, done.signal]);
     try {
-      const streams = apis.map((api) => [api.name, api.watch({ signal: context.signal, ...pollIntervals(flags.interval) })] as const);
+      const streams = apis.map((api) => [api.name, api.watch({ signal, ...pollIntervals(flags.interval) })] as const);
       for await (const { tag: api, value: event } of mergeTagged(streams)) {
         board.apply(api, event, context.io.now());
         output.event(api, event);
-        if (flags.untilDone && event.type === 'polled' && board.settled) break;
+        if (flags.untilDone && event.type === 'polled' && board.settled) {
+          done.abort();
+          break;
+        }
       }
     } finally {
+      done.abort();
       output.stop();
     }
     if (!flags.untilDone) return ExitCode.ok;

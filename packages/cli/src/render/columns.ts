@@ -15,6 +15,8 @@ export interface Column<Row> {
   draw?(row: Row, width: number): string;
   min: number;
   max: number;
+  /** Always at least `min` wide, even when no value needs it (a state word that may grow should not shift the row). */
+  fixed?: boolean;
   align?: 'left' | 'right';
   /** Where an over-long value is cut; `middle` keeps both ends of an id. */
   cut?: 'end' | 'middle';
@@ -39,23 +41,24 @@ const clamp = (value: number, min: number, max: number): number => Math.min(max,
 export function fitColumns<Row>(columns: readonly Column<Row>[], rows: readonly Row[], width: number, gap: number): FittedColumn<Row>[] {
   let active = [...columns];
   for (;;) {
-    const fitted = active.map((column) => ({
-      column,
-      width: column.draw
-        ? column.max
-        : clamp(Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(column.text(row)))), column.min, column.max),
-    }));
+    const fitted = active.map((column) => {
+      if (column.draw) return { column, width: column.max, min: column.min };
+      const natural = Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(column.text(row))));
+      // A column never needs more than its content, even when its usual minimum is larger.
+      const min = column.fixed ? column.min : Math.min(column.min, natural);
+      return { column, width: clamp(natural, min, column.max), min };
+    });
     let over = fitted.reduce((sum, f) => sum + f.width, 0) + gap * (fitted.length - 1) - width;
     const byShrinkOrder = [...fitted].sort((a, b) => (a.column.shrinkOrder ?? 0) - (b.column.shrinkOrder ?? 0));
     for (const f of byShrinkOrder) {
       if (over <= 0) break;
-      const cut = Math.min(over, f.width - f.column.min);
+      const cut = Math.min(over, f.width - f.min);
       f.width -= cut;
       over -= cut;
     }
-    if (over <= 0) return fitted;
+    if (over <= 0) return fitted.map(({ column, width: fittedWidth }) => ({ column, width: fittedWidth }));
     const droppable = active.filter((c) => c.dropOrder !== undefined).sort((a, b) => a.dropOrder! - b.dropOrder!);
-    if (droppable.length === 0) return fitted;
+    if (droppable.length === 0) return fitted.map(({ column, width: fittedWidth }) => ({ column, width: fittedWidth }));
     active = active.filter((c) => c !== droppable[0]);
   }
 }

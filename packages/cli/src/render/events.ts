@@ -1,5 +1,5 @@
+import { ApiError, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
 import type { ApiName } from '../board.js';
-import type { TaskSnapshot, WatchEvent } from '../watch-types.js';
 import type { Colors } from './colors.js';
 import { clock, duration, elapsedMs, paintState, percent } from './format.js';
 
@@ -18,9 +18,24 @@ export function describeState(snapshot: TaskSnapshot, now: number, colors: Color
   return parts.join(' ') + (detail ? ` · ${detail}` : '');
 }
 
-/** A transient problem, as a status note: `velostrata: HTTP 503 … · retrying in 4s (failure 2)`. */
-export function describeTrouble(api: ApiName, event: Extract<WatchEvent, { type: 'transient-failure' }>): string {
-  return `${api}: ${event.error.message} · retrying in ${duration(Math.ceil(event.retryInMs / 1000) * 1000)} (failure ${event.failures})`;
+/** What went wrong, with the HTTP status when there was one: `HTTP 503: The management service is not available`. */
+export function troubleText(error: VmtasksError): string {
+  return error instanceof ApiError ? `HTTP ${error.status}: ${error.message}` : error.message;
+}
+
+/** A transient problem, as a status note: `velostrata: HTTP 503: … · retrying in 4s (failure 2)`. */
+export function describeTrouble(api: ApiName, trouble: { error: VmtasksError; failures: number; retryInMs: number }): string {
+  return `${api}: ${troubleText(trouble.error)} · retrying in ${duration(Math.ceil(Math.max(0, trouble.retryInMs) / 1000) * 1000)} (failure ${trouble.failures})`;
+}
+
+/** A task as it is now, as a log line: `21:10:00Z velostrata task-1003 FullMigration vm-3: running 42% · …`. */
+export function snapshotLine(snapshot: TaskSnapshot, now: number, colors: Colors): string {
+  return `${colors.dim(clock(now))} ${describeTask(snapshot)}: ${describeState(snapshot, now, colors)}`;
+}
+
+/** Transient trouble as a log line (for stderr). */
+export function troubleLine(api: ApiName, trouble: { error: VmtasksError; failures: number; retryInMs: number }, now: number, colors: Colors): string {
+  return `${colors.dim(clock(now))} ${colors.yellow(describeTrouble(api, trouble))}`;
 }
 
 /**
@@ -28,16 +43,18 @@ export function describeTrouble(api: ApiName, event: Extract<WatchEvent, { type:
  * Transient trouble goes to stderr, so stdout stays one line per task change.
  */
 export function eventLine(api: ApiName, event: WatchEvent, now: number, colors: Colors): { stream: 'stdout' | 'stderr'; line: string } | undefined {
-  const at = colors.dim(clock(now));
   switch (event.type) {
     case 'appeared':
     case 'changed':
     case 'finished':
-      return { stream: 'stdout', line: `${at} ${describeTask(event.snapshot)}: ${describeState(event.snapshot, now, colors)}` };
+      return { stream: 'stdout', line: snapshotLine(event.snapshot, now, colors) };
     case 'disappeared':
-      return { stream: 'stdout', line: `${at} ${describeTask(event.snapshot)}: no longer listed (last seen ${describeState(event.snapshot, now, colors)})` };
+      return {
+        stream: 'stdout',
+        line: `${colors.dim(clock(now))} ${describeTask(event.snapshot)}: no longer listed (last seen ${describeState(event.snapshot, now, colors)})`,
+      };
     case 'transient-failure':
-      return { stream: 'stderr', line: `${at} ${colors.yellow(describeTrouble(api, event))}` };
+      return { stream: 'stderr', line: troubleLine(api, event, now, colors) };
     case 'polled':
       return undefined;
   }
@@ -50,7 +67,7 @@ export function eventRecord(api: ApiName, event: WatchEvent, now: number): Recor
     case 'polled':
       return undefined;
     case 'transient-failure':
-      return { type: event.type, api, at, failures: event.failures, retryInMs: event.retryInMs, error: { name: event.error.name, message: event.error.message } };
+      return { type: event.type, api, at, failures: event.failures, retryInMs: event.retryInMs, error: { name: event.error.name, message: event.error.message, ...(event.error instanceof ApiError ? { status: event.error.status } : {}) } };
     default:
       return { ...event, api, at };
   }

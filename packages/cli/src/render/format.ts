@@ -1,7 +1,7 @@
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import type { TaskSnapshot, TaskState } from '../watch-types.js';
+import type { TaskSnapshot, TaskState } from '@vmtasks/core';
 import type { Colors } from './colors.js';
 
 /** Cuts text to `width` terminal columns (wide characters counted), with an ellipsis. */

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import stripAnsi from 'strip-ansi';
+import { TransportError } from '@vmtasks/core';
+import type { TaskSnapshot } from '@vmtasks/core';
 import { TaskBoard } from '../board.js';
-import type { TaskSnapshot } from '../watch-types.js';
 import { createColors } from './colors.js';
 import { stringWidth } from './format.js';
 import { renderLiveFrame } from './live.js';
 
+const trouble = (message: string): TransportError => new TransportError(message, { operation: 'listTasks', method: 'GET', url: 'http://127.0.0.1/', attempts: 3 });
 const now = Date.parse('2026-11-23T21:10:00Z');
 const task = (over: Partial<TaskSnapshot> & Pick<TaskSnapshot, 'id' | 'state'>): TaskSnapshot => ({
   api: 'velostrata',
@@ -24,14 +26,14 @@ function wave(): TaskBoard {
     task({ api: 'snapservice', id: 'snap-42', kind: 'snapshot', target: 'pg-finance-nightly', state: 'pending' }),
     task({ api: 'snapservice', id: 'snap-43', kind: 'snapshot', target: 'pg-hr', state: 'blocked', progress: undefined }),
   ];
-  for (const snapshot of snapshots) board.apply(snapshot.api, { type: 'appeared', snapshot }, now);
+  for (const snapshot of snapshots) board.apply(snapshot.api, { type: 'appeared', snapshot, item: undefined }, now);
   board.apply('velostrata', { type: 'polled', count: 3, at: '' }, now);
   board.apply('snapservice', { type: 'polled', count: 2, at: '' }, now);
   return board;
 }
 
 const frame = (board: TaskBoard, width: number, height = 30, color = false): string[] =>
-  renderLiveFrame(board, { width, height, now, colors: createColors(color), title: 'Watching velostrata and snapservice · every 2s' });
+  renderLiveFrame(board, { width, height, now, colors: createColors(color), title: ['Watching tasks on velostrata (127.0.0.1:8443) and snapservice (127.0.0.1:9443) · Ctrl-C to stop', 'Watching tasks on velostrata and snapservice'] });
 
 describe('live view frame', () => {
   for (const width of [60, 80, 120, 200]) {
@@ -60,15 +62,15 @@ describe('live view frame', () => {
 
   it('shows the 60-column frame a person sees', () => {
     expect(frame(wave(), 60).join('\n')).toMatchInlineSnapshot(`
-      "Watching velostrata and snapservice · every 2s
-        ID         TARGET         PROGRESS      STATE      ELAPSED
-      ✗ task-0009  vm-web-01      ██░░░░░░  30% failed       3m00s
+      "Watching tasks on velostrata and snapservice
+        ID        TARGET          PROGRESS      STATE      ELAPSED
+      ✗ task-0009 vm-web-01       ██░░░░░░  30% failed       3m00s
         └ Disk replication failed: quota CPUS exceeded in
           europe-west1
-      ● task-0003  vm-web-01      ███░░░░░  42% running      5m00s
-      ◌ snap-43    pg-hr          ░░░░░░░░    – blocked      5m00s
-      ○ snap-42    pg-finance-ni… ░░░░░░░░    – pending      5m00s
-      ✓ task-0007  vm-db-01       ████████ 100% succeeded    4m12s
+      ● task-0003 vm-web-01       ███░░░░░  42% running      5m00s
+      ◌ snap-43   pg-hr           ░░░░░░░░    – blocked      5m00s
+      ○ snap-42   pg-finance-nig… ░░░░░░░░    – pending      5m00s
+      ✓ task-0007 vm-db-01        ████████ 100% succeeded    4m12s
 
       5 tasks · 1 failed · 1 running · 1 blocked · 1 pending
       1 succeeded · 21:10:00Z"
@@ -77,14 +79,14 @@ describe('live view frame', () => {
 
   it('shows the 120-column frame a person sees', () => {
     expect(frame(wave(), 120).join('\n')).toMatchInlineSnapshot(`
-      "Watching velostrata and snapservice · every 2s
-         ID          API          KIND           TARGET              PROGRESS                STATE       ELAPSED  MESSAGE
-      ✗  task-0009   velostrata   FullMigration  vm-web-01           █████░░░░░░░░░░░   30%  failed        3m00s
+      "Watching tasks on velostrata (127.0.0.1:8443) and snapservice (127.0.0.1:9443) · Ctrl-C to stop
+         ID         API          KIND           TARGET              PROGRESS                 STATE       ELAPSED  MESSAGE
+      ✗  task-0009  velostrata   FullMigration  vm-web-01           █████░░░░░░░░░░░░   30%  failed        3m00s
         └ Disk replication failed: quota CPUS exceeded in europe-west1
-      ●  task-0003   velostrata   FullMigration  vm-web-01           ███████░░░░░░░░░   42%  running       5m00s  Replicating…
-      ◌  snap-43     snapservice  snapshot       pg-hr               ░░░░░░░░░░░░░░░░     –  blocked       5m00s
-      ○  snap-42     snapservice  snapshot       pg-finance-nightly  ░░░░░░░░░░░░░░░░     –  pending       5m00s
-      ✓  task-0007   velostrata   FullMigration  vm-db-01            ████████████████  100%  succeeded     4m12s
+      ●  task-0003  velostrata   FullMigration  vm-web-01           ███████░░░░░░░░░░   42%  running       5m00s  Replicating…
+      ◌  snap-43    snapservice  snapshot       pg-hr               ░░░░░░░░░░░░░░░░░     –  blocked       5m00s
+      ○  snap-42    snapservice  snapshot       pg-finance-nightly  ░░░░░░░░░░░░░░░░░     –  pending       5m00s
+      ✓  task-0007  velostrata   FullMigration  vm-db-01            █████████████████  100%  succeeded     4m12s
 
       5 tasks · 1 failed · 1 running · 1 blocked · 1 pending · 1 succeeded · 21:10:00Z"
     `);
@@ -100,7 +102,7 @@ describe('live view frame', () => {
   it('says it is waiting before the first answer, and shows transient trouble as a note', () => {
     const board = new TaskBoard(['velostrata']);
     expect(frame(board, 60).join('\n')).toContain('Waiting for velostrata…');
-    board.apply('velostrata', { type: 'transient-failure', error: new Error('HTTP 503 SERVICE_UNAVAILABLE'), failures: 2, retryInMs: 4000 }, now);
+    board.apply('velostrata', { type: 'transient-failure', error: trouble('HTTP 503 SERVICE_UNAVAILABLE'), failures: 2, retryInMs: 4000 }, now);
     expect(frame(board, 80).join('\n')).toContain('! velostrata: HTTP 503 SERVICE_UNAVAILABLE · retrying in 4s (failure 2)');
     board.apply('velostrata', { type: 'polled', count: 0, at: '' }, now);
     expect(frame(board, 60).join('\n')).not.toContain('!');

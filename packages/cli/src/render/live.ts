@@ -1,7 +1,8 @@
 import { outcomeOf, type BoardTask, type TaskBoard } from '../board.js';
 import type { Colors } from './colors.js';
 import { fitColumns, renderHeader, renderRow } from './columns.js';
-import { clock, duration, pack, stateCounts, truncate, wrap } from './format.js';
+import { describeTrouble } from './events.js';
+import { clock, pack, stateCounts, stringWidth, truncate, wrap } from './format.js';
 import { sortTasks, taskColumns } from './task-columns.js';
 
 export interface FrameOptions {
@@ -9,8 +10,8 @@ export interface FrameOptions {
   height: number;
   now: number;
   colors: Colors;
-  /** First line, e.g. `Watching velostrata, snapservice · every 2s`. */
-  title: string;
+  /** First line, e.g. `Watching velostrata (mgr:443) and snapservice (snap:443)`; then a shorter one for narrow terminals. */
+  title: readonly [string, ...string[]];
 }
 
 /** What to say under a task that did not succeed. */
@@ -38,12 +39,12 @@ export function renderLiveFrame(board: TaskBoard, options: FrameOptions): string
     footer.push(...pack([total, ...stateCounts(tasks.map((t) => t.snapshot), colors), colors.dim(clock(now))], sep, width));
   }
   for (const note of board.notes) {
-    const retryIn = Math.ceil(Math.max(0, note.retryInMs - (now - note.at)) / 1000) * 1000;
-    const text = `! ${note.api}: ${note.message} · retrying in ${duration(retryIn)} (failure ${note.failures})`;
+    const text = `! ${describeTrouble(note.api, { ...note, retryInMs: note.retryInMs - (now - note.at) })}`;
     footer.push(...wrap(text, width, 2, 2).map((line) => colors.yellow(line)));
   }
 
-  const header = [truncate(colors.bold(options.title), width)];
+  const title = options.title.find((candidate) => stringWidth(candidate) <= width) ?? options.title.at(-1)!;
+  const header = [truncate(colors.bold(title), width)];
   if (tasks.length === 0) return [...header, ...footer];
 
   const columns = taskColumns(colors, now, { showApi: board.apis.length > 1, bar: true });
