@@ -2,9 +2,8 @@ import type { WatchEvent } from '@vmtasks/core';
 import type { ApiName, TaskBoard } from './board.js';
 import type { Context } from './context.js';
 import { isTerminal } from './io.js';
-import { LiveView } from './live-view.js';
 import { eventLine, eventRecord } from './render/events.js';
-import { renderLiveFrame, type FrameOptions } from './render/live.js';
+import type { FrameOptions } from './render/live.js';
 
 /**
  * Where a watch's events go, once the board has them: a live view on a terminal, one plain
@@ -15,7 +14,9 @@ export interface WatchOutput {
   stop(): void;
 }
 
-export function liveOutput(context: Context, board: TaskBoard, title: FrameOptions['title']): WatchOutput & { refresh(): void } {
+export async function liveOutput(context: Context, board: TaskBoard, title: FrameOptions['title']): Promise<WatchOutput & { refresh(): void }> {
+  // Loaded only for a terminal: pipes, logs and --json start faster without log-update.
+  const [{ LiveView }, { renderLiveFrame }] = await Promise.all([import('./live-view.js'), import('./render/live.js')]);
   const view = new LiveView(context.io.stdout, ({ width, height }) =>
     renderLiveFrame(board, { width, height, now: context.io.now(), colors: context.colors.stdout, title }),
   );
@@ -45,7 +46,7 @@ export function jsonOutput(context: Context): WatchOutput {
 }
 
 /** The output a person or a program at the other end of stdout wants. */
-export function chooseOutput(context: Context, board: TaskBoard, options: { json?: boolean; title: FrameOptions['title'] }): WatchOutput {
+export async function chooseOutput(context: Context, board: TaskBoard, options: { json?: boolean; title: FrameOptions['title'] }): Promise<WatchOutput> {
   if (options.json) return jsonOutput(context);
   return isTerminal(context.io.stdout) ? liveOutput(context, board, options.title) : plainOutput(context);
 }

@@ -42,14 +42,14 @@ class TaskNotListedError extends Error {
 }
 
 /** Progress for people: the live view on a terminal, a line per change otherwise. */
-function progressOutput(
+async function progressOutput(
   context: Context,
   board: TaskBoard,
   title: FrameOptions['title'],
-): { snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void } {
+): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void }> {
   const now = (): number => context.io.now();
   if (isTerminal(context.io.stdout)) {
-    const live = liveOutput(context, board, title);
+    const live = await liveOutput(context, board, title);
     return {
       snapshot: (snapshot) => {
         board.set(snapshot);
@@ -84,7 +84,7 @@ export async function wait(ids: readonly string[], flags: WaitFlags, context: Co
     const targets = await locate(ids, apis, signal);
     const used = apis.filter((api) => targets.some((target) => target.api === api));
     const board = new TaskBoard(used.map((api) => api.name));
-    const output = progressOutput(context, board, titles(`Waiting for ${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks`}`, used));
+    const output = await progressOutput(context, board, titles(`Waiting for ${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks`}`, used));
     try {
       await Promise.all(
         targets.map(({ id, api }) =>

@@ -5,8 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { mergeTagged } from '../merge.js';
 import { addConnectionOptions, addFilterOptions, addIntervalOption, pollIntervals, type FilteredFlags } from '../options.js';
 import { chooseOutput } from '../outputs.js';
-import { describeTask } from '../render/events.js';
-import { problemOf } from '../render/live.js';
+import { describeTask, problemOf } from '../render/events.js';
 import { titles, withApis } from './shared.js';
 
 export interface WatchFlags extends FilteredFlags {
@@ -20,7 +19,7 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
   return withApis(context, flags, flags, async (apis) => {
     const board = new TaskBoard(apis.map((api) => api.name));
     const title = titles('Watching tasks', apis);
-    const output = chooseOutput(context, board, { json: flags.json, title });
+    const output = await chooseOutput(context, board, { json: flags.json, title });
     // Stops every poll at once when the loop ends (`--until-done`, an error), not only on Ctrl-C.
     const done = new AbortController();
     const signal = AbortSignal.any([context.signal, done.signal]);

@@ -1,5 +1,5 @@
 import { ApiError, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
-import type { ApiName } from '../board.js';
+import { outcomeOf, type ApiName, type BoardTask } from '../board.js';
 import type { Colors } from './colors.js';
 import { clock, duration, elapsedMs, paintState, percent } from './format.js';
 
@@ -71,4 +71,12 @@ export function eventRecord(api: ApiName, event: WatchEvent, now: number): Recor
     default:
       return { ...event, api, at };
   }
+}
+
+/** What to say under a task that did not succeed. */
+export function problemOf(task: BoardTask): string | undefined {
+  const { snapshot } = task;
+  if (snapshot.error && (snapshot.state === 'failed' || snapshot.state === 'failing' || snapshot.state === 'cancelled')) return snapshot.error;
+  if (outcomeOf(task) === 'unknown') return 'left the list before finishing: outcome unknown';
+  return undefined;
 }

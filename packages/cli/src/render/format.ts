@@ -1,6 +1,5 @@
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
 import type { TaskSnapshot, TaskState } from '@vmtasks/core';
 import type { Colors } from './colors.js';
 
@@ -85,29 +84,3 @@ export function stateCounts(snapshots: Iterable<TaskSnapshot>, colors: Colors): 
 /** The clock time of a moment, `HH:MM:SS` UTC with a `Z`, for log lines. */
 export const clock = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)}Z`;
 
-/**
- * Wraps text to `width` columns, at most `maxLines` lines (the last one cut with an ellipsis);
- * lines after the first are indented by `indent` columns.
- */
-export function wrap(text: string, width: number, maxLines: number, indent = 0): string[] {
-  const inner = Math.max(1, width - indent);
-  const lines = wrapAnsi(text, inner, { hard: true, trim: true }).split('\n');
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept[maxLines - 1] = truncate(`${kept[maxLines - 1]} ${lines.slice(maxLines).join(' ')}`, inner);
-  return kept.map((line, i) => (i === 0 ? truncate(line, width) : ' '.repeat(indent) + line));
-}
-
-/** Joins parts with `separator`, starting a new line whenever the next part would not fit. */
-export function pack(parts: readonly string[], separator: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const part of parts) {
-    const candidate = current ? current + separator + part : part;
-    if (current && stringWidth(candidate) > width) {
-      lines.push(current);
-      current = part;
-    } else current = candidate;
-  }
-  if (current) lines.push(current);
-  return lines.map((line) => truncate(line, width));
-}

@@ -1,8 +1,9 @@
-import { outcomeOf, type BoardTask, type TaskBoard } from '../board.js';
+import wrapAnsi from 'wrap-ansi';
+import type { TaskBoard } from '../board.js';
 import type { Colors } from './colors.js';
 import { fitColumns, renderHeader, renderRow } from './columns.js';
-import { describeTrouble } from './events.js';
-import { clock, pack, stateCounts, stringWidth, truncate, wrap } from './format.js';
+import { describeTrouble, problemOf } from './events.js';
+import { clock, stateCounts, stringWidth, truncate } from './format.js';
 import { sortTasks, taskColumns } from './task-columns.js';
 
 export interface FrameOptions {
@@ -12,14 +13,6 @@ export interface FrameOptions {
   colors: Colors;
   /** First line, e.g. `Watching velostrata (mgr:443) and snapservice (snap:443)`; then a shorter one for narrow terminals. */
   title: readonly [string, ...string[]];
-}
-
-/** What to say under a task that did not succeed. */
-export function problemOf(task: BoardTask): string | undefined {
-  const { snapshot } = task;
-  if (snapshot.error && (snapshot.state === 'failed' || snapshot.state === 'failing' || snapshot.state === 'cancelled')) return snapshot.error;
-  if (outcomeOf(task) === 'unknown') return 'left the list before finishing: outcome unknown';
-  return undefined;
 }
 
 /**
@@ -70,4 +63,31 @@ export function renderLiveFrame(board: TaskBoard, options: FrameOptions): string
     body.push(truncate([colors.dim(`… ${hidden.length} more:`), ...stateCounts(hidden, colors)].join(sep), width));
   }
   return [...header, ...body, ...footer];
+}
+
+/**
+ * Wraps text to `width` columns, at most `maxLines` lines (the last one cut with an ellipsis);
+ * lines after the first are indented by `indent` columns.
+ */
+export function wrap(text: string, width: number, maxLines: number, indent = 0): string[] {
+  const inner = Math.max(1, width - indent);
+  const lines = wrapAnsi(text, inner, { hard: true, trim: true }).split('\n');
+  const kept = lines.slice(0, maxLines);
+  if (lines.length > maxLines) kept[maxLines - 1] = truncate(`${kept[maxLines - 1]} ${lines.slice(maxLines).join(' ')}`, inner);
+  return kept.map((line, i) => (i === 0 ? truncate(line, width) : ' '.repeat(indent) + line));
+}
+
+/** Joins parts with `separator`, starting a new line whenever the next part would not fit. */
+export function pack(parts: readonly string[], separator: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const part of parts) {
+    const candidate = current ? current + separator + part : part;
+    if (current && stringWidth(candidate) > width) {
+      lines.push(current);
+      current = part;
+    } else current = candidate;
+  }
+  if (current) lines.push(current);
+  return lines.map((line) => truncate(line, width));
 }
