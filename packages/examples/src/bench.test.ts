@@ -51,6 +51,9 @@ it('npm run bench -- --quick prints and records every row, in a temporary file, 
       'watch-parse',
       'watch-diff-ratio',
       'watch-memory',
+      'cli-first-output-tasks',
+      'cli-first-output-watch',
+      'cli-first-output-version',
     ])
       expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
