@@ -1,11 +1,11 @@
 // The README's usage snippets are code users copy: each must compile, strictly, against the
 // packages as they are built.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { readmeSnippets } from './readme.js';
 import { typeCheck } from './typescript.js';
 
-const readme = path.resolve(import.meta.dirname, '../../../README.md');
 // Inside this package, so `@vmtasks/*` resolve as they would for a user.
 const scratch = path.resolve(import.meta.dirname, '../.readme-snippets');
 
@@ -14,9 +14,7 @@ afterAll(async () => {
 });
 
 it('compiles every ts snippet of the Usage section', async () => {
-  const text = await readFile(readme, 'utf8');
-  const usage = text.slice(text.indexOf('## Usage'), text.indexOf('\n## ', text.indexOf('## Usage') + 1));
-  const snippets = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  const snippets = await readmeSnippets('Usage');
   expect(snippets.length).toBeGreaterThanOrEqual(2);
 
   await mkdir(scratch, { recursive: true });
