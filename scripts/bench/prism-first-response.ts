@@ -12,7 +12,7 @@ const listening = performance.now() - started;
 const result =
   api === 'velostrata'
     ? await createVelostrataClient({ baseUrl: prism.url, password: 'bench', retry: false }).listActiveTasks()
-    : await createSnapserviceClient({ baseUrl: prism.url, sessionId: 'bench', retry: false }).listTasks();
+    : await createSnapserviceClient({ baseUrl: prism.url, sessionId: 'bench', retry: false }).listTasks({ services: ['com.vmware.snapservice.protection_group'] });
 const firstResponse = performance.now() - started;
 await prism.close();
 if (typeof result !== 'object' || result === null) throw new Error('no decoded result');

@@ -5,10 +5,28 @@ export {
   TimeoutError,
   AbortError,
   MalformedResponseError,
+  RedirectError,
+  ResponseTooLargeError,
+  RetryAfterTooLongError,
+  InvalidRequestError,
+  ClientClosedError,
+  ConfigurationError,
+  type RedirectRefusal,
   type RequestSummary,
 } from './errors.js';
-export { Transport, DEFAULT_TIMEOUT_MS, type TransportOptions, type CallOptions, type OperationSpec, type PreparedRequest, type BufferedResponse } from './transport.js';
-export { DEFAULT_RETRY, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
-export { Redactor, REDACTED, safeUrl } from './redact.js';
-export { createTlsFetch, type TlsOptions, type FetchFunction } from './tls.js';
-export { formatMessage, isRecord, requireBaseUrl } from './util.js';
+export {
+  Transport,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  type TransportOptions,
+  type CallOptions,
+  type OperationSpec,
+  type PreparedRequest,
+  type BufferedResponse,
+} from './transport.js';
+export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
+export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
+export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
+export { type TlsOptions, type FetchFunction } from './tls.js';
+export { formatMessage, isRecord, requireBaseUrl, requireCredential, requireHeaders } from './util.js';

@@ -1,13 +1,74 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError, TransportError } from './errors.js';
+import { checkQuery } from './query.js';
 import { REDACTED, Redactor, safeUrl } from './redact.js';
-import { formatMessage, requireBaseUrl } from './util.js';
+import { formatMessage, requireBaseUrl, requireCredential } from './util.js';
 
 describe('Redactor', () => {
-  it('hides a Basic password in plain and base64 form, in text and in nested values', () => {
+  it('hides a Basic password in plain and base64 form, in text and in nested values, keys included', () => {
     const redactor = Redactor.forBasicAuth('apiuser', 'subscription-42');
     const basic = Buffer.from('apiuser:subscription-42').toString('base64');
     expect(redactor.text(`pw=subscription-42 auth=Basic ${basic}`)).toBe(`pw=${REDACTED} auth=${REDACTED}`);
-    expect(redactor.value({ a: ['subscription-42'], b: { c: basic }, n: 1 })).toEqual({ a: [REDACTED], b: { c: REDACTED }, n: 1 });
+    expect(redactor.value({ a: ['subscription-42'], b: { c: basic }, n: 1, 'subscription-42': true })).toEqual({
+      a: [REDACTED],
+      b: { c: REDACTED },
+      n: 1,
+      [REDACTED]: true,
+    });
+  });
+
+  it('hides JSON-escaped, \\u-escaped, slash-escaped and URL-encoded forms, and short secrets', () => {
+    const secret = 'pä"ss/wörd x';
+    const redactor = new Redactor([secret, 'k9']);
+    const echoes = [
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/'),
+      'p\\u00e4\\"ss/w\\u00f6rd x',
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).replaceAll('%20', '+'),
+      'k9',
+    ];
+    for (const echo of echoes) expect(redactor.text(`<${echo}>`)).toBe(`<${REDACTED}>`);
+  });
+
+  it('replaces a short secret where it stands alone, not inside words', () => {
+    const redactor = new Redactor(['s', 'k9']);
+    expect(redactor.text('response.body.items.0.info.status: bad; session "s", key=k9, ak9b')).toBe(
+      `response.body.items.0.info.status: bad; session "${REDACTED}", key=${REDACTED}, ak9b`,
+    );
+  });
+
+  it('learns the secrets of sensitive headers: Bearer tokens, Basic parts, cookies, custom names', () => {
+    const basic = Buffer.from('ops:hunter2-pw').toString('base64');
+    const redactor = new Redactor([]).withHeaders({
+      Authorization: `Basic ${basic}`,
+      Cookie: 'a=cookie-one; b=cookie-two',
+      'X-Api-Key': 'key-123456',
+      'x-trace': 'not-a-secret',
+    });
+    expect(redactor.text(`hunter2-pw ${basic} cookie-one cookie-two key-123456 not-a-secret`)).toBe(
+      `${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} not-a-secret`,
+    );
+  });
+
+  it('copies any depth without recursion, cutting below 32 levels', () => {
+    let deep: unknown = 'secret-at-the-bottom';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const copy = new Redactor(['secret-at-the-bottom']).value(deep);
+    expect(() => JSON.stringify(copy)).not.toThrow();
+    expect(JSON.stringify(copy)).toContain('[nested too deep]');
+  });
+
+  it('redacts an error in place: message, stack, fields and the cause chain', () => {
+    const secret = 'tok-3f9a';
+    const cause = Object.assign(new Error(`connect to https://h/?t=${secret} failed`), { code: 'ECONNRESET' });
+    const error = new TransportError(`failed: ${secret}`, { operation: 'op', method: 'GET', url: `https://h/${secret}`, attempts: 1 }, { cause: new TypeError('fetch failed', { cause }) });
+    new Redactor([secret]).error(error);
+    const shown = [error.message, error.stack, error.url, JSON.stringify(error), inspect(error, { showHidden: true, depth: Infinity })];
+    for (const form of shown) expect(form).not.toContain(secret);
+    expect((error.cause as Error).cause).toMatchObject({ code: 'ECONNRESET', message: `connect to https://h/?t=${REDACTED} failed` });
   });
 });
 
@@ -23,12 +84,35 @@ describe('formatMessage', () => {
   });
 });
 
-describe('requireBaseUrl', () => {
-  it('explains what a base URL must be', () => {
+describe('requireBaseUrl and requireCredential', () => {
+  it('explain what is expected, naming the option', () => {
     expect(requireBaseUrl('https://mgr.example.com/velostrata/api/v42/', 'x')).toBe('https://mgr.example.com/velostrata/api/v42');
-    expect(() => requireBaseUrl('mgr.example.com', 'https://e')).toThrow(/absolute URL, e.g. https:\/\/e/);
-    expect(() => requireBaseUrl('ftp://h', 'x')).toThrow(/http or https/);
-    expect(() => requireBaseUrl('https://u:p@h', 'x')).toThrow(/must not contain credentials/);
-    expect(() => requireBaseUrl(undefined, 'x')).toThrow(/required/);
+    const refused: [unknown, RegExp][] = [
+      ['mgr.example.com', /absolute URL, e.g. https:\/\/e/],
+      ['ftp://h', /http or https/],
+      ['https://u:p@h', /must not contain credentials/],
+      [undefined, /required/],
+      ['https://h/?a=1', /query/],
+      ['https://h/?', /query/],
+      ['https://h/#x', /fragment/],
+      [' https://h', /spaces/],
+    ];
+    for (const [value, message] of refused) {
+      expect(() => requireBaseUrl(value, 'https://e')).toThrow(message);
+      expect(() => requireBaseUrl(value, 'https://e')).toThrow(ConfigurationError);
+    }
+    expect(() => requireBaseUrl('https://u:sekrit@h', 'x')).not.toThrow(/sekrit/);
+    expect(() => requireCredential('a\nb', 'password', 'x')).toThrow(/password must not contain control characters/);
+    expect(() => requireCredential('', 'password', 'x')).toThrow(/password must be a non-empty string/);
+  });
+});
+
+describe('checkQuery', () => {
+  it('accepts strings, numbers, booleans and arrays of them; names the first bad value', () => {
+    expect(() => checkQuery({ a: 'x', b: [1, true, 'y'], c: undefined }, 'filter')).not.toThrow();
+    expect(() => checkQuery({ a: ['ok', '\uDC00'] }, 'filter')).toThrow(/filter\.a\[1\] is not well-formed/);
+    expect(() => checkQuery({ a: [[1]] }, 'filter')).toThrow(/filter\.a\[0\] must be .* got a nested array/);
+    expect(() => checkQuery({ a: NaN }, 'filter')).toThrow(/filter\.a/);
+    expect(() => checkQuery(['x'], 'filter')).toThrow(/filter must be an object/);
   });
 });

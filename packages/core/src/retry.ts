@@ -1,12 +1,20 @@
+import { ConfigurationError } from './errors.js';
+
+/** The longest delay a Node.js timer can hold (2³¹−1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How failed attempts are retried. Only idempotent requests are ever retried. */
 export interface RetryOptions {
-  /** Retries after the first attempt. Default 2. */
+  /** Retries after the first attempt, an integer 0–100. Default 2. */
   retries?: number;
-  /** Base of the exponential backoff; attempt n waits a random time in [0, base·2ⁿ⁻¹] ("full jitter"). Default 200 ms. */
+  /**
+   * Base of the exponential backoff: retry n waits a random time in [½·base·2ⁿ⁻¹, base·2ⁿ⁻¹]
+   * ("equal jitter"), at most `maxDelayMs`. Default 200 ms.
+   */
   baseDelayMs?: number;
-  /** Longest single wait, `Retry-After` included; a server asking for longer is not retried. Default 10 s. */
+  /** Longest single wait. A server asking (`Retry-After`) for longer ends the call with `RetryAfterTooLongError`. Default 10 s. */
   maxDelayMs?: number;
-  /** No retry starts once the call has run this long. Default 60 s. */
+  /** Bounds the whole call, waits and attempts included: the last attempt's timeout is cut to what remains. Default 60 s. */
   maxElapsedMs?: number;
   /** Statuses worth another attempt. Default 429, 502, 503, 504. */
   statuses?: readonly number[];
@@ -22,17 +30,39 @@ export const DEFAULT_RETRY: ResolvedRetry = Object.freeze({
   statuses: Object.freeze([429, 502, 503, 504]),
 });
 
-export const NO_RETRY: ResolvedRetry = Object.freeze({ ...DEFAULT_RETRY, retries: 0 });
+/** `retry: false`: one attempt, bounded by its own timeout only. */
+export const NO_RETRY: ResolvedRetry = Object.freeze({ ...DEFAULT_RETRY, retries: 0, maxElapsedMs: MAX_TIMER_MS });
+
+/** A delay or timeout option: finite, positive, and short enough for a timer. */
+export function checkDelay(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new ConfigurationError(option, `${option} must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A count option: an integer in [min, max]. */
+export function checkCount(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(option, `${option} must be an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+// Option values here are numbers, never credentials, so showing them is safe.
+const describe = (value: unknown): string => (typeof value === 'number' ? String(value) : typeof value);
 
 export function resolveRetry(retry: RetryOptions | boolean | undefined): ResolvedRetry {
   if (retry === false) return NO_RETRY;
   if (retry === undefined || retry === true) return DEFAULT_RETRY;
-  const resolved = { ...DEFAULT_RETRY, ...retry };
-  for (const key of ['retries', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'] as const) {
-    const value = resolved[key];
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`retry.${key} must be a non-negative number, got ${value}`);
-  }
-  return resolved;
+  if (typeof retry !== 'object' || retry === null) throw new ConfigurationError('retry', `retry must be an object or a boolean, got ${typeof retry}`);
+  const defined = Object.fromEntries(Object.entries(retry).filter(([, value]) => value !== undefined));
+  const resolved: ResolvedRetry = { ...DEFAULT_RETRY, ...defined };
+  checkCount('retry.retries', resolved.retries, 0, 100);
+  for (const key of ['baseDelayMs', 'maxDelayMs', 'maxElapsedMs'] as const) checkDelay(`retry.${key}`, resolved[key]);
+  if (!Array.isArray(resolved.statuses)) throw new ConfigurationError('retry.statuses', 'retry.statuses must be an array of HTTP statuses');
+  resolved.statuses.forEach((status, i) => checkCount(`retry.statuses[${i}]`, status, 100, 599));
+  return Object.freeze({ ...resolved, statuses: Object.freeze([...resolved.statuses]) });
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -41,18 +71,21 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
 }
 
-/** Full-jitter exponential backoff before retry number `retry` (1-based). */
+/**
+ * Equal-jitter exponential backoff before retry number `retry` (1-based): at least half the
+ * ceiling, so that even `Retry-After: 0` never turns retries into a busy loop.
+ */
 export function backoffDelay(retry: number, options: ResolvedRetry, random: () => number = Math.random): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }
 
 /**
  * The wait a `Retry-After` header asks for, in ms: delta-seconds or an HTTP date.
  * Undefined when absent or unreadable.
  */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   // An HTTP date names its day and month; a bare number like "-1" is not one (Date.parse would take it).

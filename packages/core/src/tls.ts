@@ -1,4 +1,6 @@
-import type { Dispatcher } from 'undici';
+import { X509Certificate } from 'node:crypto';
+import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import { ConfigurationError } from './errors.js';
 
 /**
  * TLS settings for appliances that present certificates a default Node.js install does not trust.
@@ -16,34 +18,56 @@ export interface TlsOptions {
   servername?: string;
 }
 
-export interface TlsFetch {
-  fetch: FetchFunction;
-  dispatcher: Dispatcher;
-}
-
 /**
  * The fetch signature the clients accept: the global one, undici's, or any compatible function.
- * With `tls` set, `init` also carries an undici `dispatcher`.
+ * It is called with `redirect: 'manual'` (the client follows same-origin redirects itself) and,
+ * with `tls` set, an undici `dispatcher` in `init`.
  */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-/** An undici Agent with the given TLS settings, and undici's own fetch to use it with. */
-export async function createTlsFetch(tls: TlsOptions): Promise<TlsFetch> {
-  // Loaded only when a client asks for TLS settings; the global fetch serves everyone else.
-  const undici = await import('undici');
-  const dispatcher = new undici.Agent({
-    connect: {
-      ca: tls.ca === undefined ? undefined : Array.isArray(tls.ca) ? [...tls.ca] : (tls.ca as string | Buffer),
-      cert: tls.cert,
-      key: tls.key,
-      rejectUnauthorized: tls.rejectUnauthorized ?? true,
-      servername: tls.servername,
-    },
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/**
+ * Checks TLS settings at construction and turns them into socket options: every CA must parse,
+ * the client certificate and key must load, and only an https `baseUrl` can use them.
+ */
+export function tlsConnectOptions(tls: TlsOptions, protocol: string): ConnectionOptions {
+  if (typeof tls !== 'object' || tls === null) throw new ConfigurationError('tls', 'tls must be an object');
+  if (protocol !== 'https:') throw new ConfigurationError('tls', 'tls settings need an https: baseUrl; an http: URL never uses them');
+  const cas = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? [...(tls.ca as ReadonlyArray<string | Buffer>)] : [tls.ca as string | Buffer];
+  cas.forEach((ca, i) => {
+    const option = Array.isArray(tls.ca) ? `tls.ca[${i}]` : 'tls.ca';
+    const pem = typeof ca === 'string' ? ca : Buffer.isBuffer(ca) ? ca.toString('utf8') : undefined;
+    const blocks = pem?.match(PEM_BLOCK) ?? [];
+    if (blocks.length === 0) throw new ConfigurationError(option, `${option} must hold PEM certificates (-----BEGIN CERTIFICATE-----)`);
+    for (const block of blocks) {
+      try {
+        new X509Certificate(block);
+      } catch {
+        throw new ConfigurationError(option, `${option} holds a certificate that does not parse`);
+      }
+    }
   });
-  // undici's fetch and the global one are the same API with separately declared types.
-  const fetch: FetchFunction = async (input, init) => {
-    const response = await undici.fetch(input, init as Parameters<typeof undici.fetch>[1]);
-    return response as unknown as Response;
+  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== 'boolean') {
+    throw new ConfigurationError('tls.rejectUnauthorized', 'tls.rejectUnauthorized must be a boolean');
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new ConfigurationError(tls.cert === undefined ? 'tls.cert' : 'tls.key', 'tls.cert and tls.key go together, for mutual TLS');
+  }
+  const options: ConnectionOptions = {
+    ca: cas.length > 0 ? cas : undefined,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    servername: tls.servername,
   };
-  return { fetch, dispatcher };
+  if (tls.cert !== undefined) {
+    try {
+      createSecureContext({ cert: tls.cert, key: tls.key });
+    } catch {
+      // The key is a secret: say which option, never what OpenSSL quoted from it.
+      throw new ConfigurationError('tls.cert', 'tls.cert and tls.key must be a PEM certificate and its private key');
+    }
+  }
+  return options;
 }

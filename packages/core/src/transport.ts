@@ -1,21 +1,47 @@
-import type { Dispatcher } from 'undici';
-import { AbortError, ApiError, MalformedResponseError, TimeoutError, TransportError, type RequestSummary } from './errors.js';
-import { Redactor, safeUrl } from './redact.js';
-import { backoffDelay, isIdempotent, parseRetryAfter, resolveRetry, type ResolvedRetry, type RetryOptions } from './retry.js';
-import { createTlsFetch, type FetchFunction, type TlsOptions } from './tls.js';
+import { Pool, type Dispatcher } from 'undici';
+import {
+  AbortError,
+  ApiError,
+  ClientClosedError,
+  ConfigurationError,
+  InvalidRequestError,
+  MalformedResponseError,
+  RedirectError,
+  ResponseTooLargeError,
+  RetryAfterTooLongError,
+  TimeoutError,
+  TransportError,
+  VmtasksError,
+  type RedirectRefusal,
+  type RequestSummary,
+} from './errors.js';
+import { AttemptFailure, dispatchSender, fetchSender, type Received, type ResponseHeaders, type Sender } from './exchange.js';
+import { failureCode, isHealable, describeFailure } from './failure.js';
+import { keptBody, MAX_KEPT_BODY_CHARS, Redactor, safeUrl } from './redact.js';
+import { backoffDelay, checkCount, checkDelay, isIdempotent, parseRetryAfter, resolveRetry, type ResolvedRetry, type RetryOptions } from './retry.js';
+import { ArgumentProblem } from './query.js';
+import { sleep } from './signal.js';
+import { tlsConnectOptions, type FetchFunction, type TlsOptions } from './tls.js';
+import { headerProblem, isRecord } from './util.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_REDIRECTS = 5;
 
-/** Transport settings every client accepts. */
+/** Transport settings every client accepts. All are checked when the client is made. */
 export interface TransportOptions {
-  /** Time allowed for one attempt, headers and body. Default 30 s. */
+  /** Time allowed for one attempt, headers and body, ms. Default 30 s. */
   timeoutMs?: number;
-  /** Retry policy; `false` turns retries off. Default: 2 retries on network errors, timeouts and 429/502/503/504. */
+  /** Retry policy; `false` turns retries off. Default: 2 retries on healable failures and 429/502/503/504. */
   retry?: RetryOptions | boolean;
-  /** A fetch to send requests with (default: the global fetch, or undici's when `tls` is set). */
+  /** A fetch to send requests with instead of the built-in undici pool. Called with `redirect: 'manual'`. */
   fetch?: FetchFunction;
-  /** TLS settings for appliances with private or self-signed certificates. */
+  /** TLS settings for appliances with private or self-signed certificates (https `baseUrl` only). */
   tls?: TlsOptions;
+  /** Largest response body accepted, counted after decompression, bytes. Default 32 MiB. */
+  maxResponseBytes?: number;
+  /** Same-origin redirects followed per attempt, 0–20. Default 5. Other origins are never followed. */
+  maxRedirects?: number;
 }
 
 /** Options every API method takes. */
@@ -33,16 +59,13 @@ export interface PreparedRequest {
   method: string;
   url: string;
   headers: Headers | Record<string, string>;
-  body?: ArrayBuffer;
+  body?: Uint8Array;
 }
 
-/** A response whose body has been read in full, inside the attempt that fetched it. */
-export interface BufferedResponse {
-  status: number;
-  statusText: string;
-  headers: Headers;
+/** A response read in full inside the attempt that fetched it, after any same-origin redirects. */
+export interface BufferedResponse extends Received {
+  /** The URL that answered. */
   url: string;
-  payload: ArrayBuffer | null;
 }
 
 /** How one operation's results and errors are decoded. */
@@ -55,216 +78,377 @@ export interface OperationSpec<T, E extends ApiError> {
   toError(status: number, body: unknown, request: RequestSummary): E;
 }
 
-// Statuses whose responses cannot carry a body (the Response constructor refuses one).
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-const utf8 = new TextDecoder();
-
-const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /**
- * The resilient layer of every client: per-attempt timeouts, retries with backoff and
- * `Retry-After`, cancellation, TLS, and typed, redacted errors. The convenience methods call
- * `invoke` with a URL that openapi-fetch's own serializers built; the `raw` openapi-fetch client
- * sends through `fetchFor()`. Both go through the same `send`.
+ * The resilient layer of every client: same-origin redirects, per-attempt and whole-call time
+ * limits, retries of what can heal, a response size cap, cancellation, TLS, and typed errors
+ * redacted last. The convenience methods call `invoke`; the `raw` openapi-fetch client sends
+ * through `fetchFor()`. Both go through the same `#send`, which talks to a keep-alive undici Pool
+ * (or the user's `fetch`).
+ *
+ * undici's interceptors were weighed and not used: `redirect` follows other origins (stripping only
+ * Authorization and Cookie, not vmware-api-session-id or user headers) and cannot refuse them;
+ * `retry` knows neither a whole-call time bound nor a typed end for an excessive Retry-After, and
+ * would not serve a user-supplied fetch; `decompress` is experimental and prints a warning on every
+ * user's stderr. The loop below is the one place these rules live, for both senders.
  */
 export class Transport {
   readonly redactor: Redactor;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetry;
-  readonly #fetch: FetchFunction | undefined;
-  readonly #tls: Promise<{ fetch: FetchFunction; dispatcher?: Dispatcher }> | undefined;
+  readonly maxResponseBytes: number;
+  readonly maxRedirects: number;
+  /** `scheme://host:port` of `baseUrl`: the only origin anything is ever sent to. */
+  readonly origin: string;
+  readonly #sender: Sender;
+  readonly #pool: Dispatcher | undefined;
   readonly #random: () => number;
+  // Request header objects, normalised once (lower-case names, Accept-Encoding): the convenience
+  // methods send the same object every time.
+  readonly #normalised = new WeakMap<object, Record<string, string>>();
+  #closing: Promise<void> | undefined;
 
-  constructor(options: TransportOptions & { redactor: Redactor; random?: () => number }) {
+  constructor(options: TransportOptions & { baseUrl: string; redactor: Redactor; random?: () => number }) {
     this.redactor = options.redactor;
-    this.timeoutMs = Transport.checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : checkDelay('timeoutMs', options.timeoutMs);
     this.retry = resolveRetry(options.retry);
-    this.#fetch = options.fetch;
+    this.maxResponseBytes =
+      options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : checkCount('maxResponseBytes', options.maxResponseBytes, 1, 2 ** 31 - 1);
+    this.maxRedirects = options.maxRedirects === undefined ? DEFAULT_MAX_REDIRECTS : checkCount('maxRedirects', options.maxRedirects, 0, 20);
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigurationError('fetch', 'fetch must be a function');
+    const connect = options.tls === undefined ? undefined : tlsConnectOptions(options.tls, base.protocol);
     this.#random = options.random ?? Math.random;
-    if (options.tls) {
-      const tls = createTlsFetch(options.tls);
-      // A user-supplied fetch still gets the TLS dispatcher (it works with undici-based fetches).
-      const userFetch = options.fetch;
-      this.#tls = userFetch ? tls.then(({ dispatcher }) => ({ fetch: userFetch, dispatcher })) : tls;
-      // Surfaced on first use; never an unhandled rejection before that.
-      this.#tls.catch(() => undefined);
-    }
+    // One keep-alive pool for the one origin, unless a user fetch without TLS settings needs none.
+    this.#pool = options.fetch && !connect ? undefined : new Pool(this.origin, connect ? { connect } : {});
+    this.#sender = options.fetch
+      ? fetchSender(options.fetch, this.#pool, this.maxResponseBytes)
+      : dispatchSender(this.#pool!, this.maxResponseBytes);
   }
 
-  private static checkTimeout(ms: number): number {
-    if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${ms}`);
-    return ms;
-  }
-
-  /**
-   * A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the
-   * call by method and path.
-   */
+  /** A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the call by method and path. */
   fetchFor(): (request: Request) => Promise<Response> {
     return async (request) => {
-      const prepared: PreparedRequest = {
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: request.body ? await request.arrayBuffer() : undefined,
-      };
       const operation = `${request.method} ${new URL(request.url).pathname}`;
-      const buffered = await this.send(prepared, operation, { signal: request.signal });
-      const headers = new Headers(buffered.headers);
-      // The payload is decoded already; a stale encoding header would mislead a second reader.
-      headers.delete('content-encoding');
-      const response = new Response(buffered.payload, { status: buffered.status, statusText: buffered.statusText, headers });
-      // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
-      Object.defineProperty(response, 'url', { value: buffered.url });
-      return response;
+      try {
+        const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+        const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
+        const received = await this.#send(prepared, operation, { signal: request.signal });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(received.headers)) {
+          // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
+          if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
+          for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
+        }
+        const response = new Response(received.payload, { status: received.status, statusText: received.statusText, headers });
+        // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
+        Object.defineProperty(response, 'url', { value: received.url });
+        return response;
+      } catch (error) {
+        throw this.#finish(error, { operation, method: request.method, url: request.url }, request.headers);
+      }
     };
   }
 
-  /** Releases the TLS agent's sockets, if there is one. */
-  async close(): Promise<void> {
-    const tls = await this.#tls?.catch(() => undefined);
-    await tls?.dispatcher?.close();
+  /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
+  close(): Promise<void> {
+    this.#closing ??= (this.#pool?.close() ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.#closing;
   }
 
-  /** Sends one operation and turns the outcome into the documented result or a typed error. */
-  async invoke<T, E extends ApiError>(spec: OperationSpec<T, E>, request: PreparedRequest, options?: CallOptions): Promise<T> {
-    const response = await this.send(request, spec.operation, options ?? {});
-    const text = response.payload ? utf8.decode(response.payload) : '';
-    const summary = (): RequestSummary => ({ operation: spec.operation, method: spec.method, url: safeUrl(response.url) });
-    if (response.status < 200 || response.status > 299) {
-      let body: unknown = text === '' ? undefined : text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Not JSON: the error keeps the raw text.
-      }
-      throw spec.toError(response.status, this.redactor.value(body), summary());
-    }
-    let value: unknown;
+  /**
+   * Sends one operation and turns the outcome into the documented result or a typed error.
+   * `request` may be a function, so that building it (serializing a filter) fails as a typed
+   * rejection too. Never throws synchronously.
+   */
+  async invoke<T, E extends ApiError>(
+    spec: OperationSpec<T, E>,
+    request: PreparedRequest | (() => PreparedRequest),
+    options?: CallOptions,
+  ): Promise<T> {
+    let where: RequestSummary = { operation: spec.operation, method: spec.method, url: this.origin };
+    let headers: PreparedRequest['headers'] | undefined;
     try {
-      value = JSON.parse(text);
-    } catch (cause) {
-      throw new MalformedResponseError(
-        `${spec.operation}: HTTP ${response.status} response is not JSON`,
-        { ...summary(), status: response.status, rawBody: this.redactor.text(text) },
-        { cause },
-      );
+      const prepared = typeof request === 'function' ? build(request, where) : request;
+      where = { ...where, url: prepared.url };
+      headers = prepared.headers;
+      const response = await this.#send(prepared, spec.operation, options ?? {});
+      const sent = headers;
+      return decodeResult(spec, response, () => this.redactor.withHeaders(entries(sent, options?.headers)));
+    } catch (error) {
+      throw this.#finish(error, where, headers, options?.headers);
     }
-    if (!spec.accepts(value)) {
-      throw new MalformedResponseError(`${spec.operation}: HTTP ${response.status} response does not have the documented shape`, {
-        ...summary(),
-        status: response.status,
-        rawBody: this.redactor.text(text),
-      });
-    }
-    return value;
   }
 
-  /** The retry loop: attempts, each with its own timeout, until a final answer or error. */
-  async send(request: PreparedRequest, operation: string, options: CallOptions): Promise<BufferedResponse> {
+  /** The retry and redirect loop, bounded by `retry.maxElapsedMs`. Errors are typed but not yet redacted. */
+  async #send(request: PreparedRequest, operation: string, options: CallOptions): Promise<BufferedResponse> {
     const started = Date.now();
-    const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : Transport.checkTimeout(options.timeoutMs);
-    const summary = (): RequestSummary => ({ operation, method: request.method, url: safeUrl(request.url) });
+    const callSummary = { operation, method: request.method };
+    if (this.#closing) throw new ClientClosedError(`${operation}: the client is closed`, { ...callSummary, url: safeUrl(request.url) });
+    if (typeof options !== 'object' || options === null) throw new InvalidRequestError(`${operation}: options must be an object`, { ...callSummary, url: safeUrl(request.url), parameter: 'options' });
+    let url = this.#sameOrigin(request.url, operation, request.method);
+    const timeoutMs = this.#callTimeout(options.timeoutMs, operation, request);
+    const headers = this.#headers(request.headers, options.headers, operation, request);
     const caller = options.signal;
-    const retryable = isIdempotent(request.method);
-    const tls = this.#tls ? await this.#tls : undefined;
-    const fetchImpl: FetchFunction = tls?.fetch ?? this.#fetch ?? globalThis.fetch;
-    const headers = options.headers ? mergeHeaderInits(request.headers, options.headers) : request.headers;
+    const deadline = started + this.retry.maxElapsedMs;
+    const idempotent = isIdempotent(request.method);
+    let method = request.method;
+    let body = request.body;
+    let redirects = 0;
+    const summary = (): RequestSummary => ({ ...callSummary, url: safeUrl(url.href) });
     const aborted = (): AbortError => new AbortError(`${operation}: aborted by the caller`, summary(), { cause: caller?.reason });
-
-    const mayRetry = (attempt: number, delay: number): boolean =>
-      retryable && attempt <= this.retry.retries && Date.now() - started + delay <= this.retry.maxElapsedMs;
+    const pause = async (ms: number): Promise<void> => {
+      try {
+        await sleep(ms, caller);
+      } catch {
+        throw aborted();
+      }
+    };
 
     for (let attempt = 1; ; attempt++) {
       if (caller?.aborted) throw aborted();
-      const attemptController = new AbortController();
-      const onCallerAbort = (): void => attemptController.abort(caller?.reason);
-      caller?.addEventListener('abort', onCallerAbort, { once: true });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        attemptController.abort();
-      }, timeoutMs);
+      const remaining = deadline - Date.now();
+      const cut = remaining < timeoutMs;
+      const limit = cut ? 'maxElapsedMs' : 'timeoutMs';
+      const timedOut = (): TimeoutError =>
+        new TimeoutError(
+          `${operation}: no complete response within ${cut ? `retry.maxElapsedMs (${this.retry.maxElapsedMs} ms) for the whole call` : `${timeoutMs} ms`} (${tries(attempt)})`,
+          { ...summary(), attempts: attempt, timeoutMs: cut ? this.retry.maxElapsedMs : timeoutMs, limit },
+        );
+      if (remaining <= 0) throw timedOut();
+      let received: Received;
       try {
-        const init: RequestInit = { method: request.method, headers, body: request.body, signal: attemptController.signal };
-        if (tls?.dispatcher) Object.assign(init, { dispatcher: tls.dispatcher });
-        const response = await fetchImpl(request.url, init);
-        // Read the body inside the attempt, so the timeout covers it and a cut-off body is retried.
-        const payload = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
-        clearTimeout(timer);
-        if (this.retry.statuses.includes(response.status)) {
-          const asked = parseRetryAfter(response.headers.get('retry-after'));
-          const delay = asked ?? backoffDelay(attempt, this.retry, this.#random);
-          if (delay <= this.retry.maxDelayMs && mayRetry(attempt, delay)) {
-            await this.pause(delay, caller, aborted);
-            continue;
-          }
+        received = await this.#sender({ method, url, headers, body, limitMs: Math.min(timeoutMs, remaining), signal: caller });
+      } catch (failure) {
+        if (!(failure instanceof AttemptFailure)) throw failure;
+        if (failure.kind === 'aborted') throw aborted();
+        if (this.#closing && failure.kind === 'network') throw new ClientClosedError(`${operation}: the client was closed during the call`, summary());
+        if (failure.kind === 'too-large') {
+          throw new ResponseTooLargeError(
+            `${operation}: HTTP ${failure.status} response body is larger than maxResponseBytes (${this.maxResponseBytes} bytes, decoded); reading stopped there`,
+            { ...summary(), status: failure.status, limitBytes: this.maxResponseBytes },
+          );
         }
-        return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url || request.url, payload };
-      } catch (error) {
-        clearTimeout(timer);
-        if (error instanceof AbortError) throw error;
-        if (caller?.aborted) throw aborted();
+        const healable = failure.kind === 'timeout' ? !cut : isHealable(failure.cause);
         const delay = backoffDelay(attempt, this.retry, this.#random);
-        if (mayRetry(attempt, delay)) {
-          await this.pause(delay, caller, aborted);
+        if (healable && idempotent && attempt <= this.retry.retries && Date.now() + delay < deadline) {
+          await pause(delay);
           continue;
         }
-        const tries = attempt === 1 ? '1 attempt' : `${attempt} attempts`;
-        if (timedOut) {
-          throw new TimeoutError(`${operation}: no complete response within ${timeoutMs} ms (${tries})`, {
-            ...summary(),
-            attempts: attempt,
-            timeoutMs,
-          });
-        }
-        const where = summary();
+        if (failure.kind === 'timeout') throw timedOut();
+        const code = failureCode(failure.cause);
         throw new TransportError(
-          `${operation}: ${request.method} ${where.url} failed after ${tries}: ${this.redactor.text(describeNetworkError(error))}`,
-          { ...where, attempts: attempt },
-          { cause: error },
+          `${operation}: ${method} ${summary().url} failed after ${tries(attempt)}: ${describeFailure(failure.cause)}`,
+          { ...summary(), attempts: attempt, code },
+          { cause: failure.cause },
         );
-      } finally {
-        caller?.removeEventListener('abort', onCallerAbort);
+      }
+      const { status } = received;
+
+      if (REDIRECTS.has(status) && received.headers['location'] !== undefined) {
+        const target = this.#redirectTarget(received.headers['location'], url, status, ++redirects, summary);
+        // 303, and 301/302 after a POST, turn into a GET without a body, as browsers and fetch do.
+        if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+          for (const name of Object.keys(headers)) if (name.startsWith('content-')) delete headers[name];
+        }
+        url = target;
+        attempt--;
+        continue;
+      }
+
+      if (idempotent && attempt <= this.retry.retries && this.retry.statuses.includes(status)) {
+        const asked = parseRetryAfter(header(received.headers, 'retry-after'));
+        const left = deadline - Date.now();
+        if (asked !== undefined && (asked > this.retry.maxDelayMs || asked >= left)) {
+          const limitMs = Math.max(0, Math.min(this.retry.maxDelayMs, left));
+          throw new RetryAfterTooLongError(
+            `${operation}: HTTP ${status} asks to retry after ${seconds(asked)}; the retry policy allows ${seconds(limitMs)} ` +
+              `(${asked > this.retry.maxDelayMs ? `retry.maxDelayMs` : `what is left of retry.maxElapsedMs`})`,
+            { ...summary(), status, retryAfterMs: asked, limitMs, attempts: attempt },
+          );
+        }
+        // Never sooner than the backoff: `Retry-After: 0` must not become a busy loop.
+        const delay = Math.max(asked ?? 0, backoffDelay(attempt, this.retry, this.#random));
+        if (Date.now() + delay < deadline) {
+          await pause(delay);
+          continue;
+        }
+      }
+      return { ...received, url: url.href };
+    }
+  }
+
+  /** The next URL of a redirect, when it may be followed; a `RedirectError` saying why when not. */
+  #redirectTarget(location: string | string[], from: URL, status: number, count: number, summary: () => RequestSummary): URL {
+    let target: URL | undefined;
+    try {
+      target = typeof location === 'string' ? new URL(location, from) : undefined;
+    } catch {
+      target = undefined;
+    }
+    const refuse = (reason: RedirectRefusal, why: string): never => {
+      throw new RedirectError(`${summary().operation}: HTTP ${status} redirect not followed: ${why}`, {
+        ...summary(),
+        status,
+        targetOrigin: target && /^https?:$/.test(target.protocol) ? target.origin : undefined,
+        reason,
+      });
+    };
+    if (!target) return refuse('bad-location', 'its Location is not a URL');
+    if (from.protocol === 'https:' && target.protocol !== 'https:') {
+      return refuse('downgrade', `it leads from https to ${target.protocol.replace(':', '')} (${target.protocol === 'http:' ? target.origin : 'another scheme'}); credentials are never sent in clear text`);
+    }
+    if (target.origin !== this.origin) {
+      return refuse('cross-origin', `it leads to another origin (${/^https?:$/.test(target.protocol) ? target.origin : target.protocol}); credentials are only sent to ${this.origin}`);
+    }
+    if (count > this.maxRedirects) return refuse('too-many', `more than maxRedirects (${this.maxRedirects}) redirects`);
+    return target;
+  }
+
+  #sameOrigin(url: string, operation: string, method: string): URL {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.origin !== this.origin) {
+      throw new InvalidRequestError(`${operation}: requests go to ${this.origin} only, the origin of baseUrl; credentials are never sent elsewhere`, {
+        operation,
+        method,
+        url: parsed ? parsed.origin : '(invalid URL)',
+        parameter: 'baseUrl',
+      });
+    }
+    return parsed;
+  }
+
+  #callTimeout(value: unknown, operation: string, request: PreparedRequest): number {
+    if (value === undefined) return this.timeoutMs;
+    try {
+      return checkDelay('timeoutMs', value);
+    } catch (error) {
+      throw new InvalidRequestError(`${operation}: ${(error as Error).message}`, {
+        operation,
+        method: request.method,
+        url: safeUrl(request.url),
+        parameter: 'timeoutMs',
+      });
+    }
+  }
+
+  /** The headers to send: the request's, normalised once, then this call's, each checked. */
+  #headers(base: PreparedRequest['headers'], extra: unknown, operation: string, request: PreparedRequest): Record<string, string> {
+    let normalised = this.#normalised.get(base);
+    if (!normalised) {
+      normalised = {};
+      for (const [name, value] of entries(base)) normalised[name.toLowerCase()] = value;
+      if (this.#pool && !('accept-encoding' in normalised)) normalised['accept-encoding'] = ACCEPT_ENCODING;
+      if (!(base instanceof Headers)) this.#normalised.set(base, normalised);
+    }
+    if (extra === undefined) return { ...normalised };
+    const refuse = (parameter: string, why: string): never => {
+      throw new InvalidRequestError(`${operation}: ${why}`, { operation, method: request.method, url: safeUrl(request.url), parameter });
+    };
+    if (!isRecord(extra)) return refuse('headers', 'headers must be an object of header names to strings');
+    const merged = { ...normalised };
+    for (const [name, value] of Object.entries(extra)) {
+      const problem = headerProblem(name, value);
+      if (problem) refuse(`headers.${name}`, `header ${headerProblem(name, '') ? '(name)' : name} ${problem}`);
+      merged[name.toLowerCase()] = value as string;
+    }
+    return merged;
+  }
+
+  /** Every error leaves as one typed error, redacted last with every secret this call knew. */
+  #finish(error: unknown, where: RequestSummary, ...headers: (PreparedRequest['headers'] | undefined)[]): VmtasksError {
+    const typed =
+      error instanceof VmtasksError
+        ? error
+        : new TransportError(`${where.operation}: unexpected failure: ${describeFailure(error)}`, { ...where, url: safeUrl(where.url), attempts: 0 }, { cause: error });
+    let redactor = this.redactor;
+    for (const each of headers) if (each) redactor = redactor.withHeaders(entries(each));
+    return redactor.error(typed);
+  }
+}
+
+function build(request: () => PreparedRequest, where: RequestSummary): PreparedRequest {
+  try {
+    return request();
+  } catch (error) {
+    const parameter = error instanceof ArgumentProblem ? error.parameter : 'request';
+    const why = error instanceof ArgumentProblem ? error.message : `the request cannot be built (${describeFailure(error)})`;
+    throw new InvalidRequestError(`${where.operation}: ${why}`, { ...where, parameter });
+  }
+}
+
+/** Decodes a final response: the documented JSON, the API's error, or `MalformedResponseError`. */
+function decodeResult<T, E extends ApiError>(spec: OperationSpec<T, E>, response: BufferedResponse, redactorFor: () => Redactor): T {
+  const text = response.payload ? response.payload.toString('utf8') : '';
+  if (response.status >= 200 && response.status <= 299) {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (spec.accepts(value)) return value;
+    } catch {
+      // Reported below, off the fast path.
+    }
+  }
+  return failedResult(spec, response, text, redactorFor());
+}
+
+function failedResult<T, E extends ApiError>(spec: OperationSpec<T, E>, response: BufferedResponse, text: string, redactor: Redactor): never {
+  const summary: RequestSummary = { operation: spec.operation, method: spec.method, url: safeUrl(response.url) };
+  if (response.status < 200 || response.status > 299) {
+    let body: unknown = text === '' ? undefined : keptBody(text, redactor);
+    // A body too long to keep whole is kept as cut text; one that fits is decoded when it can be.
+    if (text !== '' && text.length <= MAX_KEPT_BODY_CHARS) {
+      try {
+        body = redactor.value(JSON.parse(text));
+      } catch {
+        // Not JSON: the error keeps the (redacted) text.
       }
     }
+    throw spec.toError(response.status, body, summary);
   }
-
-  private async pause(ms: number, caller: AbortSignal | undefined, aborted: () => AbortError): Promise<void> {
-    try {
-      await wait(ms, caller);
-    } catch {
-      throw aborted();
-    }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    // The parser's message quotes the body; the cause keeps only where it failed.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new MalformedResponseError(
+      `${spec.operation}: HTTP ${response.status} response is not JSON`,
+      { ...summary, status: response.status, rawBody: keptBody(text, redactor) },
+      { cause: new SyntaxError(`invalid JSON${at ? ` at position ${at}` : ''} in a ${text.length}-character body`) },
+    );
   }
+  throw new MalformedResponseError(`${spec.operation}: HTTP ${response.status} response does not have the documented shape`, {
+    ...summary,
+    status: response.status,
+    rawBody: keptBody(text, redactor),
+  });
 }
 
-/** Later headers win, name by name (case-insensitively). */
-function mergeHeaderInits(base: Headers | Record<string, string>, extra: Record<string, string>): Headers {
-  const merged = new Headers(base);
-  for (const [name, value] of Object.entries(extra)) merged.set(name, value);
-  return merged;
+function entries(...sources: (PreparedRequest['headers'] | undefined)[]): [string, string][] {
+  const all: [string, string][] = [];
+  for (const source of sources) {
+    if (source instanceof Headers) source.forEach((value, name) => all.push([name, value]));
+    else if (isRecord(source)) for (const [name, value] of Object.entries(source)) if (typeof value === 'string') all.push([name, value]);
+  }
+  return all;
 }
 
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, certificate …) in `cause`.
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = 'code' in cause && typeof cause.code === 'string' ? `${cause.code}: ` : '';
-    return `${code}${cause.message}`;
-  }
-  return error.message;
+function header(headers: ResponseHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
+
+const tries = (attempts: number): string => (attempts === 1 ? '1 attempt' : `${attempts} attempts`);
+const seconds = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`);

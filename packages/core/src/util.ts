@@ -1,3 +1,12 @@
+import { ConfigurationError } from './errors.js';
+
+// A UTF-16 surrogate without its pair: such a string has no UTF-8 form (String#isWellFormed is ES2024).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -7,20 +16,61 @@ export function formatMessage(template: string, args: readonly string[]): string
   return template.replace(/\{(\d+)\}/g, (placeholder, index: string) => args[Number(index)] ?? placeholder);
 }
 
-/** Checks a client's `baseUrl` early, with a message that says what is expected. */
+/**
+ * Checks a client's `baseUrl` at construction: an absolute http(s) URL without credentials,
+ * query, fragment or surrounding spaces. Returns it without trailing slashes.
+ */
 export function requireBaseUrl(baseUrl: unknown, example: string): string {
-  if (typeof baseUrl !== 'string' || baseUrl === '') throw new TypeError(`baseUrl is required, e.g. ${example}`);
+  const refuse = (why: string): never => {
+    throw new ConfigurationError('baseUrl', `baseUrl ${why}, e.g. ${example}`);
+  };
+  if (typeof baseUrl !== 'string' || baseUrl === '') return refuse('is required');
+  if (baseUrl.trim() !== baseUrl || /\s/.test(baseUrl)) return refuse('must not contain spaces');
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new TypeError(`baseUrl must be an absolute URL, e.g. ${example}; got "${baseUrl}"`);
+    return refuse('must be an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`baseUrl must use http or https, got "${url.protocol}"`);
-  }
-  if (url.username || url.password) {
-    throw new TypeError('baseUrl must not contain credentials; pass them as client options');
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse(`must use http or https, not ${url.protocol}`);
+  // Checked before anything is echoed: user info is a credential.
+  if (url.username || url.password) return refuse('must not contain credentials; pass them as client options');
+  if (baseUrl.includes('?')) return refuse('must not contain a query (?…); requests add their own');
+  if (baseUrl.includes('#')) return refuse('must not contain a fragment (#…)');
   return baseUrl.replace(/\/+$/, '');
+}
+
+// RFC 9110 field-name token, and a field value without control characters (HTAB allowed).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// eslint-disable-next-line no-control-regex
+const BAD_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
+
+/** What is wrong with one header, or undefined. Never quotes the value: it may be a secret. */
+export function headerProblem(name: string, value: unknown): string | undefined {
+  if (!HEADER_NAME.test(name)) return 'is not a valid header name';
+  if (typeof value !== 'string') return `must be a string, got ${typeof value}`;
+  if (BAD_HEADER_VALUE.test(value)) return 'must not contain control characters (CR, LF, NUL, …) or characters beyond Latin-1';
+  return undefined;
+}
+
+/** Checks the `headers` option at construction. */
+export function requireHeaders(headers: unknown, option = 'headers'): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (!isRecord(headers)) throw new ConfigurationError(option, `${option} must be an object of header names to strings`);
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = headerProblem(name, value);
+    if (problem) throw new ConfigurationError(`${option}.${name}`, `${option}: header ${HEADER_NAME.test(name) ? name : '(name)'} ${problem}`);
+  }
+  return headers as Record<string, string>;
+}
+
+/**
+ * Checks a credential option at construction: a non-empty string without control characters.
+ * The message names the option, never the value.
+ */
+export function requireCredential(value: unknown, option: string, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigurationError(option, `${option} must be a non-empty string: ${what}`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigurationError(option, `${option} must not contain control characters (CR, LF, NUL, …)`);
+  return value;
 }

@@ -18,7 +18,7 @@ it('npm run bench -- --quick prints and records every row', async () => {
     const ids = results.rows.map((r) => r.id);
     for (const id of [
       'regenerate-velostrata', 'regenerate-snapservice', 'generate-cold', 'generate-noop',
-      'client-raw', 'client-bare', 'client-ours', 'client-ours-ratio', 'client-heap-growth',
+      'client-raw', 'client-undici', 'client-bare', 'client-ours', 'client-undici-ratio', 'client-ours-ratio', 'client-heap-growth',
       'mock-first-velostrata', 'mock-first-snapservice', 'mock-rps', 'contract-suite',
       'scale-ours-time', 'scale-ours-memory', 'scale-plain-time', 'scale-plain-memory',
     ]) expect(ids).toContain(id);

@@ -99,7 +99,7 @@ describe('published to a local registry and installed with npm', () => {
 import { createVelostrataClient, type TaskDescriptionPage } from '@vmtasks/velostrata';
 const snap = createSnapserviceClient({ baseUrl: 'https://snap.example.com', retry: { retries: 4 } });
 const statuses: TaskStatus[] = ['RUNNING'];
-export const list: Promise<ListResult> = snap.listTasks({ status: statuses });
+export const list: Promise<ListResult> = snap.listTasks({ services: ['com.vmware.snapservice.protection_group'], status: statuses });
 const velo = createVelostrataClient({ baseUrl: 'https://mgr.example.com/velostrata/api/v42', password: 'p', retry: false });
 export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeoutMs: 5_000 });
 `,

@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import { prefer, startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskStatusValues } from './generated/openapi.js';
-import { createSnapserviceClient, SnapserviceError, type SnapserviceClient, type TaskFilter, type TaskStatus, type VapiErrorType } from './index.js';
+import {
+  createSnapserviceClient,
+  InvalidRequestError,
+  parameterRules,
+  SnapserviceError,
+  type SnapserviceClient,
+  type TaskFilter,
+  type TaskFilterFields,
+  type VapiErrorType,
+} from './index.js';
 
 const upstream = process.env['SNAPSERVICE_URL'];
 let target: ContractTarget;
@@ -29,7 +38,13 @@ afterAll(async () => {
 
 describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () => {
   it('200: the result decodes and follows the spec, with and without filters', async () => {
-    for (const filter of [undefined, { status: ['RUNNING', 'FAILED'] satisfies TaskStatus[] }, { users: ['VSPHERE.LOCAL\\Administrator'] }]) {
+    const filters: TaskFilter[] = [
+      { services: ['com.vmware.snapservice.protection_group'] },
+      { tasks: ['52f1d3a2-7c0e-4d1b-9a55-5f3c2b1e9d10:com.vmware.snapservice.protection_group'] },
+      { services: ['com.vmware.snapservice.protection_group'], status: ['RUNNING', 'FAILED'] },
+      { services: ['com.vmware.snapservice.protection_group'], users: ['VSPHERE.LOCAL\\Administrator'] },
+    ];
+    for (const filter of filters) {
       const result = await client.listTasks(filter);
       expect(target.schemas.check('ListResult', result).errors).toEqual([]);
     }
@@ -39,7 +54,7 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   describe.skipIf(Boolean(upstream))('documented responses, forced with Prefer', () => {
     it.each(['reference', 'failedTask', 'pendingTask'])('200 example %s', async (name) => {
       const examples = target.examples('listTasks', '200');
-      expect(await client.listTasks({}, prefer(`code=200, example=${name}`))).toEqual(examples[name]);
+      expect(await client.listTasks({ services: ['svc'] }, prefer(`code=200, example=${name}`))).toEqual(examples[name]);
       target.coverage.hit('listTasks', 200);
     });
 
@@ -52,26 +67,26 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
       { status: 503, example: '', errorType: 'SERVICE_UNAVAILABLE', message: 'Service com.vmware.snapservice.protection_group is unavailable.' },
     ];
     it.each(errors)('$status $example → SnapserviceError $errorType', async ({ status, example, errorType, message }) => {
-      const error = await client.listTasks({}, prefer(`code=${status}${example ? `, example=${example}` : ''}`)).catch((e: unknown) => e);
+      const error = await client.listTasks({ services: ['svc'] }, prefer(`code=${status}${example ? `, example=${example}` : ''}`)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SnapserviceError);
       expect(error).toMatchObject({ status, errorType, message });
       target.coverage.hit('listTasks', status);
     });
 
     it('401 carries the challenge', async () => {
-      const error = (await client.listTasks({}, prefer('code=401')).catch((e: unknown) => e)) as SnapserviceError;
+      const error = (await client.listTasks({ services: ['svc'] }, prefer('code=401')).catch((e: unknown) => e)) as SnapserviceError;
       expect(error.challenge).toMatch(/^SIGN realm="snapservice"/);
     });
 
     it('default: an undocumented status is a SnapserviceError with the body of the default response', async () => {
-      const error = await client.listTasks({}, prefer('code=404')).catch((e: unknown) => e);
+      const error = await client.listTasks({ services: ['svc'] }, prefer('code=404')).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'SnapserviceError', status: 404, errorType: 'NOT_FOUND', message: 'Not found.' });
       target.coverage.hit('listTasks', 'default');
     });
 
     it('dynamic: 50 seeded responses decode and follow the schema', async () => {
       for (let i = 0; i < 50; i++) {
-        const result = await client.listTasks({}, prefer('dynamic=true'));
+        const result = await client.listTasks({ services: ['svc'] }, prefer('dynamic=true'));
         expect(target.schemas.check('ListResult', result).errors).toEqual([]);
       }
     });
@@ -98,7 +113,7 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
 
     it('property: Prism never finds a violation in any valid filter the client sends', async () => {
       const ids = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 3 });
-      const filter: fc.Arbitrary<TaskFilter> = fc.record(
+      const filter: fc.Arbitrary<TaskFilterFields> = fc.record(
         { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...taskStatusValues), { maxLength: 5 }) },
         { requiredKeys: [] },
       );
@@ -114,9 +129,34 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     });
   });
 
+  it("the filter rule (x-vmtasks-require-any-of): the client refuses what a real appliance would, and sends the rest", async () => {
+    const ids = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 2 });
+    const fields: fc.Arbitrary<TaskFilterFields> = fc.record(
+      { tasks: ids, services: ids, operations: ids, users: ids, status: fc.uniqueArray(fc.constantFrom(...taskStatusValues), { maxLength: 2 }) },
+      { requiredKeys: [] },
+    );
+    const named = (filter: TaskFilterFields) => parameterRules.listTasks.requireAnyOf.some((key) => (filter[key]?.length ?? 0) > 0);
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fields, async (filter) => {
+        // The cast is the point: a caller without the types (or with `as`) gets the run-time check.
+        const outcome = await client.listTasks(filter as TaskFilter).catch((e: unknown) => e);
+        if (named(filter)) {
+          expect(outcome, JSON.stringify(filter)).toMatchObject({ items: expect.any(Array) });
+        } else {
+          refused++;
+          expect(outcome, JSON.stringify(filter)).toBeInstanceOf(InvalidRequestError);
+          expect((outcome as InvalidRequestError).message).toMatch(/`tasks` or `services`/);
+        }
+      }),
+      { seed: 20261124, numRuns: 40 },
+    );
+    expect(refused, 'the generator must exercise the rule').toBeGreaterThan(0);
+  });
+
   it('missing credentials: Prism answers 401, surfaced as SnapserviceError UNAUTHENTICATED', async () => {
     const anonymous = createSnapserviceClient({ baseUrl: target.url, retry: false });
-    const error = await anonymous.listTasks().catch((e: unknown) => e);
+    const error = await anonymous.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
   });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSnapserviceClient, SnapserviceError, type ListResult, type SnapserviceClientOptions } from './index.js';
+import { createSnapserviceClient, InvalidRequestError, SnapserviceError, type ListResult, type SnapserviceClientOptions, type TaskFilter } from './index.js';
 
 const SESSION = 'b5c0e2f1-session-9a7e';
 const result: ListResult = {
@@ -28,26 +28,40 @@ async function setup(handler: Handler, options: Partial<SnapserviceClientOptions
 describe('listTasks', () => {
   it('serializes each filter as repeated keys, exactly as the spec says', async () => {
     const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
-    await client.listTasks();
-    await client.listTasks({ status: ['RUNNING', 'FAILED'] });
+    await client.listTasks({ services: ['svc'] });
+    await client.listTasks({ services: ['svc'], status: ['RUNNING', 'FAILED'] });
     await client.listTasks({ tasks: ['t-1'], services: ['svc'], operations: ['op1', 'op2'], users: ['VSPHERE.LOCAL\\Administrator'] });
-    await client.listTasks({ status: [] });
+    await client.listTasks({ services: ['svc'], status: [] });
     expect(server.requests.map((r) => r.url)).toEqual([
-      '/api/snapservice/tasks',
-      '/api/snapservice/tasks?status=RUNNING&status=FAILED',
+      '/api/snapservice/tasks?services=svc',
+      '/api/snapservice/tasks?services=svc&status=RUNNING&status=FAILED',
       '/api/snapservice/tasks?tasks=t-1&services=svc&operations=op1&operations=op2&users=VSPHERE.LOCAL%5CAdministrator',
-      '/api/snapservice/tasks',
+      '/api/snapservice/tasks?services=svc',
     ]);
+  });
+
+  it('refuses a filter without tasks or services, asynchronously and before anything is sent', async () => {
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
+    const rogue: unknown[] = [undefined, null, {}, { status: ['RUNNING'] }, { tasks: [] }, { services: [], users: ['ops'] }];
+    for (const filter of rogue) {
+      const pending = client.listTasks(filter as TaskFilter);
+      expect(pending).toBeInstanceOf(Promise);
+      const error = await pending.catch((e: unknown) => e);
+      expect(error, JSON.stringify(filter)).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'filter', operation: 'listTasks' });
+      expect((error as Error).message).toMatch(/filter must name `tasks` or `services`/);
+    }
+    expect(server.requests).toEqual([]);
   });
 
   it('sends the session id, or the Authorization value verbatim', async () => {
     const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
-    await expect(client.listTasks()).resolves.toEqual(result);
+    await expect(client.listTasks({ services: ['svc'] })).resolves.toEqual(result);
     expect(server.requests[0]?.headers['vmware-api-session-id']).toBe(SESSION);
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
 
     const saml = await setup((_req, res) => sendJson(res, 200, result), { sessionId: undefined, authorization: 'SIGN token="PHNhbWw+"' });
-    await saml.client.listTasks();
+    await saml.client.listTasks({ services: ['svc'] });
     expect(saml.server.requests[0]?.headers.authorization).toBe('SIGN token="PHNhbWw+"');
     expect(saml.server.requests[0]?.headers['vmware-api-session-id']).toBeUndefined();
   });
@@ -60,7 +74,7 @@ describe('listTasks', () => {
       challenge: 'SIGN realm="snapservice"',
     };
     const { client } = await setup((_req, res) => sendJson(res, 401, body));
-    const error = await client.listTasks().catch((e: unknown) => e);
+    const error = await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({
       status: 401,
@@ -77,7 +91,7 @@ describe('listTasks', () => {
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('upstream down');
     }, { retry: false });
-    const error = await client.listTasks().catch((e: unknown) => e);
+    const error = await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE', body: 'upstream down', messages: [] });
     expect((error as Error).message).toBe('HTTP 503 SERVICE_UNAVAILABLE from listTasks: upstream down');
   });
@@ -86,13 +100,13 @@ describe('listTasks', () => {
     const { client } = await setup((req, res) =>
       sendJson(res, 400, { error_type: 'INVALID_ARGUMENT', messages: [{ id: 'x', default_message: 'bad session {0}', args: [String(req.headers['vmware-api-session-id'])] }] }),
     );
-    const error = await client.listTasks().catch((e: unknown) => e);
+    const error = await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect((error as SnapserviceError).errorType).toBe('INVALID_ARGUMENT');
     for (const form of [String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) expect(form).not.toContain(SESSION);
   });
 
   it('passes a caller signal through', async () => {
     const { client } = await setup(() => undefined);
-    await expect(client.listTasks({}, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(client.listTasks({ services: ['svc'] }, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -1,17 +1,22 @@
 import createClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch';
 import {
   ApiError,
+  checkedQuerySerializer,
+  checkQuery,
+  checkRequireAnyOf,
   formatMessage,
   isRecord,
   Redactor,
   requireBaseUrl,
+  requireCredential,
+  requireHeaders,
   Transport,
   type CallOptions,
   type OperationSpec,
   type RequestSummary,
   type TransportOptions,
 } from '@vmtasks/core';
-import { vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
+import { parameterRules, vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
 
 export type ListResult = components['schemas']['ListResult'];
 export type ListItem = components['schemas']['ListItem'];
@@ -20,9 +25,29 @@ export type TaskStatus = components['schemas']['TaskStatus'];
 export type LocalizableMessage = components['schemas']['LocalizableMessage'];
 export type LocalizationParam = components['schemas']['LocalizationParam'];
 export type VapiError = components['schemas']['VapiError'];
+/** `TaskInfo.error`: a vAPI error whose properties may all be missing (the vendor's example is `{}`). */
+export type TaskError = components['schemas']['TaskError'];
 export type VapiErrorType = components['schemas']['VapiErrorType'];
-/** The `Tasks.FilterSpec`: every field optional; a task matches when it matches every field set. */
-export type TaskFilter = NonNullable<operations['listTasks']['parameters']['query']>;
+/** The `Tasks.FilterSpec` as the spec's parameters give it: every field optional. */
+export type TaskFilterFields = NonNullable<operations['listTasks']['parameters']['query']>;
+/** An array with at least one element. */
+export type NonEmptyArray<T> = [T, ...T[]];
+type RequiredField = (typeof parameterRules.listTasks.requireAnyOf)[number];
+/**
+ * The filter `listTasks` takes: a task matches when it matches every field set (values within a
+ * field: any of them). The appliance refuses a filter that names neither `tasks` nor `services`
+ * (the spec's `x-vmtasks-require-any-of`), so the type requires a non-empty array of at least one.
+ */
+export type TaskFilter = {
+  [Field in RequiredField]: Omit<TaskFilterFields, Field> & { [F in Field]-?: NonEmptyArray<NonNullable<TaskFilterFields[F]>[number]> };
+}[RequiredField];
+
+const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['SUCCEEDED', 'FAILED']);
+
+/** Whether a task in this status has ended (`SUCCEEDED` or `FAILED`) and will not change again. */
+export function isTerminalStatus(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
 
 export interface SnapserviceClientOptions extends TransportOptions {
   /** The host root, e.g. `https://snap.example.com`. */
@@ -66,7 +91,7 @@ export class SnapserviceError extends ApiError {
   readonly errorType: VapiErrorType;
   readonly messages: LocalizableMessage[];
   readonly data: unknown;
-  /** The authentication challenge of an `UNAUTHENTICATED` error, if the server sent one. */
+  /** The authentication challenge of a 401 (`UNAUTHENTICATED`) or 403 (`UNAUTHORIZED`) error, if the server sent one. */
   readonly challenge: string | undefined;
 
   constructor(status: number, body: unknown, request: RequestSummary) {
@@ -91,11 +116,17 @@ export class SnapserviceError extends ApiError {
 }
 
 export interface SnapserviceClient {
-  /** Lists at most 1000 tasks matching `filter` (`GET /api/snapservice/tasks`). */
-  listTasks(filter?: TaskFilter, options?: CallOptions): Promise<ListResult>;
-  /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
+  /**
+   * Lists at most 1000 tasks matching `filter` (`GET /api/snapservice/tasks`). A filter without
+   * `tasks` or `services` rejects with `InvalidRequestError` before anything is sent.
+   */
+  listTasks(filter: TaskFilter, options?: CallOptions): Promise<ListResult>;
+  /**
+   * The typed openapi-fetch client, with the same auth, timeouts and retries. It sends what it is
+   * given, rule-breaking filters included (to see what a server answers to them).
+   */
   readonly raw: Client<paths>;
-  /** Releases sockets held for custom TLS settings. */
+  /** Releases the client's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void>;
 }
 
@@ -109,29 +140,38 @@ const listTasks: OperationSpec<ListResult, SnapserviceError> = {
 export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
   const auth: Record<string, string> = {};
-  if (options.sessionId) auth['vmware-api-session-id'] = options.sessionId;
-  if (options.authorization) auth['Authorization'] = options.authorization;
+  if (options.sessionId !== undefined) auth['vmware-api-session-id'] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id');
+  if (options.authorization !== undefined) auth['Authorization'] = requireCredential(options.authorization, 'authorization', 'the Authorization header value');
+  const userHeaders = requireHeaders(options.headers);
   const transport = new Transport({
     ...options,
-    redactor: new Redactor([options.sessionId, options.authorization, /token="([^"]+)"/.exec(options.authorization ?? '')?.[1]]),
+    baseUrl,
+    redactor: new Redactor([options.sessionId, options.authorization]).withHeaders({ ...userHeaders, ...auth }),
   });
-  const headers = { ...options.headers, Accept: 'application/json', ...auth };
+  const headers = { ...userHeaders, Accept: 'application/json', ...auth };
   // The spec's filters are `style: form, explode: true`: one key per value.
-  const querySerializer = createQuerySerializer<TaskFilter>({ array: { style: 'form', explode: true } });
-  const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), querySerializer, headers });
+  const querySerializer = createQuerySerializer<TaskFilterFields>({ array: { style: 'form', explode: true } });
+  const raw = createClient<paths>({
+    baseUrl,
+    fetch: transport.fetchFor(),
+    querySerializer: checkedQuerySerializer(querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
+    headers,
+  });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
   return {
     raw,
     // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
-    // straight to the transport, without building a Request object per call.
+    // straight to the transport, without building a Request object per call. It is built inside
+    // `invoke`, so a bad filter is a typed rejection, never a synchronous throw.
     listTasks: (filter, call) =>
       transport.invoke(
         listTasks,
-        {
-          method: 'GET',
-          url: createFinalURL(tasksPath, { baseUrl, params: { query: filter }, querySerializer, pathSerializer: defaultPathSerializer }),
-          headers,
+        () => {
+          checkQuery(filter, 'filter');
+          checkRequireAnyOf(filter, parameterRules.listTasks.requireAnyOf, 'filter');
+          const query = { params: { query: filter }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer };
+          return { method: 'GET', url: createFinalURL(tasksPath, query), headers };
         },
         call,
       ),

@@ -1,9 +1,12 @@
 export {
   createSnapserviceClient,
   SnapserviceError,
+  isTerminalStatus,
   type SnapserviceClient,
   type SnapserviceClientOptions,
   type TaskFilter,
+  type TaskFilterFields,
+  type NonEmptyArray,
   type ListResult,
   type ListItem,
   type TaskInfo,
@@ -11,7 +14,10 @@ export {
   type LocalizableMessage,
   type LocalizationParam,
   type VapiError,
+  type TaskError,
   type VapiErrorType,
 } from './client.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
+// The spec's enum value lists and parameter rules, as generated.
+export { taskStatusValues, vapiErrorTypeValues, dateTimeFormatValues, parameterRules } from './generated/openapi.js';

@@ -29,11 +29,11 @@ afterAll(async () => {
 
 it('passes a conforming answer through, and reports a breaking one naming the fields', async () => {
   const client = createSnapserviceClient({ baseUrl: target.url, sessionId: 's', retry: false });
-  await expect(client.listTasks({ status: ['RUNNING'] })).resolves.toEqual(conforming);
-  expect(upstream.requests[0]?.url).toBe('/api/snapservice/tasks?status=RUNNING');
+  await expect(client.listTasks({ services: ['svc'], status: ['RUNNING'] })).resolves.toEqual(conforming);
+  expect(upstream.requests[0]?.url).toBe('/api/snapservice/tasks?services=svc&status=RUNNING');
   expect(upstream.requests[0]?.headers['vmware-api-session-id']).toBe('s');
 
-  const error = await client.listTasks({ status: ['FAILED'] }).catch((e: unknown) => e);
+  const error = await client.listTasks({ services: ['svc'], status: ['FAILED'] }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SnapserviceError);
   expect((error as SnapserviceError).status).toBe(500);
   const violations = violationsIn((error as SnapserviceError).body);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config, NormalizedProblem, YamlParseError } from '@redocly/openapi-core';
 import { openapiTypescript, redoclyCore } from './deps.js';
+import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
 /** One problem of a spec, located in its file. */
@@ -110,7 +111,8 @@ export async function renderTypes(api: ApiEntry, rootDir: string): Promise<strin
     enumValues: true,
     silent: true,
   });
-  return header(api, rootDir) + openapiTypescript.astToString(ast);
+  const document: unknown = redoclyCore.parseYaml(await readFile(api.root, 'utf8'));
+  return header(api, rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(document);
 }
 
 /**

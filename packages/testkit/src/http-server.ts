@@ -20,7 +20,7 @@ export interface RecordedRequest {
 export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => unknown;
 
 export interface TestServer {
-  /** `http://127.0.0.1:<port>` (or https), a port the OS picked. */
+  /** `http://127.0.0.1:<port>` (or https, or the `host` asked for), a port the OS picked. */
   url: string;
   port: number;
   requests: RecordedRequest[];
@@ -28,10 +28,15 @@ export interface TestServer {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 and a free port, recording every request. `close()` also
- * destroys open connections, so a handler that never answers cannot hold the test run.
+ * A real HTTP server on 127.0.0.1 (or `host`, e.g. 127.0.0.2 to play another host) and a free
+ * port, recording every request. `close()` also destroys open connections, so a handler that
+ * never answers cannot hold the test run.
  */
-export async function startTestServer(handler: Handler, options: { tls?: { cert: string; key: string } } = {}): Promise<TestServer> {
+export async function startTestServer(
+  handler: Handler,
+  options: { tls?: { cert: string; key: string }; host?: '127.0.0.1' | '127.0.0.2' } = {},
+): Promise<TestServer> {
+  const host = options.host ?? '127.0.0.1';
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const started = performance.now();
@@ -58,10 +63,10 @@ export async function startTestServer(handler: Handler, options: { tls?: { cert:
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     requests,
     close: () =>

@@ -1,5 +1,7 @@
+export { exposedForms } from './exposure.js';
 export { startTestServer, sendJson, closedPort, selfSignedCertificate, type TestServer, type RecordedRequest, type Handler } from './http-server.js';
 export { startPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
 export { ContractCoverage } from './coverage.js';
-export { loadSpecSchemas, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
+export { loadSpecSchemas, documentedResponses, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';
+export { seedExamples, loadYamlDocument, PlaceholderFiller, SHARED_DIR, type SeedExample } from './seeds.js';

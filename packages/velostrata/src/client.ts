@@ -1,9 +1,12 @@
 import createClient, { type Client } from 'openapi-fetch';
 import {
   ApiError,
+  ConfigurationError,
   isRecord,
   Redactor,
   requireBaseUrl,
+  requireCredential,
+  requireHeaders,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -22,6 +25,13 @@ export type TaskType = KnownTaskType | (string & {});
 export type EntityId = components['schemas']['EntityId'];
 export type TaskId = components['schemas']['TaskId'];
 export type ErrorInfo = components['schemas']['ErrorInfo'];
+
+const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['Succeeded', 'Failed', 'Cancelled']);
+
+/** Whether a task in this state has ended (`Succeeded`, `Failed` or `Cancelled`) and will not change again. */
+export function isTerminalState(state: TaskState): boolean {
+  return TERMINAL_STATES.has(state);
+}
 
 export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */
@@ -59,7 +69,7 @@ export interface VelostrataClient {
   listActiveTasks(options?: CallOptions): Promise<TaskDescriptionPage>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
   readonly raw: Client<paths>;
-  /** Releases sockets held for custom TLS settings. */
+  /** Releases the client's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void>;
 }
 
@@ -73,16 +83,13 @@ const listActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
 
 export function createVelostrataClient(options: VelostrataClientOptions): VelostrataClient {
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://mgr.example.com/velostrata/api/v42');
-  if (typeof options.password !== 'string' || options.password === '') {
-    throw new TypeError('password is required: the subscription ID of the Velostrata Manager');
-  }
-  const username = options.username ?? 'apiuser';
-  const transport = new Transport({ ...options, redactor: Redactor.forBasicAuth(username, options.password) });
-  const headers = {
-    ...options.headers,
-    Accept: 'application/json',
-    Authorization: `Basic ${Buffer.from(`${username}:${options.password}`).toString('base64')}`,
-  };
+  const password = requireCredential(options.password, 'password', 'the subscription ID of the Velostrata Manager');
+  const username = options.username === undefined ? 'apiuser' : requireCredential(options.username, 'username', 'the API user');
+  if (username.includes(':')) throw new ConfigurationError('username', 'username must not contain ":" (Basic authentication)');
+  const userHeaders = requireHeaders(options.headers);
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const transport = new Transport({ ...options, baseUrl, redactor: Redactor.forBasicAuth(username, password).withHeaders({ ...userHeaders }) });
+  const headers = { ...userHeaders, Accept: 'application/json', Authorization: authorization };
   const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), headers });
   // No parameters to serialize: the URL is the base URL and the spec's path.
   const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;

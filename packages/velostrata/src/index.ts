@@ -1,6 +1,7 @@
 export {
   createVelostrataClient,
   VelostrataError,
+  isTerminalState,
   type VelostrataClient,
   type VelostrataClientOptions,
   type TaskDescriptionPage,
@@ -14,3 +15,5 @@ export {
 } from './client.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
+// The spec's enum value lists, as generated.
+export { taskStateValues, knownTaskTypeValues } from './generated/openapi.js';

@@ -18,6 +18,15 @@ export interface paths {
          * List snapservice tasks
          * @description Returns information about at most 1000 visible (subject to permission checks) tasks
          *     matching the `Tasks.FilterSpec`.
+         *
+         *     **The filter must name tasks or services.** `services` "may be missing or `null` if `tasks`
+         *     is specified", and `tasks` "must contain at least one element if `services` is missing":
+         *     a filter with neither `tasks` nor `services` is refused with `400 INVALID_ARGUMENT`.
+         *     OpenAPI cannot state a rule between parameters, so it is also given in machine-readable
+         *     form in `x-vmtasks-require-any-of` (at least one of the listed query parameters must be
+         *     present with at least one value); the clients, the simulator and the tests read it from there.
+         *
+         *     Fields of the filter combine with AND; the values within one field combine with OR.
          */
         get: operations["listTasks"];
         put?: never;
@@ -57,8 +66,7 @@ export interface components {
             status: components["schemas"]["TaskStatus"];
             /** @description Whether the task can be cancelled. */
             cancelable: boolean;
-            /** @description Description of the error if the task failed. */
-            error?: components["schemas"]["VapiError"];
+            error?: components["schemas"]["TaskError"];
             /** @description Result of the operation, if it completed successfully and returns a value. */
             result?: unknown;
             /**
@@ -172,8 +180,26 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description The unauthenticated error, which may carry an authentication challenge. */
-        UnauthenticatedError: components["schemas"]["VapiError"] & {
+        /**
+         * @description Description of the error if the task failed. The vendor's schema leaves it free-form (its
+         *     reference example is `{}`), so none of the vAPI error's properties is required here and
+         *     others are allowed (no `additionalProperties: false`); when present, they are typed as in a
+         *     vAPI error.
+         */
+        TaskError: {
+            error_type?: components["schemas"]["VapiErrorType"];
+            /** @description Stack of localizable messages, as in a vAPI error. */
+            messages?: components["schemas"]["LocalizableMessage"][];
+            /** @description Data to help clients respond to the error. */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description A vAPI error that may carry an authentication challenge: `UNAUTHENTICATED` (401) and, since
+         *     9.1, `UNAUTHORIZED` (403).
+         */
+        VapiErrorWithChallenge: components["schemas"]["VapiError"] & {
             /** @description The authentication challenge, as in a `WWW-Authenticate` header. */
             challenge?: string;
         };
@@ -229,7 +255,7 @@ export interface components {
                  *       "challenge": "SIGN realm=\"snapservice\",service=\"snapservice\",sts=\"https://sso.example.com/sts\""
                  *     }
                  */
-                "application/json": components["schemas"]["UnauthenticatedError"];
+                "application/json": components["schemas"]["VapiErrorWithChallenge"];
             };
         };
         /** @description com.vmware.vapi.std.errors.unauthorized — if the user doesn't have the required privileges. */
@@ -252,7 +278,7 @@ export interface components {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["VapiError"];
+                "application/json": components["schemas"]["VapiErrorWithChallenge"];
             };
         };
         /**
@@ -404,3 +430,7 @@ type ReadonlyArray<T> = [
 export const taskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskStatus"]> = ["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"];
 export const dateTimeFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DateTimeFormat"]> = ["SHORT_DATE", "MED_DATE", "LONG_DATE", "FULL_DATE", "SHORT_TIME", "MED_TIME", "LONG_TIME", "FULL_TIME", "SHORT_DATE_TIME", "MED_DATE_TIME", "LONG_DATE_TIME", "FULL_DATE_TIME"];
 export const vapiErrorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VapiErrorType"]> = ["ERROR", "ALREADY_EXISTS", "ALREADY_IN_DESIRED_STATE", "CANCELED", "CONCURRENT_CHANGE", "FEATURE_IN_USE", "INTERNAL_SERVER_ERROR", "INVALID_ARGUMENT", "INVALID_ELEMENT_CONFIGURATION", "INVALID_ELEMENT_TYPE", "INVALID_REQUEST", "NOT_ALLOWED_IN_CURRENT_STATE", "NOT_FOUND", "OPERATION_NOT_FOUND", "RESOURCE_BUSY", "RESOURCE_IN_USE", "RESOURCE_INACCESSIBLE", "SERVICE_UNAVAILABLE", "TIMED_OUT", "UNABLE_TO_ALLOCATE_RESOURCE", "UNAUTHENTICATED", "UNAUTHORIZED", "UNEXPECTED_INPUT", "UNSUPPORTED", "UNVERIFIED_PEER"];
+/** Rules between parameters that OpenAPI cannot state (from each operation's `x-vmtasks-require-any-of`). */
+export const parameterRules = {
+  "listTasks": { requireAnyOf: ["tasks","services"] },
+} as const;

@@ -125,10 +125,11 @@ export interface components {
          */
         TaskType: components["schemas"]["KnownTaskType"] | string;
         /**
-         * @description The task types known at Velostrata 4.2.
+         * @description The task types known at Velostrata 4.2: those of the 4.x reference page and every value of
+         *     the vendor's 2.5 description (`TaskType`), which the 4.x page does not list in full.
          * @enum {string}
          */
-        KnownTaskType: "CreateCloudExtension" | "DeleteCloudExtension" | "RunVmInCloud" | "RunVmOnPrem" | "StartVm" | "StopVm" | "MigrateToCloud" | "MigrateBackToOnPrem" | "DetachVm" | "CleanupVm" | "FullMigration";
+        KnownTaskType: "CreateCloudExtension" | "DeleteCloudExtension" | "RunVmInCloud" | "RunVmOnPrem" | "StartVm" | "StopVm" | "MigrateToCloud" | "MigrateBackToOnPrem" | "DetachVm" | "CleanupVm" | "FullMigration" | "RebootVm" | "ReconfigureVm" | "StopCloudExtension" | "StartCloudExtension" | "RepairCloudExtension" | "PrepareToDetach" | "CancelDetach" | "UpgradeManagement" | "DownloadMgmtPackage";
         /** @description Free-form additional information, keyed by name. */
         StringToObjectMap: {
             [key: string]: unknown;
@@ -216,4 +217,6 @@ export const taskDescriptionPage_typeValues: ReadonlyArray<FlattenedDeepRequired
 export const entityId_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EntityId"]["_type"]> = ["VmId", "CloudExtensionId", "CredentialsId", "TaskId"];
 export const taskId_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskId"]["_type"]> = ["TaskId"];
 export const taskStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskState"]> = ["Running", "Failed", "Cancelled", "Succeeded", "Failing", "Cancelling"];
-export const knownTaskTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KnownTaskType"]> = ["CreateCloudExtension", "DeleteCloudExtension", "RunVmInCloud", "RunVmOnPrem", "StartVm", "StopVm", "MigrateToCloud", "MigrateBackToOnPrem", "DetachVm", "CleanupVm", "FullMigration"];
+export const knownTaskTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KnownTaskType"]> = ["CreateCloudExtension", "DeleteCloudExtension", "RunVmInCloud", "RunVmOnPrem", "StartVm", "StopVm", "MigrateToCloud", "MigrateBackToOnPrem", "DetachVm", "CleanupVm", "FullMigration", "RebootVm", "ReconfigureVm", "StopCloudExtension", "StartCloudExtension", "RepairCloudExtension", "PrepareToDetach", "CancelDetach", "UpgradeManagement", "DownloadMgmtPackage"];
+/** Rules between parameters that OpenAPI cannot state (from each operation's `x-vmtasks-require-any-of`). */
+export const parameterRules = {} as const;
