@@ -246,6 +246,15 @@ describe('changesets', () => {
   });
 });
 
+it('an API removed from redocly.yaml is breaking for its package', async () => {
+  const dir = await repoWith((spec) => spec);
+  await writeFile(path.join(dir, 'redocly.yaml'), 'apis: {}\n');
+  const verdicts = await checkBreaking({ cwd: dir });
+  expect(verdicts).toEqual([
+    expect.objectContaining({ api: 'demo', packageName: '@demo/api', status: 'removed', required: 'major', ok: false }),
+  ]);
+});
+
 describe('base', () => {
   it('on main, compares with the package’s last release tag', async () => {
     const dir = await repoWith((spec) => spec);
