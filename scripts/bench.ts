@@ -12,6 +12,7 @@ import { contractSuite } from './bench/contract.js';
 import { mockStartup, mockThroughput } from './bench/mock.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
+import { simulatorThroughput } from './bench/simulator.js';
 import { formatTable, type Row } from './bench/stats.js';
 
 const { values } = parseArgs({
@@ -42,6 +43,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['mock', async () => [...(await mockStartup(plan.startupReps)), ...(await mockThroughput(plan.throughputSeconds, plan.throughputReps))]],
   ['contract', () => contractSuite(plan.contractReps)],
   ['scale', () => scale(plan.operations, plan.scaleReps)],
+  ['simulator', () => simulatorThroughput(plan.throughputSeconds, plan.throughputReps)],
 ];
 
 const rows: Row[] = [];

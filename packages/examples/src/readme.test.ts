@@ -29,3 +29,10 @@ it('compiles every ts snippet of the Usage section', async () => {
   );
   expect(typeCheck(files, { skipLibCheck: true })).toEqual([]);
 });
+
+it('runs the simulator example as written: the README shows simulator-example.test.ts verbatim', async () => {
+  const text = await readFile(readme, 'utf8');
+  const section = text.slice(text.indexOf('### Testing against the simulator'));
+  const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(snippet).toBe(await readFile(path.resolve(import.meta.dirname, 'simulator-example.test.ts'), 'utf8'));
+});

@@ -162,8 +162,16 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   });
 
   it('reports no contract violation for a plain call', async () => {
-    const { error, response } = await client.raw.GET('/api/snapservice/tasks');
+    const { error, response } = await client.raw.GET('/api/snapservice/tasks', { params: { query: { services: ['com.vmware.snapservice.protection_group'] } } });
     expect(violationsIn(error), 'Prism found the response outside the contract').toEqual([]);
     expect(response.status).toBe(200);
+  });
+
+  // Prism cannot know a rule between parameters; a real appliance (or the simulator) enforces it.
+  it.skipIf(!upstream)('the server refuses a filter without tasks or services: 400 INVALID_ARGUMENT, in the contract', async () => {
+    const { error, response } = await client.raw.GET('/api/snapservice/tasks', { params: { query: { status: ['RUNNING'] } } });
+    expect(violationsIn(error), 'Prism found the response outside the contract').toEqual([]);
+    expect(response.status).toBe(400);
+    expect(error).toMatchObject({ error_type: 'INVALID_ARGUMENT' });
   });
 });

@@ -68,8 +68,13 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
 
     const { error: body, response } = await client.raw.GET('/tasks', { headers: { Authorization: null } });
     expect(response.status).toBe(401);
-    expect(body).toMatchObject({ errorCode: expect.any(String) });
-    if (target.mode === 'mock') expect(response.headers.get('sl-violations')).toContain('Invalid security scheme');
+    if (target.mode === 'mock') {
+      expect(body).toMatchObject({ errorCode: expect.any(String) });
+      expect(response.headers.get('sl-violations')).toContain('Invalid security scheme');
+    } else {
+      // Prism enforces the security requirement before proxying: the request never reaches the server.
+      expect(body).toMatchObject({ title: 'Invalid security scheme used', status: 401 });
+    }
   });
 
   it('reports no contract violation for a plain call', async () => {

@@ -1,0 +1,188 @@
+// Never drifts: whole scenarios (every state, every error, every fault, every kind of filter) go
+// through Prism in proxy mode with request and response validation — the contract target the
+// contract tests use — and every snapservice answer also validates against the vendor's schemas.
+import { fileURLToPath } from 'node:url';
+import { loadSpecSchemas, specOf, startPrism, violationsIn, type PrismServer, type SpecSchemas } from '@vmtasks/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from './index.js';
+import type { ListResult, TaskDescriptionPage, VapiError } from './spec-types.js';
+import { ALL_SERVICES, basic, snapserviceTasks, velostrataTasks, type Answer, type Query } from './test-support/requests.js';
+import type { Fault, Simulator } from './types.js';
+
+const OFFICIAL = fileURLToPath(new URL('../../../../shared/official/snapservice-official.yaml', import.meta.url));
+const BULK_SERVICE = 'com.example.bulk';
+
+let sim: Simulator;
+let velostrata: PrismServer;
+let snapservice: PrismServer;
+let official: SpecSchemas;
+let ours: { velostrata: SpecSchemas; snapservice: SpecSchemas };
+const checked = { velostrata: 0, snapservice: 0 };
+
+beforeAll(async () => {
+  sim = await startSimulator({ clock: 'manual', seed: 11, size: { vms: 8, snapshots: 10 } });
+  const [velostrataSpec, snapserviceSpec] = await Promise.all([specOf('velostrata'), specOf('snapservice')]);
+  velostrata = await startPrism({ spec: velostrataSpec, upstream: sim.velostrata.url });
+  snapservice = await startPrism({ spec: snapserviceSpec, upstream: sim.snapservice.url });
+  official = await loadSpecSchemas(OFFICIAL);
+  ours = { velostrata: await loadSpecSchemas(velostrataSpec), snapservice: await loadSpecSchemas(snapserviceSpec) };
+});
+
+afterAll(async () => {
+  await Promise.all([velostrata?.close(), snapservice?.close()]);
+  await sim?.stop();
+});
+
+/** Prism found nothing wrong with the request or the simulator's answer. */
+function expectClean(answer: Answer, status: number): void {
+  expect(answer.headers.get('sl-violations'), answer.text).toBeNull();
+  expect(violationsIn(answer.body), answer.text).toEqual([]);
+  expect(answer.status, answer.text).toBe(status);
+}
+
+function officialErrorSchema(errorType: string): string {
+  return `Vapi.Std.Errors.${errorType.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, letter: string) => letter.toUpperCase())}`;
+}
+
+/** Through Prism, clean, the same as straight from the simulator, and valid for both specs. */
+async function snapserviceThroughPrism(query: Query, status: number, headers?: Record<string, string>): Promise<Answer> {
+  const answer = await snapserviceTasks(sim, query, snapservice.url, headers);
+  expectClean(answer, status);
+  if (status === 200) {
+    expect(ours.snapservice.check('ListResult', answer.body).errors).toEqual([]);
+    expect(official.check('Snapservice.Tasks.ListResult', answer.body).errors).toEqual([]);
+  } else {
+    const errorType = (answer.body as VapiError).error_type;
+    expect(ours.snapservice.check(status === 401 || status === 403 ? 'VapiErrorWithChallenge' : 'VapiError', answer.body).errors).toEqual([]);
+    expect(official.check(officialErrorSchema(errorType), answer.body).errors, officialErrorSchema(errorType)).toEqual([]);
+  }
+  checked.snapservice++;
+  return answer;
+}
+
+async function velostrataThroughPrism(status: number, authorization?: string): Promise<Answer> {
+  const answer = await velostrataTasks(sim, velostrata.url, authorization);
+  expectClean(answer, status);
+  expect(ours.velostrata.check(status === 200 ? 'TaskDescriptionPage' : 'ErrorInfo', answer.body).errors).toEqual([]);
+  checked.velostrata++;
+  return answer;
+}
+
+describe('through Prism (proxy mode, validation on)', () => {
+  it('a whole wave of both appliances, polled with every kind of filter, never breaks the contract', async () => {
+    const velostrataStates = new Set<string>();
+    const snapserviceStatuses = new Set<string>();
+    let ids: string[] = [];
+    const filters = (): Query[] => [
+      ALL_SERVICES,
+      { ...ALL_SERVICES, status: ['RUNNING', 'BLOCKED'] },
+      { ...ALL_SERVICES, operations: ['snapshot'], users: ['VSPHERE.LOCAL\\Administrator', 'VSPHERE.LOCAL\\snapservice-scheduler'] },
+      ...(ids.length ? [{ tasks: ids.slice(0, 3) }, { tasks: ids.slice(0, 2), status: ['FAILED', 'SUCCEEDED'] } as Query] : []),
+    ];
+    for (let t = 0; t <= 25 * 60_000; t += 15_000) {
+      const page = (await velostrataThroughPrism(200)).body as TaskDescriptionPage;
+      expect(page).toEqual((await velostrataTasks(sim)).body);
+      for (const task of page.content ?? []) velostrataStates.add(task.state!);
+      for (const query of filters()) {
+        const result = (await snapserviceThroughPrism(query, 200)).body as ListResult;
+        expect(result).toEqual((await snapserviceTasks(sim, query)).body);
+        for (const item of result.items) snapserviceStatuses.add(item.info.status);
+        if (query === ALL_SERVICES) ids = result.items.map((item) => item.task);
+      }
+      await sim.advance(15_000);
+    }
+    expect([...velostrataStates].sort()).toEqual(['Cancelled', 'Cancelling', 'Failed', 'Failing', 'Running', 'Succeeded']);
+    expect([...snapserviceStatuses].sort()).toEqual(['BLOCKED', 'FAILED', 'PENDING', 'RUNNING', 'SUCCEEDED']);
+  });
+
+  it('scripted tasks with partial and full errors, results and removal stay in the contract', async () => {
+    const id = sim.snapservice.addTask({
+      service: BULK_SERVICE,
+      operation: 'restore',
+      steps: [
+        { status: 'PENDING' },
+        { status: 'RUNNING', progress: { total: 3, completed: 1 }, message: 'Restoring' },
+        { status: 'BLOCKED' },
+        { status: 'FAILED', error: { error_type: 'TIMED_OUT', messages: [{ id: 'x', default_message: 'Timed out', args: [] }], data: { after: 30 } } },
+      ],
+    });
+    for (let i = 0; i < 4; i++) {
+      await snapserviceThroughPrism({ tasks: [id] }, 200);
+      await sim.advance(1000);
+    }
+    const task = sim.velostrata.addTask({ taskType: 'UpgradeManagement', entity: { value: 'mgmt', _type: 'CredentialsId' }, steps: [{ state: 'Running' }, { state: 'Cancelling' }, { state: 'Cancelled' }] });
+    for (let i = 0; i < 3; i++) {
+      const page = (await velostrataThroughPrism(200)).body as TaskDescriptionPage;
+      expect(page.content?.some((t) => t.id?.value === task)).toBe(true);
+      await sim.advance(1000);
+    }
+  });
+
+  it('snapservice errors: the filter rule, a bad status, wrong and expired credentials, more than 1000 matches', async () => {
+    const rule = await snapserviceThroughPrism({ status: ['RUNNING'] }, 400);
+    expect(rule.body).toMatchObject({ error_type: 'INVALID_ARGUMENT' });
+    await snapserviceThroughPrism({}, 400);
+    await snapserviceThroughPrism(ALL_SERVICES, 401, { 'vmware-api-session-id': 'wrong' });
+    await snapserviceThroughPrism(ALL_SERVICES, 401, { authorization: 'SIGN token="wrong"' });
+    await snapserviceThroughPrism(ALL_SERVICES, 200, { authorization: sim.snapservice.authorization });
+    sim.snapservice.expireSession();
+    await snapserviceThroughPrism(ALL_SERVICES, 401);
+    sim.snapservice.renewSession();
+    await snapserviceThroughPrism(ALL_SERVICES, 200);
+    for (let i = 0; i < 1001; i++) sim.snapservice.addTask({ service: BULK_SERVICE, steps: [{ status: 'PENDING' }] });
+    const tooMany = await snapserviceThroughPrism({ services: [BULK_SERVICE] }, 500);
+    expect(tooMany.body).toMatchObject({ error_type: 'RESOURCE_INACCESSIBLE' });
+    // A bad status value never reaches the simulator: Prism refuses it, as the spec says (and logs
+    // the refusal, which is this request's and not a violation by the simulator).
+    const before = sim.snapservice.requests;
+    const logged = snapservice.logs.length;
+    const refused = await snapserviceTasks(sim, { ...ALL_SERVICES, status: ['DONE'] }, snapservice.url);
+    expect(refused.status).toBe(422);
+    expect(sim.snapservice.requests).toBe(before);
+    expect(snapservice.logs.splice(logged)).toEqual([expect.objectContaining({ msg: expect.stringMatching(/UNPROCESSABLE_ENTITY: Invalid request/) })]);
+  });
+
+  it('Velostrata errors: wrong credentials', async () => {
+    const wrong = await velostrataThroughPrism(401, basic('apiuser', 'not-the-subscription'));
+    expect(wrong.body).toMatchObject({ errorCode: 'UNAUTHORIZED' });
+  });
+
+  const faults: { fault: Fault; status: number }[] = [
+    { fault: { kind: 'unavailable' }, status: 503 },
+    { fault: { kind: 'rate-limited', retryAfterSeconds: 2 }, status: 429 },
+    { fault: { kind: 'error' }, status: 500 },
+    { fault: { kind: 'unauthenticated' }, status: 401 },
+    { fault: { kind: 'forbidden' }, status: 403 },
+    { fault: { kind: 'slow', delayMs: 50 }, status: 200 },
+  ];
+  it.each(faults)('fault $fault.kind → $status, in the contract of both APIs', async ({ fault, status }) => {
+    sim.snapservice.renewSession();
+    sim.snapservice.injectFault(fault);
+    const snap = await snapserviceThroughPrism(ALL_SERVICES, status);
+    sim.velostrata.injectFault(fault);
+    const velo = await velostrataThroughPrism(status);
+    if (fault.kind === 'rate-limited') {
+      expect(snap.headers.get('retry-after')).toBe('2');
+      expect(velo.headers.get('retry-after')).toBe('2');
+    }
+  });
+
+  it('fault reset: the connection drops; Prism reports the hang-up as its own 500, with no violation', async () => {
+    for (const [api, server] of [['snapservice', snapservice], ['velostrata', velostrata]] as const) {
+      sim[api].injectFault({ kind: 'reset' });
+      const logged = server.logs.length;
+      const answer = api === 'snapservice' ? await snapserviceTasks(sim, ALL_SERVICES, server.url) : await velostrataTasks(sim, server.url);
+      expect(answer.status).toBe(500);
+      expect(answer.body).toMatchObject({ type: 'FetchError', title: expect.stringMatching(/socket hang up/) });
+      expect(violationsIn(answer.body)).toEqual([]);
+      expect(server.logs.splice(logged)).toEqual([expect.objectContaining({ msg: expect.stringMatching(/socket hang up/) })]);
+    }
+  });
+
+  it('Prism logged no violation in either direction', () => {
+    expect(checked.velostrata).toBeGreaterThan(100);
+    expect(checked.snapservice).toBeGreaterThan(400);
+    const violations = [...velostrata.logs, ...snapservice.logs].filter((line) => /violat|invalid|error/i.test(`${line.level} ${line.msg}`));
+    expect(violations).toEqual([]);
+  });
+});

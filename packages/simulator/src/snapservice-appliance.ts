@@ -1,0 +1,163 @@
+// The simulated snapservice appliance: GET /api/snapservice/tasks with a session id or a SAML token.
+import type { IncomingMessage } from 'node:http';
+import type { Clock } from './clock.js';
+import { json, type Appliance, type SimResponse } from './http-server.js';
+import { PROTECTION_GROUP_SERVICE, DEFAULTS } from './defaults.js';
+import type { Random } from './random.js';
+import { matches, parseFilter } from './snapservice-filter.js';
+import { message, snapserviceTimeline } from './snapservice-task.js';
+import type { ListItem, VapiError, VapiErrorType, VapiErrorWithChallenge } from './spec-types.js';
+import type { Timeline } from './timeline.js';
+import type { Fault, SnapserviceTaskScript } from './types.js';
+
+const TASKS_PATH = /^\/api\/snapservice\/tasks\/?$/;
+const CHALLENGE = 'SIGN realm="snapservice",service="snapservice"';
+
+interface Session {
+  createdAt: number;
+  expired: boolean;
+}
+
+export class SnapserviceAppliance implements Appliance {
+  readonly #timelines: Timeline<ListItem>[] = [];
+  readonly #ids = new Set<string>();
+  readonly #sessions = new Map<string, Session>();
+  #sessionId: string;
+  #sessionCount = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    firstSessionId: string | undefined,
+    private readonly samlToken: string,
+    private readonly sessionTtlMs: number,
+  ) {
+    this.#sessionId = this.#openSession(firstSessionId);
+  }
+
+  get sessionId(): string {
+    return this.#sessionId;
+  }
+
+  get authorization(): string {
+    return `SIGN token="${this.samlToken}"`;
+  }
+
+  expireSession(): void {
+    this.#sessions.get(this.#sessionId)!.expired = true;
+  }
+
+  renewSession(): string {
+    this.#sessionId = this.#openSession(undefined);
+    return this.#sessionId;
+  }
+
+  #openSession(id: string | undefined): string {
+    this.#sessionCount++;
+    const sessionId = id ?? `${DEFAULTS.snapserviceSessionPrefix}${this.#sessionCount}`;
+    this.#sessions.set(sessionId, { createdAt: this.clock.now(), expired: false });
+    return sessionId;
+  }
+
+  /** Adds a task whose steps count from `start` (default now). */
+  addTask(script: SnapserviceTaskScript, start = this.clock.now()): string {
+    const service = script.service ?? PROTECTION_GROUP_SERVICE;
+    const id = script.id ?? `${this.random.uuid()}:${service}`;
+    if (this.#ids.has(id)) throw new TypeError(`a snapservice task ${id} exists already`);
+    const operation = script.operation ?? 'snapshot';
+    const timeline = snapserviceTimeline(
+      {
+        ...script,
+        id,
+        service,
+        operation,
+        user: script.user ?? 'VSPHERE.LOCAL\\Administrator',
+        description: script.description ?? message(`${service}.${operation}`, `${operation} (${service})`),
+      },
+      start,
+    );
+    this.#ids.add(id);
+    this.#timelines.push(timeline);
+    return id;
+  }
+
+  tasks(): ListItem[] {
+    const now = this.clock.now();
+    return this.#timelines.map((t) => t.view(now)).filter((view): view is ListItem => view !== null).map((view) => structuredClone(view));
+  }
+
+  handle(request: IncomingMessage, url: URL): SimResponse {
+    if (!TASKS_PATH.test(url.pathname)) return vapiError(404, 'NOT_FOUND', 'com.vmware.vapi.std.errors.not_found', 'Not found.');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return { ...vapiError(405, 'OPERATION_NOT_FOUND', 'com.vmware.vapi.rest.method_not_allowed', 'Method {0} is not allowed.', [request.method ?? '']), headers: { allow: 'GET' } };
+    }
+    const auth = this.#authenticate(request);
+    if (auth !== 'ok') return unauthenticated(auth);
+    const parsed = parseFilter(url.searchParams);
+    if ('error' in parsed) return json(400, parsed.error);
+    const now = this.clock.now();
+    const items: string[] = [];
+    for (const timeline of this.#timelines) {
+      const view = timeline.view(now);
+      if (view && matches(parsed.filter, view)) items.push(timeline.json(now)!);
+    }
+    if (items.length > DEFAULTS.maxListedTasks) {
+      return vapiError(500, 'RESOURCE_INACCESSIBLE', 'com.vmware.snapservice.tasks.too_many', 'More than {0} tasks match the filter.', [String(DEFAULTS.maxListedTasks)]);
+    }
+    return { status: 200, body: `{"items":[${items.join(',')}]}` };
+  }
+
+  faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'reset' }>): SimResponse {
+    switch (fault.kind) {
+      case 'unauthenticated':
+        return unauthenticated('invalid');
+      case 'unavailable':
+        return vapiError(503, 'SERVICE_UNAVAILABLE', 'com.vmware.snapservice.unavailable', 'Service {0} is unavailable.', ['com.vmware.snapservice.tasks']);
+      case 'rate-limited': {
+        const seconds = String(fault.retryAfterSeconds ?? 1);
+        const response = vapiError(429, 'RESOURCE_BUSY', 'com.vmware.snapservice.too_many_requests', 'Too many requests; retry after {0} seconds.', [seconds]);
+        return { ...response, headers: { 'retry-after': seconds } };
+      }
+      case 'forbidden': {
+        const body: VapiErrorWithChallenge = {
+          error_type: 'UNAUTHORIZED',
+          messages: [message('vapi.security.authorization.invalid', 'Unable to authorize user: the System.Read privilege is required.')],
+          challenge: CHALLENGE,
+        };
+        return json(403, body);
+      }
+      case 'error':
+        return vapiError(500, 'ERROR', 'com.vmware.snapservice.internal', 'An internal error occurred.');
+    }
+  }
+
+  #authenticate(request: IncomingMessage): 'ok' | 'invalid' | 'expired' {
+    const sessionId = request.headers['vmware-api-session-id'];
+    if (typeof sessionId === 'string' && sessionId !== '') {
+      const session = this.#sessions.get(sessionId);
+      if (!session) return 'invalid';
+      if (session.expired || this.clock.now() - session.createdAt >= this.sessionTtlMs) return 'expired';
+      return 'ok';
+    }
+    const token = /^SIGN\s+token="([^"]*)"/i.exec(request.headers.authorization ?? '')?.[1];
+    return token === this.samlToken ? 'ok' : 'invalid';
+  }
+}
+
+function vapiError(status: number, errorType: VapiErrorType, id: string, defaultMessage: string, args: string[] = []): SimResponse {
+  const body: VapiError = { error_type: errorType, messages: [message(id, defaultMessage, args)] };
+  return json(status, body);
+}
+
+function unauthenticated(reason: 'invalid' | 'expired'): SimResponse {
+  const body: VapiErrorWithChallenge = {
+    error_type: 'UNAUTHENTICATED',
+    messages: [
+      reason === 'expired'
+        ? message('vapi.security.authentication.expired', 'The session has expired; log in again.')
+        : message('vapi.security.authentication.invalid', 'Unable to authenticate user'),
+    ],
+    challenge: CHALLENGE,
+  };
+  return json(401, body, { 'www-authenticate': CHALLENGE });
+}
