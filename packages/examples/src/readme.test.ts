@@ -1,9 +1,9 @@
 // The README's usage snippets are code users copy: each must compile, strictly, against the
 // packages as they are built.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { readmeSnippets } from './readme.js';
+import { readmePath, readmeSnippets } from './readme.js';
 import { typeCheck } from './typescript.js';
 
 // Inside this package, so `@vmtasks/*` resolve as they would for a user.
@@ -31,7 +31,7 @@ it('compiles every ts snippet of the Usage section', async () => {
 });
 
 it('runs the simulator example as written: the README shows simulator-example.test.ts verbatim', async () => {
-  const text = await readFile(readme, 'utf8');
+  const text = await readFile(readmePath, 'utf8');
   const section = text.slice(text.indexOf('### Testing against the simulator'));
   const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   expect(snippet).toBe(await readFile(path.resolve(import.meta.dirname, 'simulator-example.test.ts'), 'utf8'));

@@ -2,11 +2,13 @@
 // published to a real npm registry (Verdaccio on 127.0.0.1), installed with npm into an empty
 // project, imported by plain Node.js, and type-checked — a strict consumer and the README's usage
 // snippets — against the installed declarations. New packages are picked up by themselves.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishablePackages, type PublishablePackage } from '../../../scripts/packages/workspace.js';
 import { readmeSnippets } from './readme.js';
@@ -51,7 +53,10 @@ beforeAll(async () => {
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await writeFile(path.join(project, '.npmrc'), `@vmtasks:registry=${registry.url}\n`);
   // The lock file records where each package came from (a user's npmrc may say otherwise).
-  await npm(project, 'install', '--prefer-offline', '--ignore-scripts', '--omit-lockfile-registry-resolved=false', ...packages.map((pkg) => `${pkg.name}@${pkg.version}`));
+  // vitest too: the README's simulator example is a user's own test.
+  const vitest = JSON.parse(await readFile(path.join(repoRoot, 'node_modules/vitest/package.json'), 'utf8')) as { version: string };
+  await npm(project, 'install', '--prefer-offline', '--ignore-scripts', '--omit-lockfile-registry-resolved=false',
+    ...packages.map((pkg) => `${pkg.name}@${pkg.version}`), `vitest@${vitest.version}`);
 });
 
 afterAll(async () => {
@@ -116,9 +121,50 @@ export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeout
     expect(errors).toEqual([]);
   });
 
+  it('the README usage snippets run against the installed simulator', async () => {
+    expect(packages.map((pkg) => pkg.name)).toContain('@vmtasks/simulator');
+    // The installed bin, in its own process, as a user would start it; it prints `export` lines.
+    const simulator = spawn(path.join(project, 'node_modules/.bin/vmtasks-simulator'), ['--speed', '60', '--seed', '3'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const exported: Record<string, string> = {};
+      let output = '';
+      for await (const chunk of simulator.stdout) {
+        output += String(chunk);
+        if ((output.match(/^export /gm) ?? []).length >= 2) break;
+      }
+      for (const [, name, value] of output.matchAll(/([A-Z_]+)='([^']*)'/g)) exported[name!] = value!;
+      expect(Object.keys(exported)).toEqual(expect.arrayContaining(['VELOSTRATA_URL', 'VELOSTRATA_PASSWORD', 'SNAPSERVICE_URL', 'SNAPSERVICE_SESSION_ID']));
+      const snippets = await readmeSnippets('Usage');
+      for (const [index, snippet] of snippets.entries()) {
+        if (/from 'vitest'/.test(snippet)) {
+          // A user's own test (it starts its own simulator): run by vitest, as the user would.
+          const test = path.join(project, `usage-${index + 1}.test.ts`);
+          await writeFile(test, snippet);
+          const { stdout } = await exec(path.join(project, 'node_modules/.bin/vitest'), ['run', path.basename(test)], { cwd: project, env });
+          expect(stdout).toMatch(/1 passed/);
+          continue;
+        }
+        const file = path.join(project, `usage-${index + 1}.mjs`);
+        const { outputText } = ts.transpileModule(snippet, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+        await writeFile(file, outputText);
+        const { stdout, stderr } = await exec(process.execPath, [file], { cwd: project, env: { ...env, ...exported } });
+        // The snippets print API errors to stderr: none may happen against a conforming appliance.
+        expect(stderr, `README usage snippet ${index + 1}`).toBe('');
+        expect(stdout, `README usage snippet ${index + 1}`).not.toBe('');
+      }
+    } finally {
+      simulator.kill('SIGTERM');
+      if (simulator.exitCode === null) await once(simulator, 'exit');
+    }
+  });
+
   it('the bins of the installed packages run through npx', async () => {
     const cli = packages.find((pkg) => 'vmtasks' in pkg.bin);
-    if (!cli) return expect(packages.flatMap((pkg) => Object.keys(pkg.bin))).toEqual([]);
+    if (!cli) return expect(packages.map((pkg) => pkg.name)).not.toContain('@vmtasks/cli');
     const { stdout } = await exec('npx', ['--no-install', 'vmtasks', '--version'], { cwd: project, env });
     expect(stdout.trim()).toContain(cli.version);
   });
