@@ -291,3 +291,64 @@ it('the command prints a report naming the API, the path and why, and exits 1 un
   const { stdout } = await exec(process.execPath, [bin], { cwd: dir });
   expect(stdout).toContain('check:breaking passed');
 });
+
+describe("on this repository's own specs", () => {
+  const repoRoot = path.resolve(import.meta.dirname, '../../..');
+  const removal = '        progressMessage:\n          type: array\n          description: Progress message\n          items:\n            type: string\n        startTime:';
+
+  /** A throwaway repository holding the real redocly.yaml, specs and package manifests, committed on main. */
+  async function realRepo(): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-gate-real-'));
+    dirs.push(dir);
+    await cp(path.join(repoRoot, 'redocly.yaml'), path.join(dir, 'redocly.yaml'));
+    await cp(path.join(repoRoot, 'specs'), path.join(dir, 'specs'), { recursive: true });
+    await cp(path.join(repoRoot, '.changeset/config.json'), path.join(dir, '.changeset/config.json'));
+    for (const name of ['velostrata', 'snapservice']) {
+      await cp(path.join(repoRoot, `packages/${name}/package.json`), path.join(dir, `packages/${name}/package.json`));
+    }
+    await git(dir, 'init', '-q', '-b', 'main');
+    await git(dir, 'add', '.');
+    await git(dir, 'commit', '-q', '-m', 'as in the repository');
+    await git(dir, 'checkout', '-q', '-b', 'change');
+    return dir;
+  }
+
+  async function editVelostrata(dir: string, from: string, to: string): Promise<void> {
+    const file = path.join(dir, 'specs/velostrata/openapi.yaml');
+    const spec = await readFile(file, 'utf8');
+    expect(spec).toContain(from);
+    await writeFile(file, spec.replace(from, to));
+  }
+
+  async function gate(dir: string): Promise<{ code: number; stdout: string }> {
+    return exec(process.execPath, [bin], { cwd: dir }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout + error.stderr }),
+    );
+  }
+
+  it('removing a response property fails, naming API, path and why, until a major changeset is added', async () => {
+    const dir = await realRepo();
+    await editVelostrata(dir, removal, '        startTime:');
+    const failed = await gate(dir);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('velostrata (@vmtasks/velostrata): BREAKING');
+    expect(failed.stdout).toContain('✗ breaks  GET /tasks response 200 application/json content.progressMessage');
+    expect(failed.stdout).toContain('removed from the response: code that reads it no longer compiles');
+    expect(failed.stdout).toContain('snapservice (@vmtasks/snapservice): unchanged');
+    await writeFile(path.join(dir, '.changeset/drop.md'), "---\n'@vmtasks/velostrata': major\n---\n\nTaskDescription.progressMessage removed.\n");
+    expect(await gate(dir)).toMatchObject({ code: 0 });
+  });
+
+  it('adding an optional response property passes with a minor changeset', async () => {
+    const dir = await realRepo();
+    await editVelostrata(dir, removal, `        eta:\n          type: string\n          format: date-time\n${removal}`);
+    const missing = await gate(dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('velostrata (@vmtasks/velostrata): changed, nothing breaks');
+    await writeFile(path.join(dir, '.changeset/eta.md'), "---\n'@vmtasks/velostrata': minor\n---\n\nTaskDescription.eta.\n");
+    const passed = await gate(dir);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toContain('check:breaking passed');
+  });
+});
