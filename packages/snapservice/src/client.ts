@@ -42,10 +42,12 @@ export type TaskFilter = {
   [Field in RequiredField]: Omit<TaskFilterFields, Field> & { [F in Field]-?: NonEmptyArray<NonNullable<TaskFilterFields[F]>[number]> };
 }[RequiredField];
 
-const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['SUCCEEDED', 'FAILED']);
+/** The statuses a task ends in; it does not change again. */
+export type TerminalStatus = Extract<TaskStatus, 'SUCCEEDED' | 'FAILED'>;
+const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TerminalStatus>(['SUCCEEDED', 'FAILED']);
 
 /** Whether a task in this status has ended (`SUCCEEDED` or `FAILED`) and will not change again. */
-export function isTerminalStatus(status: TaskStatus): boolean {
+export function isTerminalStatus(status: TaskStatus): status is TerminalStatus {
   return TERMINAL_STATUSES.has(status);
 }
 

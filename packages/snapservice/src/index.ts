@@ -16,6 +16,7 @@ export {
   type VapiError,
   type TaskError,
   type VapiErrorType,
+  type TerminalStatus,
 } from './client.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';

@@ -15,6 +15,25 @@ export interface ParameterRule {
   requireAnyOf: string[];
 }
 
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The names of the query parameters among `parameters`, local `$ref`s followed. */
+function queryParameterNames(document: unknown, parameters: unknown[]): Set<string> {
+  const names = new Set<string>();
+  for (const declared of parameters) {
+    let parameter = declared;
+    if (isRecord(parameter) && typeof parameter['$ref'] === 'string') {
+      parameter = parameter['$ref']
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), document);
+    }
+    if (isRecord(parameter) && parameter['in'] === 'query' && typeof parameter['name'] === 'string') names.add(parameter['name']);
+  }
+  return names;
+}
 
 /** Every operation's rules, by operationId, in the spec's order. */
 export function parameterRules(document: unknown): Map<string, ParameterRule> {
@@ -29,6 +48,11 @@ export function parameterRules(document: unknown): Map<string, ParameterRule> {
       if (anyOf === undefined) continue;
       if (!Array.isArray(anyOf) || anyOf.length === 0 || !anyOf.every((name) => typeof name === 'string')) {
         throw new TypeError(`${operation['operationId']}: ${REQUIRE_ANY_OF} must be a non-empty list of parameter names`);
+      }
+      const known = queryParameterNames(document, [...asList(pathItem['parameters']), ...asList(operation['parameters'])]);
+      const unknown = anyOf.filter((name) => !known.has(name));
+      if (unknown.length > 0) {
+        throw new TypeError(`${operation['operationId']}: ${REQUIRE_ANY_OF} names ${unknown.join(', ')}, which is not a query parameter of the operation`);
       }
       rules.set(operation['operationId'], { requireAnyOf: anyOf });
     }

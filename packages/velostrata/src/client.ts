@@ -26,10 +26,12 @@ export type EntityId = components['schemas']['EntityId'];
 export type TaskId = components['schemas']['TaskId'];
 export type ErrorInfo = components['schemas']['ErrorInfo'];
 
-const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['Succeeded', 'Failed', 'Cancelled']);
+/** The states a task ends in; it does not change again. */
+export type TerminalState = Extract<TaskState, 'Succeeded' | 'Failed' | 'Cancelled'>;
+const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TerminalState>(['Succeeded', 'Failed', 'Cancelled']);
 
 /** Whether a task in this state has ended (`Succeeded`, `Failed` or `Cancelled`) and will not change again. */
-export function isTerminalState(state: TaskState): boolean {
+export function isTerminalState(state: TaskState): state is TerminalState {
   return TERMINAL_STATES.has(state);
 }
 

@@ -12,6 +12,7 @@ export {
   type EntityId,
   type TaskId,
   type ErrorInfo,
+  type TerminalState,
 } from './client.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
