@@ -41,8 +41,8 @@ async function packageOf(output: string, rootDir: string, readAt: (file: string)
   throw new Error(`no package.json above ${path.relative(rootDir, output)}`);
 }
 
-function sameApiIn(registry: Registry | undefined, api: ApiEntry): ApiEntry | undefined {
-  return registry?.apis.find((entry) => entry.name === api.name);
+function sameApiIn(registry: Registry, api: ApiEntry): ApiEntry | undefined {
+  return registry.apis.find((entry) => entry.name === api.name);
 }
 
 /**
@@ -79,10 +79,11 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
       let status: ApiVerdict['status'] = 'unchanged';
       if (base) {
         const tree = await treeAt(base.sha);
-        const previousApi = sameApiIn(tree.registry, api);
-        if (!previousApi) status = 'added';
+        const previousRegistry = tree.registry;
+        const previousApi = previousRegistry && sameApiIn(previousRegistry, api);
+        if (!previousRegistry || !previousApi) status = 'added';
         else {
-          const [before, after] = await Promise.all([snapshotApi(previousApi, tree.dir), snapshotApi(api, root)]);
+          const [before, after] = await Promise.all([snapshotApi(previousApi, previousRegistry), snapshotApi(api, registry)]);
           if (before.types !== after.types || JSON.stringify(before.document) !== JSON.stringify(after.document)) {
             changes = [...(await compareGeneratedTypes(before.types, after.types)), ...compareAuth(before.document, after.document)];
             status = changes.some((change) => change.breaking) ? 'breaking' : 'changed';
