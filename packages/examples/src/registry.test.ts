@@ -1,10 +1,13 @@
 // The packages as users get them: every publishable package of the workspace is packed and
 // published to a real npm registry (Verdaccio on 127.0.0.1), installed with npm into an empty
 // project, imported by plain Node.js, and type-checked — a strict consumer and the README's usage
-// snippets — against the installed declarations. New packages are picked up by themselves.
+// snippets — against the installed declarations; the snippets then run against the installed
+// simulator. New packages are picked up by themselves. The registry also serves the third-party
+// packages they depend on (packed from this workspace's node_modules), so the install never
+// leaves 127.0.0.1.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,16 +33,53 @@ function npm(cwd: string, ...args: string[]) {
   return exec('npm', [...args, '--no-audit', '--no-fund', '--no-update-notifier'], { cwd, env, maxBuffer: 16 * 2 ** 20 });
 }
 
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+}
+
+/**
+ * The installed folders (relative to the repository) of every third-party package the published
+ * packages need at run time, found in package-lock.json the way Node resolves them.
+ */
+async function thirdPartyFolders(): Promise<string[]> {
+  const lock = JSON.parse(await readFile(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const found = new Set<string>();
+  const visit = (from: string, dependencies: Record<string, string> = {}) => {
+    for (const name of Object.keys(dependencies)) {
+      if (packages.some((pkg) => pkg.name === name)) continue;
+      // Nearest node_modules first, up to the root one.
+      let at: string | undefined;
+      for (let dir = from; ; dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : '') {
+        const candidate = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+        if (lock.packages[candidate]) {
+          at = candidate;
+          break;
+        }
+        if (!dir) break;
+      }
+      if (!at) throw new Error(`package-lock.json has no ${name} for ${from || 'the root'}`);
+      if (found.has(at)) continue;
+      found.add(at);
+      visit(at, lock.packages[at]?.dependencies);
+    }
+  };
+  for (const pkg of packages) visit(path.relative(repoRoot, pkg.dir), lock.packages[path.relative(repoRoot, pkg.dir)]?.dependencies);
+  return [...found];
+}
+
+async function publish(tarball: string) {
+  await npm(work, 'publish', tarball, '--userconfig', path.join(work, '.npmrc'), '--ignore-scripts', '--tag', 'latest');
+}
+
 beforeAll(async () => {
   packages = await publishablePackages();
   registry = await startRegistry('@vmtasks');
   work = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-publish-'));
   project = path.join(work, 'consumer');
   const host = registry.url.replace(/^http:/, '');
-  // The scope comes from the local registry; third-party dependencies (undici, openapi-fetch)
-  // from npm's cache, filled by `npm ci` (--prefer-offline), never from the network.
-  const npmrc = `@vmtasks:registry=${registry.url}\n${host}:_authToken=${registry.token}\n`;
-  await writeFile(path.join(work, '.npmrc'), npmrc);
+  await writeFile(path.join(work, '.npmrc'), `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
+  const tarballs: string[] = [];
   for (const pkg of packages) {
     const { stdout } = await npm(pkg.dir, 'pack', '--json', '--pack-destination', work);
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
@@ -47,16 +87,22 @@ beforeAll(async () => {
     const files = packed!.files.map((file) => file.path);
     expect(files, pkg.name).toContain('package.json');
     expect(files.filter((file) => /\.test(-d)?\.|^src\//.test(file)), pkg.name).toEqual([]);
-    await npm(work, 'publish', path.join(work, packed!.filename), '--userconfig', path.join(work, '.npmrc'), '--ignore-scripts');
+    tarballs.push(path.join(work, packed!.filename));
   }
-  await exec('mkdir', ['-p', project]);
+  const thirdParty = await thirdPartyFolders();
+  if (thirdParty.length > 0) {
+    const { stdout } = await npm(work, 'pack', '--json', '--ignore-scripts', '--pack-destination', work, ...thirdParty.map((dir) => path.join(repoRoot, dir)));
+    tarballs.push(...(JSON.parse(stdout) as { filename: string }[]).map((packed) => path.join(work, packed.filename)));
+  }
+  await Promise.all(tarballs.map(publish));
+
+  await mkdir(project);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await writeFile(path.join(project, '.npmrc'), `@vmtasks:registry=${registry.url}\n`);
+  await writeFile(path.join(project, '.npmrc'), `registry=${registry.url}\n`);
   // The lock file records where each package came from (a user's npmrc may say otherwise).
-  // vitest too: the README's simulator example is a user's own test.
-  const vitest = JSON.parse(await readFile(path.join(repoRoot, 'node_modules/vitest/package.json'), 'utf8')) as { version: string };
-  await npm(project, 'install', '--prefer-offline', '--ignore-scripts', '--omit-lockfile-registry-resolved=false',
-    ...packages.map((pkg) => `${pkg.name}@${pkg.version}`), `vitest@${vitest.version}`);
+  await npm(project, 'install', '--ignore-scripts', '--omit-lockfile-registry-resolved=false', ...packages.map((pkg) => `${pkg.name}@${pkg.version}`));
+  // The README's simulator example is a user's own vitest test: this workspace's vitest runs it.
+  await symlink(path.join(repoRoot, 'node_modules/vitest'), path.join(project, 'node_modules/vitest'), 'dir');
 });
 
 afterAll(async () => {
@@ -65,16 +111,15 @@ afterAll(async () => {
 });
 
 describe('published to a local registry and installed with npm', () => {
-  it('every publishable package, at its workspace version, from the registry', async () => {
+  it('every publishable package, at its workspace version, and every dependency, from the local registry', async () => {
     expect(packages.map((pkg) => pkg.name)).toEqual(expect.arrayContaining(['@vmtasks/core', '@vmtasks/snapservice', '@vmtasks/velostrata']));
     const lock = JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { version?: string; resolved?: string }>;
     };
-    for (const pkg of packages) {
-      const installed = lock.packages[`node_modules/${pkg.name}`];
-      expect(installed?.version, pkg.name).toBe(pkg.version);
-      expect(installed?.resolved, pkg.name).toMatch(new RegExp(`^${registry.url.replaceAll('.', '\\.')}`));
-    }
+    for (const pkg of packages) expect(lock.packages[`node_modules/${pkg.name}`]?.version, pkg.name).toBe(pkg.version);
+    const installed = Object.entries(lock.packages).filter(([key]) => key !== '');
+    expect(installed.length).toBeGreaterThan(packages.length);
+    for (const [key, entry] of installed) expect(entry.resolved, key).toMatch(new RegExp(`^${registry.url.replaceAll('.', '\\.')}`));
   });
 
   it('every publishable package is a dependency of this package, so turbo builds it before this test', async () => {
@@ -144,7 +189,8 @@ export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeout
           // A user's own test (it starts its own simulator): run by vitest, as the user would.
           const test = path.join(project, `usage-${index + 1}.test.ts`);
           await writeFile(test, snippet);
-          const { stdout } = await exec(path.join(project, 'node_modules/.bin/vitest'), ['run', path.basename(test)], { cwd: project, env });
+          const vitest = path.join(project, 'node_modules/vitest/vitest.mjs');
+          const { stdout } = await exec(process.execPath, [vitest, 'run', path.basename(test)], { cwd: project, env });
           expect(stdout).toMatch(/1 passed/);
           continue;
         }

@@ -27,7 +27,7 @@ export async function startRegistry(scope: string): Promise<LocalRegistry> {
     uplinks: {},
     packages: {
       [`${scope}/*`]: { access: '$all', publish: '$authenticated', unpublish: '$authenticated' },
-      '**': { access: '$all' },
+      '**': { access: '$all', publish: '$authenticated' },
     },
     auth: { htpasswd: { file: path.join(dir, 'htpasswd'), max_users: 10 } },
     web: { enable: false },
