@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkBreaking } from './gate.js';
+import { checkBreaking, gatePassed } from './gate.js';
 import { formatReport } from './report.js';
 
 const USAGE = `usage: vmtasks-breaking [--base <ref>]
@@ -17,7 +17,7 @@ try {
   }
   const verdicts = await checkBreaking({ base: values.base ?? process.env['VMTASKS_BREAKING_BASE'] });
   console.log(formatReport(verdicts));
-  process.exitCode = verdicts.every((v) => v.ok) ? 0 : 1;
+  process.exitCode = gatePassed(verdicts) ? 0 : 1;
 } catch (error) {
   if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     console.error(`${error.message}\n\n${USAGE}`);

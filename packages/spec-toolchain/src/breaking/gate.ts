@@ -123,3 +123,8 @@ function verdict(
     status === 'breaking' || status === 'removed' ? 'major' : status === 'unchanged' ? undefined : 'patch';
   return { api, packageName, base, status, changes, required, pending, ok: !required || satisfies(pending, required) };
 }
+
+/** The gate passes when every API's change is covered by a pending changeset. */
+export function gatePassed(verdicts: readonly ApiVerdict[]): boolean {
+  return verdicts.every((verdict) => verdict.ok);
+}
