@@ -14,6 +14,7 @@ import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
 import { simulatorThroughput } from './bench/simulator.js';
 import { formatTable, type Row } from './bench/stats.js';
+import { watchScale } from './bench/watch.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,8 @@ const plan = {
   contractReps: quick ? 1 : 3,
   operations: quick ? 100 : 1_000,
   scaleReps: quick ? 1 : 3,
+  watchedTasks: quick ? 2_000 : 10_000,
+  watchPolls: quick ? 3 : 20,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -44,6 +47,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['contract', () => contractSuite(plan.contractReps)],
   ['scale', () => scale(plan.operations, plan.scaleReps)],
   ['simulator', () => simulatorThroughput(plan.throughputSeconds, plan.throughputReps)],
+  ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls)],
 ];
 
 const rows: Row[] = [];

@@ -30,3 +30,11 @@ export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
 export { type TlsOptions, type FetchFunction } from './tls.js';
 export { formatMessage, isRecord, requireBaseUrl, requireCredential, requireHeaders } from './util.js';
+// The waiting and watching surface users see (also re-exported by the clients)…
+export * from './public.js';
+// …and the engine the clients build it on.
+export { sameSnapshot, progressFraction } from './watch/snapshot.js';
+export { type TaskWaitErrorInit } from './watch/errors.js';
+export { poll, transientFailure, backoffInterval, DEFAULT_MIN_INTERVAL_MS, DEFAULT_MAX_INTERVAL_MS, type PollPolicy, type PollStep } from './watch/poller.js';
+export { TaskDiffer } from './watch/differ.js';
+export { waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';

@@ -18,3 +18,17 @@ export {
 export type { CallOptions, TransportOptions } from './transport.js';
 export type { RetryOptions } from './retry.js';
 export type { TlsOptions, FetchFunction } from './tls.js';
+// Waiting for and watching tasks: the common task view, the events, the options and the errors.
+export { TASK_STATES, isTerminalTaskState, type TaskState, type TaskSnapshot } from './watch/snapshot.js';
+export type { WatchEvent, TaskEvent, TransientFailure } from './watch/events.js';
+export {
+  TaskWaitError,
+  TaskFailedError,
+  TaskCancelledError,
+  TaskNotFoundError,
+  TaskOutcomeUnknownError,
+  WaitTimeoutError,
+  type WaitError,
+} from './watch/errors.js';
+export { realClock, type WatchClock } from './watch/clock.js';
+export type { WatchOptions, WaitOptions } from './watch/watch.js';

@@ -13,6 +13,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Fills `{0}`, `{1}`, … placeholders with positional arguments; unknown ones stay as they are. */
 export function formatMessage(template: string, args: readonly string[]): string {
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\d+)\}/g, (placeholder, index: string) => args[Number(index)] ?? placeholder);
 }
 

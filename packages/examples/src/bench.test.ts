@@ -17,10 +17,11 @@ it('npm run bench -- --quick prints and records every row', async () => {
     const results = JSON.parse(await readFile(out, 'utf8')) as { rows: { id: string; median: number; samples: number[] }[] };
     const ids = results.rows.map((r) => r.id);
     for (const id of [
-      'regenerate-velostrata', 'regenerate-snapservice', 'generate-cold', 'generate-noop',
+      'regenerate-velostrata', 'regenerate-snapservice', 'generate-cold', 'generate-bare-cli', 'generate-cold-ratio', 'generate-noop',
       'client-raw', 'client-undici', 'client-bare', 'client-ours', 'client-undici-ratio', 'client-ours-ratio', 'client-heap-growth',
       'mock-first-velostrata', 'mock-first-snapservice', 'mock-rps', 'contract-suite',
       'scale-ours-time', 'scale-ours-memory', 'scale-plain-time', 'scale-plain-memory',
+      'watch-diff', 'watch-parse', 'watch-diff-ratio', 'watch-memory',
     ]) expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
     expect(stdout).toMatch(/\| row +\| median/);

@@ -10,6 +10,7 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  safeUrl,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -17,6 +18,7 @@ import {
   type TransportOptions,
 } from '@vmtasks/core';
 import { parameterRules, vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
+import { taskWatching, type TaskWatching } from './watch.js';
 
 export type ListResult = components['schemas']['ListResult'];
 export type ListItem = components['schemas']['ListItem'];
@@ -41,15 +43,6 @@ type RequiredField = (typeof parameterRules.listTasks.requireAnyOf)[number];
 export type TaskFilter = {
   [Field in RequiredField]: Omit<TaskFilterFields, Field> & { [F in Field]-?: NonEmptyArray<NonNullable<TaskFilterFields[F]>[number]> };
 }[RequiredField];
-
-/** The statuses a task ends in; it does not change again. */
-export type TerminalStatus = Extract<TaskStatus, 'SUCCEEDED' | 'FAILED'>;
-const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TerminalStatus>(['SUCCEEDED', 'FAILED']);
-
-/** Whether a task in this status has ended (`SUCCEEDED` or `FAILED`) and will not change again. */
-export function isTerminalStatus(status: TaskStatus): status is TerminalStatus {
-  return TERMINAL_STATUSES.has(status);
-}
 
 export interface SnapserviceClientOptions extends TransportOptions {
   /** The host root, e.g. `https://snap.example.com`. */
@@ -85,6 +78,16 @@ function isLocalizableMessage(value: unknown): value is LocalizableMessage {
   return isRecord(value) && typeof value['id'] === 'string' && typeof value['default_message'] === 'string';
 }
 
+/** A localizable message in English, its `{0}` placeholders filled in. */
+export function formatLocalizable(message: LocalizableMessage): string {
+  return formatMessage(message.default_message, Array.isArray(message.args) ? message.args : []);
+}
+
+/** The readable messages of a vAPI error (a response body or a task's `error`), however partial it is. */
+export function vapiMessages(error: unknown): LocalizableMessage[] {
+  return isRecord(error) && Array.isArray(error['messages']) ? error['messages'].filter(isLocalizableMessage) : [];
+}
+
 /**
  * A vAPI standard error from the snapservice. `errorType` is always one of the 25 standard
  * errors: the body's `error_type`, or, when the body is unreadable, the one its status stands for.
@@ -99,10 +102,10 @@ export class SnapserviceError extends ApiError {
   constructor(status: number, body: unknown, request: RequestSummary) {
     const vapi = isRecord(body) ? body : undefined;
     const errorType = isVapiErrorType(vapi?.['error_type']) ? vapi['error_type'] : (ERROR_TYPE_BY_STATUS[status] ?? 'ERROR');
-    const messages = Array.isArray(vapi?.['messages']) ? vapi['messages'].filter(isLocalizableMessage) : [];
+    const messages = vapiMessages(vapi);
     const first = messages[0];
     const message = first
-      ? formatMessage(first.default_message, Array.isArray(first.args) ? first.args : [])
+      ? formatLocalizable(first)
       : `HTTP ${status} ${errorType} from ${request.operation}` +
         (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
     super(message, { ...request, status, body });
@@ -117,7 +120,7 @@ export class SnapserviceError extends ApiError {
   }
 }
 
-export interface SnapserviceClient {
+export interface SnapserviceClient extends TaskWatching {
   /**
    * Lists at most 1000 tasks matching `filter` (`GET /api/snapservice/tasks`). A filter without
    * `tasks` or `services` rejects with `InvalidRequestError` before anything is sent.
@@ -161,22 +164,25 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
 
+  // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
+  // straight to the transport, without building a Request object per call. It is built inside
+  // `invoke`, so a bad filter is a typed rejection, never a synchronous throw.
+  const list = (filter: TaskFilter, call?: CallOptions): Promise<ListResult> =>
+    transport.invoke(
+      listTasks,
+      () => {
+        checkQuery(filter, 'filter');
+        checkRequireAnyOf(filter, parameterRules.listTasks.requireAnyOf, 'filter');
+        const query = { params: { query: filter }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer };
+        return { method: 'GET', url: createFinalURL(tasksPath, query), headers };
+      },
+      call,
+    );
+
   return {
     raw,
-    // The URL comes from openapi-fetch's own serializers, as in `raw`; the request then goes
-    // straight to the transport, without building a Request object per call. It is built inside
-    // `invoke`, so a bad filter is a typed rejection, never a synchronous throw.
-    listTasks: (filter, call) =>
-      transport.invoke(
-        listTasks,
-        () => {
-          checkQuery(filter, 'filter');
-          checkRequireAnyOf(filter, parameterRules.listTasks.requireAnyOf, 'filter');
-          const query = { params: { query: filter }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer };
-          return { method: 'GET', url: createFinalURL(tasksPath, query), headers };
-        },
-        call,
-      ),
+    listTasks: list,
+    ...taskWatching(list, safeUrl(`${baseUrl}${tasksPath}`), transport.redactor),
     close: () => transport.close(),
   };
 }

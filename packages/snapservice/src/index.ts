@@ -1,7 +1,6 @@
 export {
   createSnapserviceClient,
   SnapserviceError,
-  isTerminalStatus,
   type SnapserviceClient,
   type SnapserviceClientOptions,
   type TaskFilter,
@@ -16,8 +15,9 @@ export {
   type VapiError,
   type TaskError,
   type VapiErrorType,
-  type TerminalStatus,
 } from './client.js';
+export { toSnapshot, type TaskWatching } from './watch.js';
+export { isTerminalStatus, type TerminalStatus } from './state.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
 // The spec's enum value lists and parameter rules, as generated.

@@ -6,4 +6,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 export const redoclyCore = require('@redocly/openapi-core') as typeof import('@redocly/openapi-core');
-export const openapiTypescript = require('openapi-typescript') as typeof import('openapi-typescript');
+type OpenapiTypescript = typeof import('openapi-typescript');
+let openapiTypescript: OpenapiTypescript | undefined;
+/** openapi-typescript and TypeScript, loaded on first use: `lint` never needs them. */
+export function loadOpenapiTypescript(): OpenapiTypescript {
+  openapiTypescript ??= require('openapi-typescript') as OpenapiTypescript;
+  return openapiTypescript;
+}

@@ -1,88 +1,26 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Config, NormalizedProblem, YamlParseError } from '@redocly/openapi-core';
-import { openapiTypescript, redoclyCore } from './deps.js';
+import type { Config } from '@redocly/openapi-core';
+import { loadOpenapiTypescript, redoclyCore } from './deps.js';
+import { assertNoErrors, lintApi, SpecError, type SpecProblem } from './lint.js';
 import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
-/** One problem of a spec, located in its file. */
-export interface SpecProblem {
-  file: string;
-  line: number;
-  column: number;
-  rule: string;
-  message: string;
+export { SpecError, type SpecProblem };
+
+// openapi-typescript lints what it is given before transforming it; the spec has been linted
+// with the full rules of redocly.yaml already, so it only gets the rules generation needs.
+let generatorConfig: Promise<Config> | undefined;
+function getGeneratorConfig(): Promise<Config> {
+  generatorConfig ??= redoclyCore.createConfig({ rules: { 'operation-operationId-unique': 'error' } }, { extends: ['minimal'] });
+  return generatorConfig;
 }
 
-/** A spec that cannot be turned into types; `message` lists every problem as `file:line:col`. */
-export class SpecError extends Error {
-  override name = 'SpecError';
-  constructor(
-    readonly api: string,
-    readonly problems: readonly SpecProblem[],
-  ) {
-    super(
-      `API "${api}": the spec has ${problems.length} problem(s):\n` +
-        problems.map((p) => `  ${p.file}:${p.line}:${p.column}  ${p.rule}  ${p.message}`).join('\n'),
-    );
-  }
-}
-
-// Generation needs a spec that parses, has the OpenAPI structure and resolves every $ref.
-// Style rules belong to `npm run lint`, which runs before generation in the turbo graph.
-let validationConfig: Promise<Config> | undefined;
-function getValidationConfig(): Promise<Config> {
-  validationConfig ??= redoclyCore.createConfig({
-    rules: { struct: 'error', 'no-unresolved-refs': 'error' },
-  });
-  return validationConfig;
-}
-
-function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem {
-  const location = problem.location[0];
-  if (!location) return { file: '?', line: 0, column: 0, rule: problem.ruleId, message: problem.message };
-  const { start } = redoclyCore.getLineColLocation(location);
-  return {
-    file: path.relative(rootDir, location.source.absoluteRef),
-    line: start.line,
-    column: start.col,
-    rule: problem.ruleId,
-    message: problem.message,
-  };
-}
-
-// js-yaml reports `… in "file" (line:col)`; keep the reason, move the place to the front.
-const YAML_PLACE = /^(.*?)(?: in "([^"]+)")? \((\d+):(\d+)\)\s*$/s;
-
-function yamlProblem(error: YamlParseError, fallbackFile: string, rootDir: string): SpecProblem {
-  const match = YAML_PLACE.exec(error.message.split('\n')[0] ?? '');
-  const file = match?.[2] ?? error.source?.absoluteRef ?? fallbackFile;
-  return {
-    file: path.relative(rootDir, file),
-    line: Number(match?.[3] ?? error.line + 1),
-    column: Number(match?.[4] ?? error.col + 1),
-    rule: 'yaml-syntax',
-    message: match?.[1] ?? error.message,
-  };
-}
-
-/** Throws a SpecError unless the spec parses, is structurally valid and resolves. */
-export async function validateSpec(api: ApiEntry, rootDir: string): Promise<void> {
-  let problems: NormalizedProblem[];
-  try {
-    problems = await redoclyCore.lint({ ref: api.root, config: await getValidationConfig() });
-  } catch (error) {
-    if (error instanceof redoclyCore.YamlParseError) throw new SpecError(api.name, [yamlProblem(error, api.root, rootDir)]);
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-      throw new SpecError(api.name, [
-        { file: path.relative(rootDir, api.root), line: 0, column: 0, rule: 'missing-file', message: error.message },
-      ]);
-    }
-    throw error;
-  }
-  const errors = problems.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) throw new SpecError(api.name, errors.map((problem) => toSpecProblem(problem, rootDir)));
+/** Throws a SpecError unless the spec passes every error-level rule of redocly.yaml. */
+export async function validateSpec(api: ApiEntry, registry: Registry): Promise<SpecProblem[]> {
+  const linted = await lintApi(api, registry);
+  assertNoErrors(api.name, linted);
+  return linted.problems;
 }
 
 /** The banner openapi-typescript's CLI writes, plus where the file comes from. */
@@ -101,18 +39,47 @@ export function header(api: ApiEntry, rootDir: string): string {
   ].join('\n');
 }
 
-/** Validates the spec and returns the generated TypeScript, without touching the disk. */
-export async function renderTypes(api: ApiEntry, rootDir: string): Promise<string> {
-  await validateSpec(api, rootDir);
-  const ast = await openapiTypescript.default(pathToFileURL(api.root), {
-    redocly: await getValidationConfig(),
+export interface RenderedTypes {
+  content: string;
+  /** Warnings of the lint (errors throw). */
+  warnings: SpecProblem[];
+  /** Every file the spec is made of, for watchers. */
+  files: string[];
+}
+
+/**
+ * Lints the spec with redocly.yaml and returns the generated TypeScript, without touching the
+ * disk. The spec is parsed once: the linted document is bundled and handed to the generator.
+ */
+export async function renderSpec(api: ApiEntry, registry: Registry): Promise<RenderedTypes> {
+  const linted = await lintApi(api, registry);
+  assertNoErrors(api.name, linted);
+  const bundled = await redoclyCore.bundle({
+    doc: linted.document,
+    config: linted.config,
+    externalRefResolver: linted.resolver,
+    dereference: false,
+  });
+  const openapiTypescript = loadOpenapiTypescript();
+  const ast = await openapiTypescript.default(bundled.bundle.parsed as Parameters<typeof openapiTypescript.default>[0], {
+    redocly: await getGeneratorConfig(),
+    cwd: path.dirname(api.root),
     // Also export each enum's values as a const array, so runtime checks use the spec's list
     // instead of a hand-copied one.
     enumValues: true,
     silent: true,
   });
-  const document: unknown = redoclyCore.parseYaml(await readFile(api.root, 'utf8'));
-  return header(api, rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(document);
+  return {
+    // The parameter rules come from the same parse as the lint and the types.
+    content: header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed),
+    warnings: linted.problems.filter((problem) => problem.severity === 'warn'),
+    files: [api.root, ...bundled.fileDependencies],
+  };
+}
+
+/** The generated TypeScript of an API (see renderSpec). */
+export async function renderTypes(api: ApiEntry, registry: Registry): Promise<string> {
+  return (await renderSpec(api, registry)).content;
 }
 
 /**
@@ -137,11 +104,13 @@ export interface GenerateResult {
   api: string;
   output: string;
   changed: boolean;
+  warnings: SpecProblem[];
+  files: string[];
 }
 
 /** Generates one API's types into its output; a broken spec throws before anything is written. */
 export async function generateApi(api: ApiEntry, registry: Registry, outputFile = api.output): Promise<GenerateResult> {
-  const content = await renderTypes(api, registry.rootDir);
-  const changed = await writeIfChanged(outputFile, content);
-  return { api: api.name, output: path.relative(registry.rootDir, outputFile), changed };
+  const rendered = await renderSpec(api, registry);
+  const changed = await writeIfChanged(outputFile, rendered.content);
+  return { api: api.name, output: path.relative(registry.rootDir, outputFile), changed, warnings: rendered.warnings, files: rendered.files };
 }

@@ -1,7 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { loadRegistry } from './registry.js';
 
 export const repo = path.resolve(import.meta.dirname, '../../..');
 const cli = path.join(repo, 'packages/spec-toolchain/bin/vmtasks-codegen.js');
@@ -79,6 +81,17 @@ export async function startWatch(cwd: string): Promise<WatchProcess> {
   return watch;
 }
 
+/** The folder of the workspace package a file belongs to: the nearest one with a package.json. */
+export function packageOf(file: string): string {
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`${file} is in no package`);
+    dir = parent;
+  }
+  return dir;
+}
+
 /**
  * A throwaway copy of the parts of the repository the pipeline reads and writes, sharing the
  * repository's node_modules. Tests and benchmarks edit specs there, never in the work tree.
@@ -88,9 +101,11 @@ export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<
   for (const entry of ['package.json', 'package-lock.json', 'turbo.json', 'redocly.yaml', 'tsconfig.base.json', 'specs']) {
     await cp(path.join(repo, entry), path.join(dir, entry), { recursive: true });
   }
-  for (const api of ['velostrata', 'snapservice']) {
-    for (const entry of ['package.json', 'turbo.json', 'src/generated']) {
-      await cp(path.join(repo, 'packages', api, entry), path.join(dir, 'packages', api, entry), { recursive: true });
+  for (const api of (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis) {
+    const packageDir = packageOf(api.output);
+    for (const entry of ['package.json', 'turbo.json', path.relative(packageDir, path.dirname(api.output))]) {
+      const from = path.join(packageDir, entry);
+      if (existsSync(from)) await cp(from, path.join(dir, path.relative(repo, from)), { recursive: true });
     }
   }
   await symlink(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

@@ -1,5 +1,6 @@
-// `npm run dev`: a save regenerates only that API; a broken save reports and keeps watching.
-import { readFile, writeFile } from 'node:fs/promises';
+// `npm run dev`: a save regenerates only that API, however the editor saves; a broken save or a
+// lint problem is reported at file:line:col and the last good output stays; redocly.yaml is live.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { copyWorkspace, startWatch, type WatchProcess } from '../src/scratch.js';
@@ -7,40 +8,106 @@ import { copyWorkspace, startWatch, type WatchProcess } from '../src/scratch.js'
 let dir: string;
 let remove: () => Promise<void>;
 let watch: WatchProcess | undefined;
+let spec: string;
+let generated: string;
+let original: string;
 
 beforeEach(async () => {
   ({ dir, remove } = await copyWorkspace());
+  spec = path.join(dir, 'specs/velostrata/openapi.yaml');
+  generated = path.join(dir, 'packages/velostrata/src/generated/openapi.ts');
+  original = await readFile(spec, 'utf8');
+  watch = await startWatch(dir);
 });
 afterEach(async () => {
   await watch?.stop();
   await remove();
 });
 
-// How fast is for `npm run bench` to measure; this checks what happens.
+const edited = (n: number): string => original.replace('description: Task progress', `description: Task progress (edit ${n})`);
+const UPDATED = /velostrata: spec changed → packages\/velostrata\/src\/generated\/openapi\.ts updated in \d+ ms/;
+
+// How fast is for `npm run bench` to measure; these check what happens.
 it('regenerates the saved API, survives a broken save, and stops on Ctrl-C', async () => {
-  watch = await startWatch(dir);
-  expect(watch.output()).toMatch(/watching specs\/velostrata\/openapi\.yaml, specs\/snapservice\/openapi\.yaml/);
+  const w = watch!;
+  expect(w.output()).toMatch(/watching specs\/velostrata\/openapi\.yaml, specs\/snapservice\/openapi\.yaml and redocly\.yaml/);
 
-  const spec = path.join(dir, 'specs/velostrata/openapi.yaml');
-  const generated = path.join(dir, 'packages/velostrata/src/generated/openapi.ts');
-  const original = await readFile(spec, 'utf8');
-
-  let from = watch.mark();
-  await writeFile(spec, original.replace('description: Task progress', 'description: Task progress, in percent'));
-  await watch.waitFor(/velostrata: spec changed → packages\/velostrata\/src\/generated\/openapi\.ts updated in \d+ ms/, from);
-  expect(await readFile(generated, 'utf8')).toContain('Task progress, in percent');
-  expect(watch.output()).not.toMatch(/snapservice: spec changed/);
+  let from = w.mark();
+  await writeFile(spec, edited(1));
+  await w.waitFor(UPDATED, from);
+  expect(await readFile(generated, 'utf8')).toContain('Task progress (edit 1)');
+  expect(w.output()).not.toMatch(/snapservice: spec changed/);
 
   const good = await readFile(generated, 'utf8');
-  from = watch.mark();
+  from = w.mark();
   await writeFile(spec, original.replace('    get:\n', '    get:\n   oops: [\n'));
-  await watch.waitFor(/velostrata: API "velostrata": the spec has 1 problem[\s\S]*still watching/, from);
+  await w.waitFor(/velostrata: API "velostrata": the spec has 1 problem[\s\S]*specs\/velostrata\/openapi\.yaml:\d+:\d+ yaml-syntax [\s\S]*still watching/, from);
   expect(await readFile(generated, 'utf8')).toBe(good);
 
-  from = watch.mark();
+  from = w.mark();
   await writeFile(spec, original);
-  await watch.waitFor(/velostrata: spec changed → .* updated/, from);
-  expect(await readFile(generated, 'utf8')).not.toContain('Task progress, in percent');
+  await w.waitFor(UPDATED, from);
+  expect(await readFile(generated, 'utf8')).not.toContain('Task progress (edit');
 
-  expect(await watch.stop()).toBe(0);
+  expect(await w.stop()).toBe(0);
+});
+
+it('keeps watching after rename-saves (vim, sed -i, IDEs) and a delete + re-create', async () => {
+  const w = watch!;
+  // Three rename-saves in a row: Node 20's recursive fs.watch loses the file after the first.
+  for (const n of [1, 2, 3]) {
+    const from = w.mark();
+    const temporary = `${spec}.tmp-${n}`;
+    await writeFile(temporary, edited(n));
+    await rename(temporary, spec);
+    await w.waitFor(UPDATED, from);
+    expect(await readFile(generated, 'utf8')).toContain(`Task progress (edit ${n})`);
+  }
+
+  let from = w.mark();
+  await rm(spec);
+  // Deleted: reported (or not yet), never a crash; re-created: regenerated.
+  await writeFile(spec, edited(4));
+  await w.waitFor(UPDATED, from);
+  expect(await readFile(generated, 'utf8')).toContain('Task progress (edit 4)');
+
+  from = w.mark();
+  await writeFile(spec, edited(5));
+  await w.waitFor(UPDATED, from);
+  expect(await readFile(generated, 'utf8')).toContain('Task progress (edit 5)');
+});
+
+it('reports a lint problem as file:line:col rule message and keeps the last good output', async () => {
+  const w = watch!;
+  const good = await readFile(generated, 'utf8');
+  const from = w.mark();
+  // Valid YAML and valid OpenAPI, but the operationId breaks a rule of redocly.yaml.
+  const broken = original.replace('operationId: getActiveTasks', 'operationId: get_active_tasks');
+  await writeFile(spec, broken);
+  const line = broken.slice(0, broken.indexOf('operationId: get_active_tasks')).split('\n').length;
+  await w.waitFor(new RegExp(`specs/velostrata/openapi\\.yaml:${line}:\\d+ rule/operation-id-camel-case operationId must be camelCase[\\s\\S]*still watching`), from);
+  expect(await readFile(generated, 'utf8')).toBe(good);
+});
+
+it('picks up an API added to redocly.yaml while running', async () => {
+  const w = watch!;
+  await mkdir(path.join(dir, 'specs/inventory'), { recursive: true });
+  await mkdir(path.join(dir, 'packages/inventory'), { recursive: true });
+  await writeFile(path.join(dir, 'packages/inventory/package.json'), '{ "name": "@vmtasks/inventory", "private": true }\n');
+  await writeFile(path.join(dir, 'specs/inventory/openapi.yaml'), original.replace('description: Task progress', 'description: Inventory progress'));
+  let from = w.mark();
+  const registry = await readFile(path.join(dir, 'redocly.yaml'), 'utf8');
+  await writeFile(
+    path.join(dir, 'redocly.yaml'),
+    registry.replace('apis:\n', 'apis:\n  inventory:\n    root: specs/inventory/openapi.yaml\n    x-openapi-ts:\n      output: packages/inventory/src/generated/openapi.ts\n'),
+  );
+  await w.waitFor(/redocly\.yaml changed: new API inventory[\s\S]*inventory: spec changed → packages\/inventory\/src\/generated\/openapi\.ts updated/, from);
+  const output = path.join(dir, 'packages/inventory/src/generated/openapi.ts');
+  expect(await readFile(output, 'utf8')).toContain('Inventory progress');
+
+  // …and its spec folder is watched from then on.
+  from = w.mark();
+  await writeFile(path.join(dir, 'specs/inventory/openapi.yaml'), original.replace('description: Task progress', 'description: Inventory progress, edited'));
+  await w.waitFor(/inventory: spec changed → \S+ updated/, from);
+  expect(await readFile(output, 'utf8')).toContain('Inventory progress, edited');
 });

@@ -5,3 +5,5 @@ export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, documentedResponses, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';
 export { seedExamples, loadYamlDocument, PlaceholderFiller, SHARED_DIR, type SeedExample } from './seeds.js';
+export { ManualClock } from './manual-clock.js';
+export { TransitionRecorder, caught } from './transitions.js';

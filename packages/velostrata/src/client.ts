@@ -7,6 +7,7 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  safeUrl,
   Transport,
   type CallOptions,
   type OperationSpec,
@@ -14,6 +15,7 @@ import {
   type TransportOptions,
 } from '@vmtasks/core';
 import type { components, paths } from './generated/openapi.js';
+import { taskWatching, type TaskWatching } from './watch.js';
 
 export type TaskDescriptionPage = components['schemas']['TaskDescriptionPage'];
 export type TaskDescription = components['schemas']['TaskDescription'];
@@ -25,15 +27,6 @@ export type TaskType = KnownTaskType | (string & {});
 export type EntityId = components['schemas']['EntityId'];
 export type TaskId = components['schemas']['TaskId'];
 export type ErrorInfo = components['schemas']['ErrorInfo'];
-
-/** The states a task ends in; it does not change again. */
-export type TerminalState = Extract<TaskState, 'Succeeded' | 'Failed' | 'Cancelled'>;
-const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TerminalState>(['Succeeded', 'Failed', 'Cancelled']);
-
-/** Whether a task in this state has ended (`Succeeded`, `Failed` or `Cancelled`) and will not change again. */
-export function isTerminalState(state: TaskState): state is TerminalState {
-  return TERMINAL_STATES.has(state);
-}
 
 export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */
@@ -66,7 +59,7 @@ export class VelostrataError extends ApiError {
   }
 }
 
-export interface VelostrataClient {
+export interface VelostrataClient extends TaskWatching {
   /** Lists the active management tasks (`GET /tasks`, getActiveTasks). */
   listActiveTasks(options?: CallOptions): Promise<TaskDescriptionPage>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
@@ -96,9 +89,13 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   // No parameters to serialize: the URL is the base URL and the spec's path.
   const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
 
+  const list = (call?: CallOptions): Promise<TaskDescriptionPage> =>
+    transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call);
+
   return {
     raw,
-    listActiveTasks: (call) => transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call),
+    listActiveTasks: list,
+    ...taskWatching(list, safeUrl(tasksUrl), transport.redactor),
     close: () => transport.close(),
   };
 }

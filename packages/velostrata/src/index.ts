@@ -1,7 +1,6 @@
 export {
   createVelostrataClient,
   VelostrataError,
-  isTerminalState,
   type VelostrataClient,
   type VelostrataClientOptions,
   type TaskDescriptionPage,
@@ -12,8 +11,9 @@ export {
   type EntityId,
   type TaskId,
   type ErrorInfo,
-  type TerminalState,
 } from './client.js';
+export { toSnapshot, type TaskWatching } from './watch.js';
+export { isTerminalState, type TerminalState } from './state.js';
 export * from '@vmtasks/core/public';
 export type { paths, components, operations } from './generated/openapi.js';
 // The spec's enum value lists, as generated.

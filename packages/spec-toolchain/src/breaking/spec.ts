@@ -12,7 +12,7 @@ let bundleConfig: ReturnType<typeof redoclyCore.createConfig> | undefined;
 
 /** Reads and resolves `api`'s spec (external $refs pulled in) and renders its types, as `npm run generate` would. */
 export async function snapshotApi(api: ApiEntry, registry: Registry): Promise<ApiSnapshot> {
-  const types = await renderTypes(api, registry.rootDir);
+  const types = await renderTypes(api, registry);
   bundleConfig ??= redoclyCore.createConfig({});
   const { bundle } = await redoclyCore.bundle({ ref: api.root, config: await bundleConfig });
   const document: unknown = bundle.parsed;

@@ -1,0 +1,176 @@
+import {
+  AbortError,
+  ApiError,
+  InvalidRequestError,
+  RetryAfterTooLongError,
+  TimeoutError,
+  TransportError,
+  type RequestSummary,
+  type VmtasksError,
+} from '../errors.js';
+import { isHealable } from '../failure.js';
+import { checkDelay, DEFAULT_RETRY, MAX_TIMER_MS } from '../retry.js';
+import { realClock, type WatchClock } from './clock.js';
+
+/** How often to poll and for how long; the same names for every wait and watch. */
+export interface PollPolicy {
+  /** Stops the polling at once; the wait or watch then rejects with `AbortError`. */
+  signal?: AbortSignal;
+  /** The interval after a poll that changed something (and the first backoff step). Default 1 s. */
+  minIntervalMs?: number;
+  /** The longest interval while nothing changes or the server is in trouble. Default 30 s. */
+  maxIntervalMs?: number;
+  /** No poll starts after this much time; then `WaitTimeoutError`. Default: no limit. */
+  maxWaitMs?: number;
+  /** Where time is read and waited for; default real time (tests pass a manual clock). */
+  clock?: WatchClock;
+}
+
+export const DEFAULT_MIN_INTERVAL_MS = 1_000;
+export const DEFAULT_MAX_INTERVAL_MS = 30_000;
+
+/** One outcome of the poller: a listing, or a failure it will retry after `retryInMs`. */
+export type PollStep<T> =
+  | { type: 'result'; value: T; at: number }
+  | { type: 'transient-failure'; error: VmtasksError; failures: number; retryInMs: number };
+
+/**
+ * The wait a transient failure asks for, or undefined when the failure is not transient and
+ * must end the wait. Transient, after the transport's own retries: timeouts, network failures
+ * the transport also deems healable (resets, refusals; not certificate errors or ENOTFOUND),
+ * the statuses it retries (429, 502, 503, 504), and a `Retry-After` longer than it may wait on
+ * its own (the poller waits that long). Not: 4xx, malformed answers, a closed client, the rest.
+ */
+export function transientFailure(error: unknown): { retryAfterMs?: number } | undefined {
+  if (error instanceof TimeoutError) return {};
+  if (error instanceof TransportError) return isHealable(error) ? {} : undefined;
+  if (error instanceof RetryAfterTooLongError) return { retryAfterMs: error.retryAfterMs };
+  if (error instanceof ApiError && DEFAULT_RETRY.statuses.includes(error.status)) return {};
+  return undefined;
+}
+
+/** Exponential backoff with jitter: a random wait in [min, min(max, min·2^step)]. */
+export function backoffInterval(step: number, minMs: number, maxMs: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** step);
+  return Math.round(minMs + random() * (ceiling - minMs));
+}
+
+/** A per-call interval option, checked like the transport's delays; a bad one is the call's `InvalidRequestError`. */
+function checkInterval(parameter: string, value: unknown, request: RequestSummary): number {
+  try {
+    return checkDelay(parameter, value);
+  } catch (error) {
+    throw new InvalidRequestError(`${request.operation}: ${(error as Error).message}`, { ...request, parameter });
+  }
+}
+
+/**
+ * Calls `list` until the consumer stops, the caller aborts, or `maxWaitMs` runs out (the
+ * generator then returns). Written here rather than taken from smithy's `util-waiter` because
+ * that waiter ends at the first terminal state and knows no "something changed" reset or
+ * failure notices; this one keeps its shape: a deadline, an abort signal, backoff with jitter.
+ *
+ * The consumer answers each `result` step with `next(changed)`: after a change the next poll
+ * comes `minIntervalMs` later; while nothing changes the interval doubles (jittered) up to
+ * `maxIntervalMs`. Transient failures back off the same way, honour a server's `Retry-After`,
+ * and are yielded so they can be reported; any other error is thrown.
+ */
+export async function* poll<T>(
+  list: (signal: AbortSignal) => Promise<T>,
+  policy: PollPolicy & { request: RequestSummary; random?: () => number },
+): AsyncGenerator<PollStep<T>, void, boolean | undefined> {
+  const { request } = policy;
+  const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
+  const maxMs = checkInterval('maxIntervalMs', policy.maxIntervalMs ?? Math.max(minMs, DEFAULT_MAX_INTERVAL_MS), request);
+  if (maxMs < minMs) {
+    throw new InvalidRequestError(`${request.operation}: maxIntervalMs (${maxMs}) must not be less than minIntervalMs (${minMs})`, {
+      ...request,
+      parameter: 'maxIntervalMs',
+    });
+  }
+  const clock = policy.clock ?? realClock;
+  const random = policy.random ?? Math.random;
+  const caller = policy.signal;
+  const deadline = policy.maxWaitMs === undefined ? Infinity : clock.now() + checkInterval('maxWaitMs', policy.maxWaitMs, request);
+  const aborted = (): AbortError => new AbortError(`${request.operation}: aborted by the caller`, request, { cause: caller?.reason });
+
+  // Aborted when the caller aborts or the consumer stops: ends a sleep or a request in flight.
+  const lifetime = new AbortController();
+  const onCallerAbort = (): void => lifetime.abort(caller?.reason);
+  caller?.addEventListener('abort', onCallerAbort, { once: true });
+
+  // Sleeps `ms`, cut to the deadline; false when the deadline came first.
+  const pause = async (ms: number): Promise<boolean> => {
+    const remaining = deadline - clock.now();
+    try {
+      await clock.sleep(Math.min(ms, remaining, MAX_TIMER_MS), lifetime.signal);
+    } catch (error) {
+      if (caller?.aborted) throw aborted();
+      throw error;
+    }
+    return ms < remaining;
+  };
+
+  let quiet = 0;
+  let failures = 0;
+  try {
+    for (;;) {
+      if (caller?.aborted) throw aborted();
+      if (clock.now() >= deadline) return;
+      const outcome = await listBefore(deadline, clock, lifetime.signal, list);
+      if (caller?.aborted) throw aborted();
+      if (outcome.type === 'deadline') return;
+      if (outcome.type === 'error') {
+        const transient = transientFailure(outcome.error);
+        if (!transient) throw outcome.error;
+        failures += 1;
+        const retryInMs = Math.max(backoffInterval(failures, minMs, maxMs, random), transient.retryAfterMs ?? 0);
+        yield { type: 'transient-failure', error: outcome.error as VmtasksError, failures, retryInMs };
+        if (!(await pause(retryInMs))) return;
+        continue;
+      }
+      failures = 0;
+      const changed = yield { type: 'result', value: outcome.value, at: clock.now() };
+      quiet = changed ? 0 : quiet + 1;
+      if (!(await pause(backoffInterval(quiet, minMs, maxMs, random)))) return;
+    }
+  } finally {
+    caller?.removeEventListener('abort', onCallerAbort);
+    lifetime.abort();
+  }
+}
+
+type ListOutcome<T> = { type: 'value'; value: T } | { type: 'error'; error: unknown } | { type: 'deadline' };
+
+/** One call to `list`, aborted if the deadline (clock time) comes first. */
+async function listBefore<T>(
+  deadline: number,
+  clock: WatchClock,
+  lifetime: AbortSignal,
+  list: (signal: AbortSignal) => Promise<T>,
+): Promise<ListOutcome<T>> {
+  const attempt = new AbortController();
+  const onEnd = (): void => attempt.abort(lifetime.reason);
+  lifetime.addEventListener('abort', onEnd, { once: true });
+  try {
+    const listed = (async (): Promise<ListOutcome<T>> => {
+      try {
+        return { type: 'value', value: await list(attempt.signal) };
+      } catch (error) {
+        return { type: 'error', error };
+      }
+    })();
+    // A custom clock is stepped: no clock time passes during a poll, so only the real one can
+    // run out while a request is in flight.
+    if (deadline === Infinity || clock !== realClock) return await listed;
+    const timeUp = clock.sleep(deadline - clock.now(), attempt.signal).then(
+      (): ListOutcome<T> => ({ type: 'deadline' }),
+      // Aborted because the listing ended first (or the caller aborted): `listed` decides.
+      () => listed,
+    );
+    return await Promise.race([listed, timeUp]);
+  } finally {
+    lifetime.removeEventListener('abort', onEnd);
+    attempt.abort();
+  }
+}

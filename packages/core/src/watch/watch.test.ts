@@ -1,0 +1,271 @@
+import { inspect } from 'node:util';
+import { exposedForms } from '@vmtasks/testkit';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AbortError, ApiError, InvalidRequestError, TransportError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import { hangUntilAborted, scriptedList, TEST_REQUEST, type Answer } from '../test-support/scripted-list.js';
+import { TaskCancelledError, TaskFailedError, TaskNotFoundError, TaskOutcomeUnknownError, WaitTimeoutError } from './errors.js';
+import type { WatchEvent } from './events.js';
+import type { TaskSnapshot, TaskState } from './snapshot.js';
+import { waitForTask, watchTasks, type TaskSource, type WatchOptions } from './watch.js';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+interface Row {
+  id: string;
+  state: TaskState;
+  progress?: number;
+  error?: string;
+}
+const row = (id: string, state: TaskState, progress?: number, error?: string): Row => ({ id, state, progress, error });
+const toSnapshot = (r: Row): TaskSnapshot => ({ api: 'velostrata', id: r.id, state: r.state, progress: r.progress, error: r.error });
+
+const SECRET = 'subscription-5ec12e7';
+
+function source(answers: readonly Answer<Row[]>[]) {
+  const scripted = scriptedList(answers);
+  const tasks: TaskSource<Row> = { list: scripted.list, toSnapshot, request: TEST_REQUEST, redactor: new Redactor([SECRET]) };
+  return { tasks, calls: scripted.calls };
+}
+
+const fast: WatchOptions = { minIntervalMs: 1_000, maxIntervalMs: 8_000 };
+
+/** Settles `promise`, running fake time as long as it is pending. */
+async function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  let result: PromiseSettledResult<T> | undefined;
+  promise.then(
+    (value) => (result = { status: 'fulfilled', value }),
+    (reason: unknown) => (result = { status: 'rejected', reason }),
+  );
+  while (!result) {
+    if (vi.getTimerCount() === 0) await Promise.resolve();
+    else await vi.advanceTimersToNextTimerAsync();
+  }
+  return result;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  const result = await settle(promise);
+  if (result.status === 'fulfilled') throw new Error('expected a rejection');
+  return result.reason;
+}
+
+describe('waitForTask (engine)', () => {
+  it('resolves with the item once it succeeded, reporting each new snapshot in order', async () => {
+    const { tasks, calls } = source([[row('t', 'pending')], [row('t', 'running', 0.2)], [row('t', 'running', 0.2)], [row('t', 'running', 0.7)], [row('t', 'succeeded', 1)]]);
+    const progress: string[] = [];
+    const result = await settle(
+      waitForTask(tasks, 't', { ...fast, whenDisappeared: 'outcome-unknown', onProgress: (s) => progress.push(`${s.state} ${s.progress ?? '?'}`) }),
+    );
+    expect(result).toEqual({ status: 'fulfilled', value: row('t', 'succeeded', 1) });
+    expect(progress).toEqual(['pending ?', 'running 0.2', 'running 0.7', 'succeeded 1']);
+    expect(calls).toHaveLength(5);
+  });
+
+  it('rejects with TaskFailedError or TaskCancelledError carrying the last snapshot and item', async () => {
+    const failed = source([[row('t', 'running', 0.3)], [row('t', 'failed', 0.3, 'disk full')]]);
+    const error = await rejection(waitForTask(failed.tasks, 't', { ...fast, whenDisappeared: 'not-found' }));
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error).toMatchObject({
+      name: 'TaskFailedError',
+      message: 'Task t failed: disk full',
+      taskId: 't',
+      snapshot: { state: 'failed', error: 'disk full' },
+      item: row('t', 'failed', 0.3, 'disk full'),
+      operation: 'waitForTask',
+    });
+
+    const cancelled = source([[row('x', 'cancelled')]]);
+    const cancel = await rejection(waitForTask(cancelled.tasks, 'x', { ...fast, whenDisappeared: 'not-found' }));
+    expect(cancel).toBeInstanceOf(TaskCancelledError);
+    expect(cancel).toMatchObject({ snapshot: { state: 'cancelled' } });
+  });
+
+  it('rejects with TaskNotFoundError when the task is not listed', async () => {
+    const { tasks, calls } = source([[row('other', 'running')]]);
+    const error = await rejection(waitForTask(tasks, 't', { ...fast, whenDisappeared: 'outcome-unknown' }));
+    expect(error).toBeInstanceOf(TaskNotFoundError);
+    expect(error).toMatchObject({ taskId: 't', snapshot: undefined, message: 'Task t is not listed' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('treats a task that leaves the list unfinished as not found or as an unknown outcome, never as success', async () => {
+    const listings = [[row('t', 'running', 0.5)], [row('t', 'running', 0.9)], []];
+    const unknown = await rejection(waitForTask(source(listings).tasks, 't', { ...fast, whenDisappeared: 'outcome-unknown' }));
+    expect(unknown).toBeInstanceOf(TaskOutcomeUnknownError);
+    expect(unknown).toMatchObject({ snapshot: { state: 'running', progress: 0.9 } });
+    expect((unknown as Error).message).toBe('Task t left the list before it finished (last seen running 90%); its outcome is unknown');
+
+    const gone = await rejection(waitForTask(source(listings).tasks, 't', { ...fast, whenDisappeared: 'not-found' }));
+    expect(gone).toBeInstanceOf(TaskNotFoundError);
+    expect(gone).toMatchObject({ snapshot: { progress: 0.9 } });
+  });
+
+  it('rejects with WaitTimeoutError after maxWaitMs, with the last snapshot', async () => {
+    const { tasks } = source([[row('t', 'running', 0.1)]]);
+    const started = Date.now();
+    const error = await rejection(waitForTask(tasks, 't', { ...fast, maxWaitMs: 60_000, whenDisappeared: 'not-found' }));
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error).toMatchObject({ maxWaitMs: 60_000, snapshot: { progress: 0.1 } });
+    expect(Date.now() - started).toBe(60_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps waiting through transient failures, reporting each, and ends on one that cannot heal', async () => {
+    const busy = new ApiError('HTTP 503', { ...TEST_REQUEST, status: 503, body: undefined });
+    const reset = new TransportError('ECONNRESET', { ...TEST_REQUEST, attempts: 3, code: 'ECONNRESET' });
+    const { tasks } = source([[row('t', 'running')], busy, busy, reset, [row('t', 'succeeded')]]);
+    const notices: string[] = [];
+    const result = await settle(
+      waitForTask(tasks, 't', { ...fast, whenDisappeared: 'not-found', onTransientFailure: (n) => notices.push(`${n.error.name} ${n.failures}`) }),
+    );
+    expect(result.status).toBe('fulfilled');
+    expect(notices).toEqual(['ApiError 1', 'ApiError 2', 'TransportError 3']);
+
+    const denied = new ApiError('HTTP 401', { ...TEST_REQUEST, status: 401, body: undefined });
+    expect(await rejection(waitForTask(source([[row('t', 'running')], denied]).tasks, 't', { ...fast, whenDisappeared: 'not-found' }))).toBe(denied);
+  });
+
+  it('rejects with AbortError when the signal aborts mid-wait, and stops polling', async () => {
+    const controller = new AbortController();
+    const { tasks, calls } = source([[row('t', 'running')]]);
+    const waiting = waitForTask(tasks, 't', { ...fast, signal: controller.signal, whenDisappeared: 'not-found' });
+    await vi.advanceTimersByTimeAsync(2_500);
+    controller.abort();
+    expect(await rejection(waiting)).toBeInstanceOf(AbortError);
+    const polls = calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveLength(polls);
+  });
+
+  it('refuses a taskId that is not a non-empty string before polling', async () => {
+    const { tasks, calls } = source([[row('t', 'running')]]);
+    for (const bad of ['', 42 as unknown as string]) {
+      const error = await rejection(waitForTask(tasks, bad, { ...fast, whenDisappeared: 'not-found' }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'taskId' });
+    }
+    expect(calls).toHaveLength(0);
+  });
+
+  it('keeps credentials out of the error, its snapshot and item', async () => {
+    const { tasks } = source([[row('t', 'failed', 0, `login with ${SECRET} refused`)]]);
+    const error = await rejection(waitForTask(tasks, 't', { ...fast, whenDisappeared: 'not-found' }));
+    for (const shown of [...exposedForms(error), inspect(error), JSON.stringify((error as TaskFailedError).item)]) {
+      expect(shown).not.toContain(SECRET);
+    }
+    expect((error as Error).message).toBe('Task t failed: login with [REDACTED] refused');
+  });
+});
+
+/** Takes events from a watch until `stop` says so, running fake time while it waits. */
+async function collect<Item>(events: AsyncIterable<WatchEvent<Item>>, stop: (event: WatchEvent<Item>, all: WatchEvent<Item>[]) => boolean) {
+  const seen: WatchEvent<Item>[] = [];
+  const iterator = events[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await settle(iterator.next());
+    if (next.status === 'rejected') return { seen, error: next.reason as unknown };
+    if (next.value.done) return { seen, error: undefined };
+    seen.push(next.value.value);
+    if (stop(next.value.value, seen)) {
+      await iterator.return?.();
+      return { seen, error: undefined };
+    }
+  }
+}
+
+const brief = (e: WatchEvent<Row>): string => {
+  switch (e.type) {
+    case 'polled':
+      return `polled ${e.count}`;
+    case 'transient-failure':
+      return `transient ${e.failures} ${e.retryInMs}`;
+    default:
+      return `${e.type} ${e.snapshot.id} ${e.snapshot.state}`;
+  }
+};
+
+describe('watchTasks (engine)', () => {
+  it('streams each transition once, a polled event after every listing, and failures as notices', async () => {
+    const busy = new ApiError('HTTP 503', { ...TEST_REQUEST, status: 503, body: undefined });
+    const { tasks, calls } = source([
+      [row('a', 'running', 0.1), row('b', 'pending')],
+      [row('a', 'running', 0.1), row('b', 'pending')],
+      busy,
+      [row('a', 'succeeded', 1), row('b', 'running'), row('c', 'failed')],
+      [row('b', 'running')],
+    ]);
+    const { seen } = await collect(watchTasks(tasks, fast), (_e, all) => all.filter((x) => x.type === 'polled').length === 4);
+    expect(seen.map(brief)).toEqual([
+      'appeared a running',
+      'appeared b pending',
+      'polled 2',
+      'polled 2',
+      expect.stringMatching(/^transient 1 \d+$/),
+      'finished a succeeded',
+      'changed b running',
+      'finished c failed',
+      'polled 3',
+      'disappeared a succeeded',
+      'disappeared c failed',
+      'polled 1',
+    ]);
+    expect(seen[2]).toEqual({ type: 'polled', count: 2, at: '2026-11-23T10:00:00.000Z' });
+    expect(calls).toHaveLength(5);
+  });
+
+  it('stops polling when the loop breaks, even with a poll due', async () => {
+    const { tasks, calls } = source([[row('a', 'running')]]);
+    let count = 0;
+    for await (const event of watchTasks(tasks, fast)) {
+      if (event.type === 'appeared') count++;
+      break;
+    }
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(count).toBe(1);
+    expect(calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('aborts the poll in flight when the signal aborts, and throws AbortError', async () => {
+    const controller = new AbortController();
+    const { tasks, calls } = source([[row('a', 'running')], (signal) => hangUntilAborted<Row[]>(signal)]);
+    const run = collect(watchTasks(tasks, { ...fast, signal: controller.signal }), (e) => {
+      if (e.type === 'polled') setTimeout(() => controller.abort(), 1_500);
+      return false;
+    });
+    const { seen, error } = await run;
+    expect(seen.map(brief)).toEqual(['appeared a running', 'polled 1']);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(calls[1]?.signal.aborted).toBe(true);
+  });
+
+  it('throws WaitTimeoutError after maxWaitMs, and the error a listing cannot heal from', async () => {
+    const { error } = await collect(watchTasks(source([[row('a', 'running')]]).tasks, { ...fast, maxWaitMs: 10_000 }), () => false);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error).toMatchObject({ taskId: undefined, maxWaitMs: 10_000, operation: 'waitForTask' });
+
+    const denied = new ApiError('HTTP 403', { ...TEST_REQUEST, status: 403, body: undefined });
+    const ended = await collect(watchTasks(source([[row('a', 'running')], denied]).tasks, fast), () => false);
+    expect(ended.seen.map(brief)).toEqual(['appeared a running', 'polled 1']);
+    expect(ended.error).toBe(denied);
+  });
+
+  it('calls onProgress for every snapshot it reports, and onTransientFailure for every notice', async () => {
+    const busy = new ApiError('HTTP 429', { ...TEST_REQUEST, status: 429, body: undefined });
+    const progress: string[] = [];
+    const notices: number[] = [];
+    const { tasks } = source([[row('a', 'running', 0.5)], busy, [row('a', 'succeeded', 1)]]);
+    await collect(
+      watchTasks(tasks, { ...fast, onProgress: (s) => progress.push(`${s.id} ${s.state}`), onTransientFailure: (n) => notices.push(n.failures) }),
+      (e) => e.type === 'finished',
+    );
+    expect(progress).toEqual(['a running', 'a succeeded']);
+    expect(notices).toEqual([1]);
+  });
+});

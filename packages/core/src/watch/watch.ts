@@ -1,0 +1,158 @@
+import { InvalidRequestError, type RequestSummary } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import { TaskDiffer } from './differ.js';
+import {
+  TaskCancelledError,
+  TaskFailedError,
+  TaskNotFoundError,
+  TaskOutcomeUnknownError,
+  WaitTimeoutError,
+  type TaskWaitErrorInit,
+} from './errors.js';
+import type { TaskEvent, TransientFailure, WatchEvent } from './events.js';
+import { realClock } from './clock.js';
+import { poll, type PollPolicy } from './poller.js';
+import type { TaskSnapshot } from './snapshot.js';
+
+/** Options of `waitForTask` and `watchTasks`, the same names in both clients. */
+export interface WatchOptions extends PollPolicy {
+  /** Called with every new or changed snapshot, in order, the terminal one included. */
+  onProgress?: (snapshot: TaskSnapshot) => void;
+  /** Called for each poll that failed in a way that may heal (a watch also yields it as an event). */
+  onTransientFailure?: (notice: TransientFailure) => void;
+}
+
+export type WaitOptions = WatchOptions;
+
+/** What a client gives the engine: how to list its tasks and how to see them. */
+export interface TaskSource<Item> {
+  /** One listing. Its errors are the client's typed errors. */
+  list(signal: AbortSignal): Promise<readonly Item[]>;
+  /** The common view of a task; undefined for one that cannot be followed (no id). */
+  toSnapshot(item: Item): TaskSnapshot | undefined;
+  /** Names the wait or watch in errors (`operation`: `waitForTask` / `watchTasks`). */
+  request: RequestSummary;
+  /** Hides the client's credentials in error messages and the snapshots errors carry. */
+  redactor?: Redactor;
+}
+
+/** What a wait does when its task leaves the list before it finished. */
+export type WhenDisappeared = 'not-found' | 'outcome-unknown';
+
+function describe(snapshot: TaskSnapshot): string {
+  const percent = snapshot.progress === undefined ? '' : ` ${Math.round(snapshot.progress * 100)}%`;
+  return `${snapshot.state}${percent}`;
+}
+
+function errorInit<Item>(source: TaskSource<Item>, taskId: string | undefined, last: TaskEvent<Item> | undefined): TaskWaitErrorInit<Item> {
+  return { ...source.request, taskId, snapshot: last?.snapshot, item: last?.item };
+}
+
+/** The error, with the client's credentials taken out of everything it shows (the task's own text may echo them). */
+function redacted<E extends Error>(source: TaskSource<unknown>, error: E): E {
+  return source.redactor ? source.redactor.error(error) : error;
+}
+
+/** What one poll brought: a transient failure, or the events since the previous listing. */
+type Round<Item> = TransientFailure | { type: 'listed'; events: TaskEvent<Item>[]; count: number; at: number };
+
+/** The poller and the differ together: one round per poll, reporting to the callbacks as it goes. */
+async function* rounds<Item>(source: TaskSource<Item>, differ: TaskDiffer<Item>, options: WatchOptions): AsyncGenerator<Round<Item>, void, undefined> {
+  const poller = poll(source.list, { ...options, request: source.request });
+  try {
+    let step = await poller.next();
+    while (!step.done) {
+      if (step.value.type === 'transient-failure') {
+        options.onTransientFailure?.(step.value);
+        yield step.value;
+        step = await poller.next();
+        continue;
+      }
+      const { value: items, at } = step.value;
+      const events = differ.diff(items);
+      for (const event of events) if (event.type !== 'disappeared') options.onProgress?.(event.snapshot);
+      yield { type: 'listed', events, count: items.length, at };
+      step = await poller.next(events.length > 0);
+    }
+  } finally {
+    await poller.return();
+  }
+}
+
+/**
+ * Waits until task `taskId` reaches a terminal state: resolves with its item when it
+ * succeeded, rejects with `TaskFailedError` / `TaskCancelledError` otherwise, with
+ * `TaskNotFoundError` when it is not listed, and with `TaskNotFoundError` or
+ * `TaskOutcomeUnknownError` (`whenDisappeared`) when it leaves the list unfinished.
+ */
+export async function waitForTask<Item>(
+  source: TaskSource<Item>,
+  taskId: string,
+  options: WaitOptions & { whenDisappeared: WhenDisappeared },
+): Promise<Item> {
+  if (typeof taskId !== 'string' || taskId === '') {
+    throw new InvalidRequestError(`${source.request.operation}: taskId must be a non-empty string, got ${taskId === '' ? 'an empty one' : typeof taskId}`, {
+      ...source.request,
+      parameter: 'taskId',
+    });
+  }
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
+  let last: TaskEvent<Item> | undefined;
+  for await (const round of rounds(source, new TaskDiffer(source.toSnapshot, taskId), options)) {
+    if (round.type !== 'listed') continue;
+    for (const event of round.events) {
+      if (event.type === 'disappeared') {
+        const init = errorInit(source, taskId, event);
+        const seen = `last seen ${describe(event.snapshot)}`;
+        throw redacted(
+          source,
+          options.whenDisappeared === 'not-found'
+            ? new TaskNotFoundError(`Task ${taskId} is no longer listed (${seen})`, init)
+            : new TaskOutcomeUnknownError(`Task ${taskId} left the list before it finished (${seen}); its outcome is unknown`, init),
+        );
+      }
+      last = event;
+      if (event.type !== 'finished') continue;
+      const { snapshot } = event;
+      if (snapshot.state === 'succeeded') return event.item;
+      const init = errorInit(source, taskId, event);
+      throw redacted(
+        source,
+        snapshot.state === 'cancelled'
+          ? new TaskCancelledError(`Task ${taskId} was cancelled`, init)
+          : new TaskFailedError(`Task ${taskId} failed: ${snapshot.error ?? 'no error message'}`, init),
+      );
+    }
+    if (!last) throw redacted(source, new TaskNotFoundError(`Task ${taskId} is not listed`, errorInit(source, taskId, undefined)));
+  }
+  const waited = clock.now() - started;
+  const seen = last ? `last seen ${describe(last.snapshot)}` : 'never seen';
+  throw redacted(
+    source,
+    new WaitTimeoutError(`Task ${taskId} did not finish within ${options.maxWaitMs} ms (${seen}, waited ${waited} ms)`, {
+      ...errorInit(source, taskId, last),
+      maxWaitMs: options.maxWaitMs ?? 0,
+    }),
+  );
+}
+
+/**
+ * Follows every task `source` lists, as a stream of events (see `WatchEvent`). Polling happens
+ * only while the consumer asks for events; breaking out of the loop stops it. Transient
+ * failures are yielded; any other error, and `WaitTimeoutError` after `maxWaitMs`, is thrown.
+ */
+export async function* watchTasks<Item>(source: TaskSource<Item>, options: WatchOptions = {}): AsyncGenerator<WatchEvent<Item>, void, undefined> {
+  for await (const round of rounds(source, new TaskDiffer(source.toSnapshot), options)) {
+    if (round.type !== 'listed') {
+      yield round;
+      continue;
+    }
+    yield* round.events;
+    yield { type: 'polled', count: round.count, at: new Date(round.at).toISOString() };
+  }
+  throw new WaitTimeoutError(`${source.request.operation}: stopped after maxWaitMs (${options.maxWaitMs} ms)`, {
+    ...errorInit(source, undefined, undefined),
+    maxWaitMs: options.maxWaitMs ?? 0,
+  });
+}

@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { redoclyCore } from './deps.js';
+import { assertNoErrors, lintApi } from './lint.js';
+import { isRecord, type ApiEntry, type Registry } from './registry.js';
+
+// Redoc's standalone bundle (React and all) is inlined into every page, so a page opened from
+// disk needs nothing else: no CDN, no fonts, no telemetry. Redoc 2.x, not 3.x: 3.x needs Node 22
+// and reports to an OpenTelemetry endpoint. Its sidebar footer loads a logo from Redocly's CDN:
+// that address is swapped for an empty inline image, and the Content-Security-Policy below
+// forbids any request off the page, whatever a later Redoc adds.
+const require = createRequire(import.meta.url);
+const REDOC_BUNDLE = require.resolve('redoc/bundles/redoc.standalone.js');
+const CDN_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E";
+
+/** Redoc's bundle, made safe to inline and to open offline. */
+async function redocBundle(): Promise<string> {
+  const bundle = await readFile(REDOC_BUNDLE, 'utf8');
+  if (!bundle.includes(CDN_LOGO)) throw new Error(`${REDOC_BUNDLE}: the CDN logo moved; check the offline docs test`);
+  return bundle.replaceAll(CDN_LOGO, EMPTY_SVG).replace(/<\/script/gi, '<\\/script');
+}
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline' 'unsafe-eval'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  'font-src data:',
+  'worker-src blob:',
+  "connect-src 'none'",
+].join('; ');
+
+const REDOC_OPTIONS = {
+  // Every response of every operation, open: the page is a reference, not a tour.
+  expandResponses: 'all',
+  jsonSampleExpandLevel: 3,
+  hideDownloadButtons: true,
+  hideHostname: false,
+  nativeScrollbars: true,
+  pathInMiddlePanel: true,
+};
+
+/** Text for an inline <script>: JSON cannot close the element or start a comment. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, head: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+${head}
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+export interface DocsPage {
+  api: string;
+  title: string;
+  version: string;
+  /** File name inside the output folder. */
+  file: string;
+}
+
+/** The spec of an API, linted and bundled into one document. */
+async function bundledSpec(api: ApiEntry, registry: Registry): Promise<Record<string, unknown>> {
+  const linted = await lintApi(api, registry);
+  assertNoErrors(api.name, linted);
+  const bundled = await redoclyCore.bundle({ doc: linted.document, config: linted.config, externalRefResolver: linted.resolver, dereference: false });
+  const parsed: unknown = bundled.bundle.parsed;
+  if (!isRecord(parsed)) throw new Error(`${api.root}: not an object`);
+  return parsed;
+}
+
+/**
+ * Writes one self-contained reference page per API of the registry, and an index page linking
+ * them, into `outDir`. Returns the pages written.
+ */
+export async function buildDocs(registry: Registry, apis: readonly ApiEntry[], outDir: string): Promise<DocsPage[]> {
+  const redoc = await redocBundle();
+  await mkdir(outDir, { recursive: true });
+  const pages: DocsPage[] = [];
+  for (const api of apis) {
+    const spec = await bundledSpec(api, registry);
+    const info = isRecord(spec['info']) ? spec['info'] : {};
+    const title = typeof info['title'] === 'string' ? info['title'] : api.name;
+    const version = typeof info['version'] === 'string' ? info['version'] : '';
+    const file = `${api.name}.html`;
+    const body = `<div id="redoc"></div>
+<script>${redoc}</script>
+<script>
+Redoc.init(${inlineJson(spec)}, ${JSON.stringify(REDOC_OPTIONS)}, document.getElementById('redoc'));
+</script>`;
+    await writeFile(path.join(outDir, file), page(`${title} — API reference`, '<style>body{margin:0}</style>', body));
+    pages.push({ api: api.name, title, version, file });
+  }
+  const items = pages
+    .map((p) => `  <li><a href="${escapeHtml(p.file)}">${escapeHtml(p.title)}</a> <small>${escapeHtml(p.version)} · ${escapeHtml(p.api)}</small></li>`)
+    .join('\n');
+  const style = '<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}li{margin:.5rem 0}small{color:#666}</style>';
+  await writeFile(path.join(outDir, 'index.html'), page('vmtasks API reference', style, `<h1>vmtasks API reference</h1>\n<ul>\n${items}\n</ul>`));
+  return pages;
+}

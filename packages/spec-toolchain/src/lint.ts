@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
+import { redoclyCore } from './deps.js';
+import { isRecord, type ApiEntry, type Registry } from './registry.js';
+
+/** One problem of a spec, located in its file. */
+export interface SpecProblem {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+  severity: 'error' | 'warn';
+}
+
+/** `file:line:col rule message`, the shape editors and terminals turn into links. */
+export function formatProblem(problem: SpecProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.column}`;
+  return `${where} ${problem.rule} ${problem.message}${problem.severity === 'warn' ? ' (warning)' : ''}`;
+}
+
+/** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+  constructor(
+    readonly api: string,
+    readonly problems: readonly SpecProblem[],
+  ) {
+    super(`API "${api}": the spec has ${problems.length} problem(s):\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n'));
+  }
+}
+
+// The configuration of redocly.yaml, loaded once per process (watch mode drops it when the file changes).
+const configs = new Map<string, Promise<Config>>();
+
+/** The lint configuration of redocly.yaml (its `extends`, `rules`, per-API overrides), as Redocly CLI reads it. */
+export function loadLintConfig(configPath: string): Promise<Config> {
+  let config = configs.get(configPath);
+  if (!config) {
+    config = redoclyCore.loadConfig({ configPath });
+    configs.set(configPath, config);
+    config.catch(() => configs.delete(configPath));
+  }
+  return config;
+}
+
+/** Forgets the loaded redocly.yaml, so the next lint reads it again. */
+export function forgetLintConfig(configPath: string): void {
+  configs.delete(configPath);
+}
+
+function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem {
+  const severity = problem.severity === 'error' ? 'error' : 'warn';
+  const location = problem.location[0];
+  if (!location) return { file: '?', line: 0, column: 0, rule: problem.ruleId, message: problem.message, severity };
+  const { start } = redoclyCore.getLineColLocation(location);
+  return {
+    file: path.relative(rootDir, location.source.absoluteRef),
+    line: start.line,
+    column: start.col,
+    rule: problem.ruleId,
+    message: problem.message,
+    severity,
+  };
+}
+
+// js-yaml reports `… in "file" (line:col)`; keep the reason, move the place to the front.
+const YAML_PLACE = /^(.*?)(?: in "([^"]+)")? \((\d+):(\d+)\)\s*$/s;
+
+function yamlProblem(error: { message: string; line: number; col: number; source?: { absoluteRef: string } }, fallbackFile: string, rootDir: string): SpecProblem {
+  const match = YAML_PLACE.exec(error.message.split('\n')[0] ?? '');
+  const file = match?.[2] ?? error.source?.absoluteRef ?? fallbackFile;
+  return {
+    file: path.relative(rootDir, file),
+    line: Number(match?.[3] ?? error.line + 1),
+    column: Number(match?.[4] ?? error.col + 1),
+    rule: 'yaml-syntax',
+    message: match?.[1] ?? error.message,
+    severity: 'error',
+  };
+}
+
+/** A spec parsed once, linted with every rule of redocly.yaml; generation reuses the parse. */
+export interface LintedSpec {
+  document: Document;
+  resolver: BaseResolver;
+  config: Config;
+  /** Errors and warnings, in the order Redocly reports them. */
+  problems: SpecProblem[];
+}
+
+/** Parses `file` and lints it with `config` (already merged for its API); unreadable YAML is a SpecError. */
+export async function lintFile(name: string, file: string, config: Config, rootDir: string): Promise<LintedSpec> {
+  const resolver = new redoclyCore.BaseResolver(config.resolve);
+  const document = await resolver.resolveDocument(null, file, true).catch((error: unknown) => error as Error);
+  if (document instanceof redoclyCore.YamlParseError) throw new SpecError(name, [yamlProblem(document, file, rootDir)]);
+  if (document instanceof Error) {
+    const cause = document instanceof redoclyCore.ResolveError ? document.originalError : document;
+    throw new SpecError(name, [
+      { file: path.relative(rootDir, file), line: 0, column: 0, rule: 'missing-file', message: cause.message, severity: 'error' },
+    ]);
+  }
+  if (!isRecord(document.parsed)) {
+    // An empty file, or one caught mid-write (watch mode rechecks once the write is over).
+    throw new SpecError(name, [
+      { file: path.relative(rootDir, file), line: 1, column: 1, rule: 'not-a-document', message: 'the file is empty or not a YAML/JSON object', severity: 'error' },
+    ]);
+  }
+  const problems = await redoclyCore.lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
+  return { document, resolver, config, problems: problems.map((problem) => toSpecProblem(problem, rootDir)) };
+}
+
+/** Lints an API of the registry with the rules redocly.yaml gives it (including `apis.<name>` overrides). */
+export async function lintApi(api: ApiEntry, registry: Registry): Promise<LintedSpec> {
+  const config = redoclyCore.getMergedConfig(await loadLintConfig(registry.configPath), api.name);
+  return lintFile(api.name, api.root, config, registry.rootDir);
+}
+
+/** Throws a SpecError listing every error-level problem; warnings pass. */
+export function assertNoErrors(api: string, linted: LintedSpec): void {
+  const errors = linted.problems.filter((problem) => problem.severity === 'error');
+  if (errors.length > 0) throw new SpecError(api, errors);
+}

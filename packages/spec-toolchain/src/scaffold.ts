@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { generateApi } from './generate.js';
+import { loadRegistry, type Registry } from './registry.js';
+
+const TEMPLATES = path.resolve(import.meta.dirname, '../templates/api');
+
+/** A name add-api refuses: exit 2, with the reason. */
+export class ScaffoldError extends Error {
+  override name = 'ScaffoldError';
+}
+
+export interface ScaffoldOptions {
+  /** `info.title` of the new spec; default "<Name> API". */
+  title?: string;
+  /**
+   * How to register the new workspace with npm: `full` runs `npm install` (lock file and
+   * node_modules link), `lockfile` only updates package-lock.json, `none` skips npm.
+   */
+  install?: 'full' | 'lockfile' | 'none';
+}
+
+export interface ScaffoldResult {
+  /** Files written or changed, relative to the repository root. */
+  files: string[];
+}
+
+const pascal = (name: string): string => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+
+/** Every template file under `dir`, relative to it. */
+async function templateFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+}
+
+function render(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`template placeholder ${match} has no value`);
+    return value;
+  });
+}
+
+/** Adds an entry under `apis:` of redocly.yaml after the last one, keeping the file's comments and layout. */
+export function addRegistryEntry(config: string, name: string, root: string, output: string): string {
+  const lines = config.split('\n');
+  const start = lines.findIndex((line) => /^apis:\s*$/.test(line));
+  if (start < 0) throw new ScaffoldError('redocly.yaml has no top-level `apis:` map');
+  let end = start + 1;
+  while (end < lines.length && (lines[end] === '' || /^\s/.test(lines[end] ?? ''))) end++;
+  while (end > start + 1 && lines[end - 1]?.trim() === '') end--;
+  const entry = [`  ${name}:`, `    root: ${root}`, '    x-openapi-ts:', `      output: ${output}`];
+  return [...lines.slice(0, end), ...entry, ...lines.slice(end)].join('\n');
+}
+
+/**
+ * `npm run add-api <name>`: a new API from the template — a spec skeleton that lints clean, its
+ * entry in redocly.yaml, and packages/<name> with a client, unit and contract tests, turbo and
+ * tsconfig files — then its types are generated, so the next `npm test` covers it and passes.
+ */
+export async function scaffoldApi(registry: Registry, name: string, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
+    throw new ScaffoldError(`"${name}" is not a valid API name: lower-case letters and digits, words joined by "-" (e.g. inventory, vm-inventory)`);
+  }
+  // The title lands in YAML, JSON and comments unescaped: plain words only.
+  if (options.title !== undefined && !/^[\w .,()/-]+$/.test(options.title)) {
+    throw new ScaffoldError(`--title "${options.title}": letters, digits, spaces and . , ( ) / - only`);
+  }
+  if (registry.apis.some((api) => api.name === name)) throw new ScaffoldError(`redocly.yaml already lists an API "${name}"`);
+  const specDir = `specs/${name}`;
+  const packageDir = `packages/${name}`;
+  for (const dir of [specDir, packageDir]) {
+    if (existsSync(path.join(registry.rootDir, dir))) throw new ScaffoldError(`${dir} already exists; pick another name or remove it`);
+  }
+
+  const require = createRequire(path.join(registry.rootDir, 'package.json'));
+  const openapiFetch = JSON.parse(await readFile(require.resolve('openapi-fetch/package.json'), 'utf8')) as { version: string };
+  const values = {
+    name,
+    Name: pascal(name),
+    ENV: name.toUpperCase().replace(/-/g, '_'),
+    title: options.title ?? `${pascal(name)} API`,
+    specDir,
+    openapiFetchVersion: openapiFetch.version,
+  };
+
+  const files: string[] = [];
+  const writeRendered = async (templateDir: string, targetDir: string): Promise<void> => {
+    for (const file of await templateFiles(path.join(TEMPLATES, templateDir))) {
+      const target = path.join(targetDir, file.replace(/\.tmpl$/, ''));
+      await mkdir(path.dirname(path.join(registry.rootDir, target)), { recursive: true });
+      await writeFile(path.join(registry.rootDir, target), render(await readFile(path.join(TEMPLATES, templateDir, file), 'utf8'), values));
+      files.push(target);
+    }
+  };
+  await writeRendered('spec', specDir);
+  await writeRendered('package', packageDir);
+
+  const config = await readFile(registry.configPath, 'utf8');
+  await writeFile(registry.configPath, addRegistryEntry(config, name, `${specDir}/openapi.yaml`, `${packageDir}/src/generated/openapi.ts`));
+  files.push(path.relative(registry.rootDir, registry.configPath));
+
+  const updated = await loadRegistry(registry.configPath);
+  const api = updated.apis.find((entry) => entry.name === name);
+  if (!api) throw new Error(`redocly.yaml does not list "${name}" after adding it`);
+  const generated = await generateApi(api, updated);
+  files.push(generated.output);
+
+  const install = options.install ?? 'full';
+  if (install !== 'none') {
+    const args = ['install', '--no-audit', '--no-fund', ...(install === 'lockfile' ? ['--package-lock-only'] : [])];
+    await promisify(execFile)('npm', args, { cwd: registry.rootDir });
+    files.push('package-lock.json');
+  }
+  return { files };
+}

@@ -1,0 +1,92 @@
+// `npm run add-api <name>` in a temporary copy of the repository: the new API lints clean, is
+// generated, built, unit- and contract-tested by turbo, shows up in the registry-driven docs,
+// and the lock file lists its package — what the next `npm test` needs to stay green.
+//
+// Cost: the copy reuses the repository's installed packages (a node_modules of links, with the
+// copy's own workspace links), and turbo runs only the new package's tasks and what they depend
+// on (core and testkit builds); the registry-driven tasks (docs, lint, check) run for every API.
+// A full `npm test` in the copy would repeat the whole suite for one more package.
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { codegen, repo, run, type RunResult } from '../src/scratch.js';
+
+const SKIP = new Set(['node_modules', '.git', '.turbo', 'dist', 'test-output', 'docs', 'coverage', '.vmtasks-tmp', '.readme-snippets']);
+let dir: string;
+
+/** The repository's files, and a node_modules that links every installed package but our own. */
+async function copyRepository(): Promise<string> {
+  const target = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-add-api-'));
+  await cp(repo, target, { recursive: true, filter: (source) => !SKIP.has(path.basename(source)) });
+  const modules = path.join(target, 'node_modules');
+  await mkdir(path.join(modules, '@vmtasks'), { recursive: true });
+  for (const entry of await readdir(path.join(repo, 'node_modules'))) {
+    if (entry === '@vmtasks') continue;
+    await symlink(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+  }
+  for (const pkg of await readdir(path.join(target, 'packages'))) {
+    await symlink(path.join(target, 'packages', pkg), path.join(modules, '@vmtasks', pkg));
+  }
+  return target;
+}
+
+const turbo = (...args: string[]): Promise<RunResult> =>
+  run(path.join(repo, 'node_modules/.bin/turbo'), ['run', ...args, '--output-logs=new-only', '--no-daemon'], dir, {
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+  });
+
+beforeAll(async () => {
+  dir = await copyRepository();
+}, 120_000);
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason', async () => {
+  const bad = await codegen(dir, 'add-api', 'Inventory_API', '--install', 'none');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('not a valid API name');
+  const taken = await codegen(dir, 'add-api', 'velostrata', '--install', 'none');
+  expect(taken.code).toBe(2);
+  expect(taken.stderr).toContain('already lists an API "velostrata"');
+  const title = await codegen(dir, 'add-api', 'inventory', '--title', 'Inventory: "API"', '--install', 'none');
+  expect(title.code).toBe(2);
+  expect(title.stderr).toContain('--title');
+  const flag = await codegen(dir, 'add-api', 'inventory', '--instal', 'none');
+  expect(flag.code).toBe(2);
+  expect(flag.stderr).toContain("Unknown option '--instal'");
+  expect(existsSync(path.join(dir, 'packages/inventory'))).toBe(false);
+});
+
+it('scaffolds an API that the next test run builds and passes', async () => {
+  // The lock file only: node_modules is the repository's, shared.
+  const added = await codegen(dir, 'add-api', 'inventory', '--install', 'lockfile');
+  expect(added.stderr).toBe('');
+  expect(added.code).toBe(0);
+  expect(added.stdout).toContain('add-api: inventory added');
+
+  const registry = await readFile(path.join(dir, 'redocly.yaml'), 'utf8');
+  expect(registry).toContain('  inventory:\n    root: specs/inventory/openapi.yaml\n    x-openapi-ts:\n      output: packages/inventory/src/generated/openapi.ts');
+  expect(registry).toContain('# The one registry of APIs.'); // comments kept
+  const lock = JSON.parse(await readFile(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  expect(Object.keys(lock.packages)).toContain('packages/inventory');
+
+  // Every registry-driven command covers it, with no script changed.
+  const lint = await codegen(dir, 'lint');
+  expect(lint.stdout).toMatch(/^inventory: lint clean \(\d+ ms\)$/m);
+  expect((await codegen(dir, 'check')).code).toBe(0);
+  const docs = await codegen(dir, 'docs');
+  expect(docs.stdout).toContain('docs: 3 API page(s)');
+  expect(existsSync(path.join(dir, 'docs/inventory.html'))).toBe(true);
+
+  const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', '--filter=@vmtasks/inventory');
+  expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
+  expect({ code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
+  // The new package's own suites ran, and passed.
+  expect(result.stdout).toMatch(/@vmtasks\/inventory:test: .*Tests\s+3 passed/);
+  expect(result.stdout).toMatch(/@vmtasks\/inventory:test:contract: .*Tests\s+4 passed/);
+  expect(result.stdout).toMatch(/Tasks:\s+\d+ successful, \d+ total/);
+}, 300_000);
