@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 it('compiles every ts snippet of the Usage section', async () => {
-  const snippets = await readmeSnippets('Usage');
+  const snippets = (await readmeSnippets('Usage')).map((snippet) => snippet.code);
   expect(snippets.length).toBeGreaterThanOrEqual(2);
 
   await mkdir(scratch, { recursive: true });

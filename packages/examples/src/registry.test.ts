@@ -154,7 +154,7 @@ const velo = createVelostrataClient({ baseUrl: 'https://mgr.example.com/velostra
 export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeoutMs: 5_000 });
 `,
     );
-    const snippets = await readmeSnippets('Usage');
+    const snippets = (await readmeSnippets('Usage')).map((snippet) => snippet.code);
     const files = [consumer];
     for (const [index, snippet] of snippets.entries()) {
       const file = path.join(project, `usage-${index + 1}.ts`);
@@ -184,7 +184,9 @@ export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeout
       for (const [, name, value] of output.matchAll(/([A-Z_]+)='([^']*)'/g)) exported[name!] = value!;
       expect(Object.keys(exported)).toEqual(expect.arrayContaining(['VELOSTRATA_URL', 'VELOSTRATA_PASSWORD', 'SNAPSERVICE_URL', 'SNAPSERVICE_SESSION_ID']));
       const snippets = await readmeSnippets('Usage');
-      for (const [index, snippet] of snippets.entries()) {
+      expect(snippets.filter((snippet) => snippet.run).length).toBeGreaterThanOrEqual(3);
+      for (const [index, { code: snippet, run }] of snippets.entries()) {
+        if (!run) continue;
         if (/from 'vitest'/.test(snippet)) {
           // A user's own test (it starts its own simulator): run by vitest, as the user would.
           const test = path.join(project, `usage-${index + 1}.test.ts`);
