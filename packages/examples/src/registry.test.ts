@@ -215,5 +215,11 @@ export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeout
     if (!cli) return expect(packages.map((pkg) => pkg.name)).not.toContain('@vmtasks/cli');
     const { stdout } = await exec('npx', ['--no-install', 'vmtasks', '--version'], { cwd: project, env });
     expect(stdout.trim()).toContain(cli.version);
+    // With no appliance configured it says what to set and exits 2, not a stack trace.
+    const unconfigured = await exec('npx', ['--no-install', 'vmtasks', 'tasks'], { cwd: project, env: { PATH: process.env['PATH'] } }).then(
+      () => expect.unreachable('vmtasks tasks succeeded without configuration'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unconfigured).toMatchObject({ code: 2, stderr: expect.stringContaining('set VELOSTRATA_URL') });
   });
 });
