@@ -44,7 +44,8 @@ interface LockEntry {
  */
 async function thirdPartyFolders(): Promise<string[]> {
   const lock = JSON.parse(await readFile(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const found = new Set<string>();
+  const found = new Map<string, string>();
+  const visited = new Set<string>();
   const visit = (from: string, dependencies: Record<string, string> = {}) => {
     for (const name of Object.keys(dependencies)) {
       if (packages.some((pkg) => pkg.name === name)) continue;
@@ -59,13 +60,15 @@ async function thirdPartyFolders(): Promise<string[]> {
         if (!dir) break;
       }
       if (!at) throw new Error(`package-lock.json has no ${name} for ${from || 'the root'}`);
-      if (found.has(at)) continue;
-      found.add(at);
+      if (visited.has(at)) continue;
+      visited.add(at);
+      // The same version installed in two places is published once.
+      found.set(`${name}@${lock.packages[at]?.version}`, at);
       visit(at, lock.packages[at]?.dependencies);
     }
   };
   for (const pkg of packages) visit(path.relative(repoRoot, pkg.dir), lock.packages[path.relative(repoRoot, pkg.dir)]?.dependencies);
-  return [...found];
+  return [...found.values()];
 }
 
 async function publish(tarball: string) {
@@ -94,7 +97,16 @@ beforeAll(async () => {
     const { stdout } = await npm(work, 'pack', '--json', '--ignore-scripts', '--pack-destination', work, ...thirdParty.map((dir) => path.join(repoRoot, dir)));
     tarballs.push(...(JSON.parse(stdout) as { filename: string }[]).map((packed) => path.join(work, packed.filename)));
   }
-  await Promise.all(tarballs.map(publish));
+  // In parallel across packages; the versions of one package one after the other (Verdaccio
+  // rewrites a package's metadata on each publish).
+  const byName = new Map<string, string[]>();
+  for (const tarball of tarballs) {
+    const name = path.basename(tarball).replace(/-\d+\.\d+\.\d+.*$/, '');
+    byName.set(name, [...(byName.get(name) ?? []), tarball]);
+  }
+  await Promise.all([...byName.values()].map(async (versions) => {
+    for (const tarball of versions) await publish(tarball);
+  }));
 
   await mkdir(project);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
