@@ -3,14 +3,17 @@
 // transpiled once into node_modules/.cache (see compiled-source.js) and loaded without a loader
 // hook; tsx (which hooks every import) only when that cache cannot be used.
 import path from 'node:path';
+import { installCodeCache } from './code-cache.js';
 import { compiledSource } from './compiled-source.js';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
+const cacheDir = path.join(packageDir, 'node_modules/.cache/vmtasks-codegen');
+if (process.env.VMTASKS_CODE_CACHE !== 'off') installCodeCache({ cacheDir: path.join(cacheDir, 'v8') });
 let entry;
 try {
   entry = compiledSource({
     srcDir: path.join(packageDir, 'src'),
-    cacheDir: path.join(packageDir, 'node_modules/.cache/vmtasks-codegen'),
+    cacheDir,
     entry: 'cli.ts',
   }).url;
 } catch {
