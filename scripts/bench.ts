@@ -26,7 +26,7 @@ const { values } = parseArgs({
 const quick = values.quick;
 const plan = {
   saves: quick ? 2 : 10,
-  generateReps: quick ? 1 : 3,
+  generateReps: quick ? 1 : 10,
   requests: quick ? 300 : 5_000,
   rounds: quick ? 2 : 5,
   startupReps: quick ? 1 : 3,
