@@ -10,10 +10,11 @@
 // than handed to V8. Cache data are written once, when the process exits, so they hold the
 // functions the run compiled, not just the top level.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { writeAtomically } from './write-atomically.js';
 
 const MIN_SIZE = 256 * 1024;
 const CHECKSUM_BYTES = 16;
@@ -115,12 +116,3 @@ function makeRequire(module) {
   return require;
 }
 
-function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}

@@ -7,10 +7,11 @@
 // node_modules/.cache/vmtasks-codegen/src/*.js and loaded natively; a file is transpiled again
 // when its size or mtime changes. No maintained package does this without a loader hook (tsx,
 // jiti and @swc-node/register all hook every import), hence this file.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeAtomically } from './write-atomically.js';
 
 const MANIFEST = 'manifest.json';
 
@@ -69,16 +70,6 @@ function fileSize(file) {
   }
 }
 
-/** Two turbo tasks may fill the cache at once: each writes a file of its own, then renames it. */
-function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
 
 /**
  * TypeScript → ES module. `import.meta.url` / `dirname` / `filename` keep naming the source
