@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repo } from '@vmtasks/spec-toolchain';
+import { cliStartup } from './bench/cli.js';
 import { clientCost } from './bench/client.js';
 import { contractSuite } from './bench/contract.js';
 import { mockStartup, mockThroughput } from './bench/mock.js';
@@ -37,6 +38,7 @@ const plan = {
   scaleReps: quick ? 1 : 3,
   watchedTasks: quick ? 2_000 : 10_000,
   watchPolls: quick ? 3 : 20,
+  cliReps: quick ? 1 : 10,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -48,6 +50,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['scale', () => scale(plan.operations, plan.scaleReps)],
   ['simulator', () => simulatorThroughput(plan.throughputSeconds, plan.throughputReps)],
   ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls)],
+  ['cli', () => cliStartup(plan.cliReps)],
 ];
 
 const rows: Row[] = [];

@@ -49,6 +49,9 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let done = false;
+    // Declared before anything that can throw: a timer must never meet an uninitialised binding.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let unsubscribe: (() => void) | undefined;
     const finish = (): boolean => {
       if (done) return false;
       done = true;
@@ -68,9 +71,9 @@ function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promi
         return done;
       },
     };
-    const timer = setTimeout(() => settle.reject(new AttemptFailure('timeout')), exchange.limitMs);
-    const unsubscribe = exchange.signal ? onAbort(exchange.signal, () => settle.reject(new AttemptFailure('aborted'))) : undefined;
     try {
+      timer = setTimeout(() => settle.reject(new AttemptFailure('timeout')), exchange.limitMs);
+      unsubscribe = exchange.signal ? onAbort(exchange.signal, () => settle.reject(new AttemptFailure('aborted'))) : undefined;
       run(settle);
     } catch (error) {
       settle.reject(new AttemptFailure('network', 0, { cause: error }));
@@ -192,7 +195,12 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
   'x-gzip': promisify(gunzip),
   br: promisify(brotliDecompress) as Decoder,
   // "deflate" is meant to be zlib-wrapped, but some servers send it raw.
-  deflate: (buffer, options) => promisify(inflate)(buffer, options).catch(() => promisify(inflateRaw)(buffer, options)),
+  // Only a format error falls back: a zlib stream that outgrew the cap is a bomb, not raw deflate.
+  deflate: (buffer, options) =>
+    promisify(inflate)(buffer, options).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+      return promisify(inflateRaw)(buffer, options);
+    }),
 };
 
 /**

@@ -33,6 +33,36 @@ describe('Redactor', () => {
     for (const echo of echoes) expect(redactor.text(`<${echo}>`)).toBe(`<${REDACTED}>`);
   });
 
+  it('hides the forms other encoders write: URLSearchParams, Java URLEncoder, RFC 3986, PHP JSON, URL paths, HTML', () => {
+    const secret = "p(a)ss!w'o*rd~é/x <&>";
+    const redactor = new Redactor([secret]);
+    const rfc3986 = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const echoes = [
+      new URLSearchParams({ a: secret }).toString().slice(2),
+      rfc3986,
+      rfc3986.toLowerCase(),
+      encodeURIComponent(rfc3986),
+      new URL(`http://h/${secret}`).pathname.slice(1),
+      JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      JSON.stringify(secret).slice(1, -1).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+      secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'),
+    ];
+    for (const echo of echoes) expect(redactor.text(`<${echo}>`)).toBe(`<${REDACTED}>`);
+  });
+
+  it('cuts a long text without showing part of a secret that straddles the cut', () => {
+    const secret = 'sess-7f3a9c2e-long-lived-0123456789';
+    const redactor = new Redactor([secret]);
+    // Many echoes before the cut shorten the text as they are replaced: the cut must be counted on the original.
+    const text = `${secret} `.repeat(3_000) + 'y'.repeat(10);
+    for (let limit = text.length - 200; limit < text.length - 10; limit += 7) {
+      const kept = redactor.textUpTo(text, limit);
+      for (let part = 6; part <= secret.length; part++) expect(kept).not.toContain(secret.slice(0, part));
+      expect(kept.endsWith(REDACTED) || kept.endsWith(' ')).toBe(true);
+    }
+  });
+
   it('replaces a short secret where it stands alone, not inside words', () => {
     const redactor = new Redactor(['s', 'k9']);
     expect(redactor.text('response.body.items.0.info.status: bad; session "s", key=k9, ak9b')).toBe(
@@ -51,6 +81,13 @@ describe('Redactor', () => {
     expect(redactor.text(`hunter2-pw ${basic} cookie-one cookie-two key-123456 not-a-secret`)).toBe(
       `${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} not-a-secret`,
     );
+  });
+
+  it('keeps a "__proto__" key of a server body as a key, never as the prototype of the copy', () => {
+    const copy = new Redactor(['tok-12345678']).value(JSON.parse('{"__proto__": {"error_type": "NOT_FOUND", "t": "tok-12345678"}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy['error_type']).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(`{"__proto__":{"error_type":"NOT_FOUND","t":"${REDACTED}"}}`);
   });
 
   it('copies any depth without recursion, cutting below 32 levels', () => {

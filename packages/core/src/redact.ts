@@ -11,7 +11,7 @@ export const MAX_KEPT_BODY_CHARS = 64 * 1024;
 const MAX_KEPT_DEPTH = 32;
 const TOO_DEEP = '[nested too deep]';
 
-// Secrets (and their echoed forms) shorter than this are matched as whole tokens only.
+// Secrets shorter than this are matched as whole tokens only.
 const SHORT = 8;
 
 // Header names whose values are credentials, whatever the secret: the well-known ones, and any
@@ -25,22 +25,24 @@ const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|
  */
 export class Redactor {
   readonly #secrets: readonly string[];
-  readonly #forms: readonly string[];
-  readonly #shortForms: RegExp | undefined;
+  // Every secret as it may be echoed, in one pattern; undefined when there is nothing to hide.
+  readonly #pattern: RegExp | undefined;
+  // The longest text the pattern can match: how far past a cut a secret may reach.
+  readonly #longestEcho: number;
 
   constructor(secrets: Iterable<string | undefined | null>) {
     const unique = new Set<string>();
     for (const secret of secrets) if (secret) unique.add(secret);
     this.#secrets = [...unique];
-    const forms = new Set<string>();
-    for (const secret of unique) for (const form of echoedForms(secret)) forms.add(form);
     // Longest first, so a secret that contains another is replaced whole.
-    const sorted = [...forms].sort((a, b) => b.length - a.length);
-    this.#forms = sorted.filter((form) => form.length >= SHORT);
+    const sorted = [...unique].sort((a, b) => b.length - a.length);
+    const long = sorted.filter((secret) => secret.length >= SHORT).map(echoPattern);
     // A short secret ("k9") is replaced where it stands alone, not inside every word that
     // happens to contain its letters: an echo is delimited, "items" is not an echo of "s".
-    const short = sorted.filter((form) => form.length < SHORT).map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.#shortForms = short.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${short.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
+    const short = sorted.filter((secret) => secret.length < SHORT).map(echoPattern);
+    const alternatives = [...long, ...(short.length > 0 ? [`(?<![\\p{L}\\p{N}])(?:${short.join('|')})(?![\\p{L}\\p{N}])`] : [])];
+    this.#pattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'gu') : undefined;
+    this.#longestEcho = Math.max(0, ...sorted.map((secret) => [...secret].length * LONGEST_CHAR_ECHO));
   }
 
   /** Adds the forms a Basic credential takes on the wire. */
@@ -65,9 +67,24 @@ export class Redactor {
   }
 
   text(value: string): string {
-    let result = value;
-    for (const form of this.#forms) if (result.includes(form)) result = result.split(form).join(REDACTED);
-    return this.#shortForms ? result.replace(this.#shortForms, REDACTED) : result;
+    return this.#pattern ? value.replace(this.#pattern, REDACTED) : value;
+  }
+
+  /**
+   * The first `limit` characters of `value`, redacted. A secret that straddles the cut is
+   * replaced whole, never shown in part; only a slice a little longer than `limit` is read.
+   */
+  textUpTo(value: string, limit: number): string {
+    if (!this.#pattern) return value.slice(0, limit);
+    const window = value.slice(0, limit + this.#longestEcho);
+    let kept = '';
+    let from = 0;
+    for (const match of window.matchAll(this.#pattern)) {
+      if (match.index >= limit) break;
+      kept += value.slice(from, match.index) + REDACTED;
+      from = match.index + match[0].length;
+    }
+    return from < limit ? kept + value.slice(from, limit) : kept;
   }
 
   /**
@@ -95,7 +112,8 @@ export class Redactor {
           pending.push({ from: item, to: copy as Record<string, unknown>, depth: job.depth + 1 });
         }
         if (Array.isArray(job.to)) job.to.push(copy);
-        else job.to[this.text(key)] = copy;
+        // Defined, not assigned: a "__proto__" key from a server stays a key, not the copy's prototype.
+        else Object.defineProperty(job.to, this.text(key), { value: copy, enumerable: true, writable: true, configurable: true });
       }
     }
     return result;
@@ -143,27 +161,40 @@ export class Redactor {
   }
 }
 
-/** A secret and the ways a server may write it back: JSON-escaped, \u-escaped, URL-encoded. */
-function echoedForms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const url = encodeURIComponentSafe(secret);
-  return [
-    secret,
-    json,
-    json.replaceAll('/', '\\/'),
-    asciiJson,
-    asciiJson.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`),
-    url,
-    url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-    url.replaceAll('%20', '+'),
-    encodeURIComponentSafe(url),
-  ].filter(Boolean);
+// How each character of a secret may be written back, whatever mix of forms a server uses:
+// itself, percent-encoded (any hex case, once or twice: %XX, %25XX), "+" for a space, a JSON
+// \u escape or short escape (\", \\, \/), or an HTML/XML character reference. One pattern per
+// secret covers encodeURIComponent, URLSearchParams, Java's URLEncoder, RFC 3986, the URL
+// parser's path encoding, JSON (PHP's \/ and \u too) and HTML pages alike.
+function echoPattern(secret: string): string {
+  return [...secret].map(charPattern).join('');
 }
 
-function encodeURIComponentSafe(value: string): string {
-  // A lone surrogate cannot be URL-encoded, so it cannot be echoed that way either.
-  return isWellFormed(value) ? encodeURIComponent(value) : value;
+// The longest form charPattern allows for one code point: four UTF-8 bytes as %25XX.
+const LONGEST_CHAR_ECHO = 20;
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function charPattern(char: string): string {
+  const code = char.codePointAt(0)!;
+  const alternatives = [code < 0x80 ? escapeRegExp(char) : `\\u{${code.toString(16)}}`];
+  // A lone surrogate has no UTF-8 form, so it cannot be percent-encoded either.
+  if (isWellFormed(char)) alternatives.push([...Buffer.from(char, 'utf8')].map((byte) => `%(?:25)?${hexPattern(byte, 2)}`).join(''));
+  if (char === ' ') alternatives.push('\\+');
+  alternatives.push(Array.from({ length: char.length }, (_, i) => `\\\\u${hexPattern(char.charCodeAt(i), 4)}`).join(''));
+  for (const form of [JSON_ESCAPES[char], HTML_ENTITIES[char]]) if (form) alternatives.push(escapeRegExp(form));
+  alternatives.push(`&#(?:0{0,3}${code}|[xX]0{0,3}${hexPattern(code, 1)});`);
+  return `(?:${alternatives.join('|')})`;
+}
+
+/** `value` in hex, at least `width` digits, each letter in either case. */
+function hexPattern(value: number, width: number): string {
+  return [...value.toString(16).padStart(width, '0')].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** The secrets in one sensitive header value: the whole value, the part after its scheme, quoted tokens, Basic's parts, cookie values. */
@@ -188,13 +219,12 @@ function headerSecrets(value: string): string[] {
 }
 
 /**
- * Cuts a body kept in an error to `MAX_KEPT_BODY_CHARS`, marking the cut. Redacts first (on a
- * slice a little longer than the cap), so a secret that straddles the cut is never half-shown.
+ * Cuts a body kept in an error to `MAX_KEPT_BODY_CHARS`, marking the cut. A secret that
+ * straddles the cut is redacted whole, never half-shown.
  */
 export function keptBody(text: string, redactor: Redactor): string {
   if (text.length <= MAX_KEPT_BODY_CHARS) return redactor.text(text);
-  const redacted = redactor.text(text.slice(0, MAX_KEPT_BODY_CHARS + 4096)).slice(0, MAX_KEPT_BODY_CHARS);
-  return `${redacted}… [cut: ${text.length} characters in all]`;
+  return `${redactor.textUpTo(text, MAX_KEPT_BODY_CHARS)}… [cut: ${text.length} characters in all]`;
 }
 
 /** A URL fit for an error message: no user info, and the value of any credential-like query parameter hidden. */

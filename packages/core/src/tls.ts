@@ -51,6 +51,9 @@ export function tlsConnectOptions(tls: TlsOptions, protocol: string): Connection
   if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== 'boolean') {
     throw new ConfigurationError('tls.rejectUnauthorized', 'tls.rejectUnauthorized must be a boolean');
   }
+  if (tls.servername !== undefined && (typeof tls.servername !== 'string' || tls.servername === '')) {
+    throw new ConfigurationError('tls.servername', 'tls.servername must be a non-empty host name');
+  }
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     throw new ConfigurationError(tls.cert === undefined ? 'tls.cert' : 'tls.key', 'tls.cert and tls.key go together, for mutual TLS');
   }

@@ -40,7 +40,7 @@ export interface TransportOptions {
   tls?: TlsOptions;
   /** Largest response body accepted, counted after decompression, bytes. Default 32 MiB. */
   maxResponseBytes?: number;
-  /** Same-origin redirects followed per attempt, 0–20. Default 5. Other origins are never followed. */
+  /** Same-origin redirects followed per call (retries included), 0–20. Default 5. Other origins are never followed. */
   maxRedirects?: number;
 }
 
@@ -129,29 +129,71 @@ export class Transport {
       : dispatchSender(this.#pool!, this.maxResponseBytes);
   }
 
+  // openapi-fetch middleware for the `raw` client: refuses a per-call `fetch`, which would send the
+  // request, credentials included, around this policy (openapi-fetch follows every redirect, to any origin).
+  readonly #rawMiddleware = {
+    onRequest: ({ request, options }: { request: Request; options: { fetch?: unknown } }): undefined => {
+      if (options.fetch === this.#rawFetch) return undefined;
+      const where = { operation: `${request.method} ${new URL(request.url).pathname}`, method: request.method, url: safeUrl(request.url) };
+      const why = `${where.operation}: a per-call fetch would bypass the client's redirect and retry policy; pass fetch when creating the client`;
+      throw this.#finish(new InvalidRequestError(why, { ...where, parameter: 'fetch' }), where, request.headers);
+    },
+  };
+
+  /**
+   * The `raw` openapi-fetch client (made with `fetch: transport.fetchFor()`), guarded: a per-call
+   * `fetch` is refused, and what openapi-fetch throws before a request reaches this transport
+   * (undici's `Headers` refusing a header value, quoting it in its message) leaves as a redacted
+   * `InvalidRequestError` that quotes nothing, like every other failure.
+   */
+  guardRaw<C extends { use(...middleware: never[]): void }>(client: C): C {
+    (client.use as (middleware: unknown) => void).call(client, this.#rawMiddleware);
+    return new Proxy(client, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function' || typeof key !== 'string' || !/^([A-Z]+|request)$/.test(key)) return value;
+        return async (...args: unknown[]): Promise<unknown> => {
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } catch (error) {
+            if (error instanceof VmtasksError) throw error;
+            const [method, path, init] = key === 'request' ? args : [key, ...args];
+            const where = { operation: `${String(method)} ${String(path)}`, method: String(method), url: this.origin };
+            // The foreign message may quote a header value: only its kind is kept.
+            const why = `${where.operation}: the request cannot be built (${error instanceof Error ? error.name : typeof error}: openapi-fetch or fetch refused an argument, e.g. a header value with CR, LF, NUL or characters beyond Latin-1)`;
+            const headers = isRecord(init) ? (init['headers'] as PreparedRequest['headers'] | undefined) : undefined;
+            throw this.#finish(new InvalidRequestError(why, { ...where, parameter: 'request' }), where, headers);
+          }
+        };
+      },
+    });
+  }
+
   /** A fetch for openapi-fetch (the `raw` client) with this transport's policy. Errors name the call by method and path. */
   fetchFor(): (request: Request) => Promise<Response> {
-    return async (request) => {
-      const operation = `${request.method} ${new URL(request.url).pathname}`;
-      try {
-        const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
-        const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
-        const received = await this.#send(prepared, operation, { signal: request.signal });
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(received.headers)) {
-          // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
-          if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
-          for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
-        }
-        const response = new Response(received.payload, { status: received.status, statusText: received.statusText, headers });
-        // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
-        Object.defineProperty(response, 'url', { value: received.url });
-        return response;
-      } catch (error) {
-        throw this.#finish(error, { operation, method: request.method, url: request.url }, request.headers);
-      }
-    };
+    return this.#rawFetch;
   }
+
+  readonly #rawFetch = async (request: Request): Promise<Response> => {
+    const operation = `${request.method} ${new URL(request.url).pathname}`;
+    try {
+      const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+      const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
+      const received = await this.#send(prepared, operation, { signal: request.signal });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(received.headers)) {
+        // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
+        if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
+        for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
+      }
+      const response = new Response(received.payload, { status: received.status, statusText: received.statusText, headers });
+      // `url` is read-only on a constructed Response; openapi-fetch users may want the real one.
+      Object.defineProperty(response, 'url', { value: received.url });
+      return response;
+    } catch (error) {
+      throw this.#finish(error, { operation, method: request.method, url: request.url }, request.headers);
+    }
+  };
 
   /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void> {
@@ -192,6 +234,9 @@ export class Transport {
     const callSummary = { operation, method: request.method };
     if (this.#closing) throw new ClientClosedError(`${operation}: the client is closed`, { ...callSummary, url: safeUrl(request.url) });
     if (typeof options !== 'object' || options === null) throw new InvalidRequestError(`${operation}: options must be an object`, { ...callSummary, url: safeUrl(request.url), parameter: 'options' });
+    if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+      throw new InvalidRequestError(`${operation}: signal must be an AbortSignal`, { ...callSummary, url: safeUrl(request.url), parameter: 'signal' });
+    }
     let url = this.#sameOrigin(request.url, operation, request.method);
     const timeoutMs = this.#callTimeout(options.timeoutMs, operation, request);
     const headers = this.#headers(request.headers, options.headers, operation, request);
@@ -310,6 +355,9 @@ export class Transport {
       return refuse('cross-origin', `it leads to another origin (${/^https?:$/.test(target.protocol) ? target.origin : target.protocol}); credentials are only sent to ${this.origin}`);
     }
     if (count > this.maxRedirects) return refuse('too-many', `more than maxRedirects (${this.maxRedirects}) redirects`);
+    // User info in a Location is the server's, never sent: fetch would refuse the URL, the pool ignores it.
+    target.username = '';
+    target.password = '';
     return target;
   }
 
@@ -378,6 +426,11 @@ export class Transport {
     for (const each of headers) if (each) redactor = redactor.withHeaders(entries(each));
     return redactor.error(typed);
   }
+}
+
+/** An AbortSignal, or one from another realm or a polyfill that behaves as one. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return value instanceof AbortSignal || (isRecord(value) && typeof value['aborted'] === 'boolean' && typeof value['addEventListener'] === 'function');
 }
 
 function build(request: () => PreparedRequest, where: RequestSummary): PreparedRequest {

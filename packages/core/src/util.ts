@@ -66,12 +66,14 @@ export function requireHeaders(headers: unknown, option = 'headers'): Record<str
 }
 
 /**
- * Checks a credential option at construction: a non-empty string without control characters.
+ * Checks a credential option at construction: a non-empty string without control characters,
+ * and, when it is sent verbatim as a header value (`asHeader`), nothing beyond Latin-1 either.
  * The message names the option, never the value.
  */
-export function requireCredential(value: unknown, option: string, what: string): string {
+export function requireCredential(value: unknown, option: string, what: string, asHeader = false): string {
   if (typeof value !== 'string' || value === '') throw new ConfigurationError(option, `${option} must be a non-empty string: ${what}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigurationError(option, `${option} must not contain control characters (CR, LF, NUL, …)`);
+  if (asHeader && headerProblem('x', value)) throw new ConfigurationError(option, `${option} is sent as a header value: it must not contain characters beyond Latin-1`);
   return value;
 }

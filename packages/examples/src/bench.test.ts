@@ -22,6 +22,7 @@ it('npm run bench -- --quick prints and records every row', async () => {
       'mock-first-velostrata', 'mock-first-snapservice', 'mock-rps', 'contract-suite',
       'scale-ours-time', 'scale-ours-memory', 'scale-plain-time', 'scale-plain-memory',
       'watch-diff', 'watch-parse', 'watch-diff-ratio', 'watch-memory',
+      'cli-first-output-tasks', 'cli-first-output-watch', 'cli-first-output-version',
     ]) expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
     expect(stdout).toMatch(/\| row +\| median/);

@@ -15,7 +15,7 @@ const tarballs: string[] = [];
 
 beforeAll(async () => {
   project = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-consumer-'));
-  for (const name of ['core', 'velostrata', 'snapservice']) {
+  for (const name of ['core', 'velostrata', 'snapservice', 'simulator', 'cli']) {
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', project], { cwd: path.join(packages, name) });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     tarballs.push(path.join(project, packed!.filename));
@@ -48,6 +48,13 @@ describe('installed tarballs', () => {
     expect(JSON.parse(stdout)).toEqual({ velostrata: 'function', snapservice: 'function', errors: true });
   });
 
+  it('install the vmtasks command', async () => {
+    const vmtasks = path.join(project, 'node_modules/.bin/vmtasks');
+    expect((await run(vmtasks, ['--version'], { cwd: project })).stdout).toBe('0.1.0\n');
+    const unconfigured = await run(vmtasks, ['tasks'], { cwd: project, env: { PATH: process.env['PATH'] } }).catch((error: { code: number; stderr: string }) => error);
+    expect(unconfigured).toMatchObject({ code: 2, stderr: expect.stringContaining('set VELOSTRATA_URL') });
+  });
+
   it('type-check a strict consumer against their declarations', async () => {
     const consumer = path.join(project, 'consumer.ts');
     await writeFile(
@@ -64,6 +71,6 @@ export const page: Promise<TaskDescriptionPage> = velo.listActiveTasks({ timeout
     // The declarations are type-checked too (skipLibCheck off): they must stand on their own.
     const errors = typeCheck([consumer], { typeRoots: [path.resolve(packages, '../node_modules/@types')] });
     expect(errors).toEqual([]);
-    expect(await readdir(path.join(project, 'node_modules/@vmtasks'))).toEqual(['core', 'snapservice', 'velostrata']);
+    expect(await readdir(path.join(project, 'node_modules/@vmtasks'))).toEqual(['cli', 'core', 'simulator', 'snapservice', 'velostrata']);
   });
 });

@@ -145,8 +145,8 @@ const listTasks: OperationSpec<ListResult, SnapserviceError> = {
 export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
   const auth: Record<string, string> = {};
-  if (options.sessionId !== undefined) auth['vmware-api-session-id'] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id');
-  if (options.authorization !== undefined) auth['Authorization'] = requireCredential(options.authorization, 'authorization', 'the Authorization header value');
+  if (options.sessionId !== undefined) auth['vmware-api-session-id'] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id', true);
+  if (options.authorization !== undefined) auth['Authorization'] = requireCredential(options.authorization, 'authorization', 'the Authorization header value', true);
   const userHeaders = requireHeaders(options.headers);
   const transport = new Transport({
     ...options,
@@ -180,7 +180,7 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
     );
 
   return {
-    raw,
+    raw: transport.guardRaw(raw),
     listTasks: list,
     ...taskWatching(list, safeUrl(`${baseUrl}${tasksPath}`), transport.redactor),
     close: () => transport.close(),

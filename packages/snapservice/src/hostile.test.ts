@@ -1,7 +1,7 @@
 // The transport as a hostile server and a careless caller would try it (issue 9): servers on
 // 127.0.0.1 and 127.0.0.2 play the appliance and "another host". Every case asserts the exact
 // typed error and that no secret shows in any form of it.
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { exposedForms, selfSignedCertificate, sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -124,6 +124,18 @@ describe('credentials never go to another origin', () => {
     expect(loop.requests).toHaveLength(3);
   });
 
+  it('follows a same-origin Location with user info the same way with the pool and a user fetch, never sending it', async () => {
+    const appliance = await serve((req, res) => {
+      if (req.url === '/ok') return sendJson(res, 200, ok);
+      res.writeHead(302, { location: `http://intruder:${SESSION}@127.0.0.1:${appliance.port}/ok` });
+      res.end();
+    });
+    for (const options of [{}, { fetch: (input: string, init: RequestInit) => globalThis.fetch(input, init) }]) {
+      await expect(client(appliance.url, options).listTasks({ services: ['svc'] })).resolves.toEqual(ok);
+    }
+    expect(appliance.requests.filter((r) => r.url === '/ok').map((r) => r.headers['authorization'])).toEqual([undefined, undefined]);
+  });
+
   it('refuses a raw request pointed at another origin before sending anything', async () => {
     const elsewhere = await serve((_req, res) => sendJson(res, 200, ok), { host: '127.0.0.2' });
     const appliance = await serve((_req, res) => sendJson(res, 200, ok));
@@ -131,6 +143,20 @@ describe('credentials never go to another origin', () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ parameter: 'baseUrl' });
     expectNothingExposed(error);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('refuses a per-call fetch on raw, which would follow a redirect to another host with the credentials', async () => {
+    const elsewhere = await serve((_req, res) => sendJson(res, 200, ok), { host: '127.0.0.2' });
+    const appliance = await serve((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    const error = await settle(client(appliance.url).raw.GET('/api/snapservice/tasks', { fetch: globalThis.fetch }));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ parameter: 'fetch' });
+    expectNothingExposed(error);
+    expect(appliance.requests).toHaveLength(0);
     expect(elsewhere.requests).toHaveLength(0);
   });
 
@@ -212,6 +238,46 @@ describe('secrets never leak', () => {
     expectNothingExposed(error);
   });
 
+  it('redacts a secret however the server encodes it: form-encoded, RFC 3986, PHP JSON, HTML, a redirected URL', async () => {
+    const secret = "tok(en)!wo'rd*~é/x<&>";
+    const rfc3986 = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const php = JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const form = new URLSearchParams({ s: secret }).toString().slice(2);
+    const appliance = await serve((req, res) => {
+      if (req.url.startsWith('/r/')) {
+        res.writeHead(500, { 'content-type': 'text/html' });
+        return res.end(`<p>${html}</p><p>${rfc3986}</p><p>${php}</p><p>${form}</p>`);
+      }
+      // The URL parser re-encodes the path; the query is re-serialized as a form when a sid is hidden.
+      res.writeHead(302, { location: `/r/${rfc3986}?sid=1&q=${rfc3986}` });
+      res.end();
+    });
+    const error = await settle(client(appliance.url, { sessionId: secret }).listTasks({ services: ['svc'] }));
+    expect(error).toBeInstanceOf(SnapserviceError);
+    expect((error as SnapserviceError).body).toBe('<p>[REDACTED]</p><p>[REDACTED]</p><p>[REDACTED]</p><p>[REDACTED]</p>');
+    const pathForm = new URL(`http://h/${secret}`).pathname.slice(1);
+    expectNothingExposed(error, [secret, rfc3986, php, html, form, pathForm, form.toLowerCase()]);
+  });
+
+  it('never shows part of a secret where a long error body is cut', async () => {
+    const appliance = await serve((req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      // Thousands of echoes before the cut: replacing them shortens the text, a secret straddles the
+      // cut. The padding (from the filter) moves where the echoes fall.
+      const padding = 'p'.repeat(Number(new URL(req.url, 'http://h').searchParams.get('services')));
+      const echo = `${String(req.headers['vmware-api-session-id'])} `;
+      res.end(padding + echo.repeat(Math.ceil(80_000 / echo.length)));
+    });
+    const snap = client(appliance.url);
+    for (let padding = 0; padding < SESSION.length; padding += 3) {
+      const error = await settle(snap.listTasks({ services: [String(padding)] }));
+      expect(error).toBeInstanceOf(SnapserviceError);
+      expect((error as SnapserviceError).body).toMatch(/\[cut: \d+ characters in all\]$/);
+      expectNothingExposed(error, [SESSION.slice(0, 6)]);
+    }
+  });
+
   it('redacts short and JSON-escaped secrets', async () => {
     const tricky = 'a"b\\c/d';
     for (const sessionId of ['k9', tricky]) {
@@ -252,6 +318,18 @@ describe('every failure is one typed error, always asynchronous', () => {
     expect(appliance.requests).toHaveLength(0);
   });
 
+  it('rejects a raw call whose header no request can carry as a typed error that quotes nothing', async () => {
+    const appliance = await serve((_req, res) => sendJson(res, 200, ok));
+    const snap = client(appliance.url);
+    for (const value of [`Bearer ${CALL_TOKEN}\nx`, `Bearer ${CALL_TOKEN}\0`, `Bearer ${CALL_TOKEN}€`]) {
+      const error = await settle(snap.raw.GET('/api/snapservice/tasks', { headers: { Authorization: value } }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'request', operation: 'GET /api/snapservice/tasks' });
+      expectNothingExposed(error);
+    }
+    expect(appliance.requests).toHaveLength(0);
+  });
+
   it('handles a deeply nested error body without hitting a recursion limit', async () => {
     const depth = 2_400;
     const body = `{"error_type":"ERROR","data":${'{"a":'.repeat(depth)}"${SESSION}"${'}'.repeat(depth)}}`;
@@ -264,6 +342,18 @@ describe('every failure is one typed error, always asynchronous', () => {
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 500, errorType: 'ERROR' });
     expectNothingExposed(error);
+  });
+
+  it('rejects a signal that is not an AbortSignal before sending, never crashing later', async () => {
+    const appliance = await serve((_req, res) => sendJson(res, 200, ok));
+    const snap = client(appliance.url, { timeoutMs: 50 });
+    for (const signal of [{}, 'abort', { aborted: false }]) {
+      const error = await settle(snap.listTasks({ services: ['svc'] }, { signal: signal as unknown as AbortSignal }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'signal', operation: 'listTasks' });
+      expectNothingExposed(error);
+    }
+    expect(appliance.requests).toHaveLength(0);
   });
 
   it('makes close() idempotent and rejects later calls with ClientClosedError', async () => {
@@ -307,6 +397,22 @@ describe('bounded resources', () => {
     expectNothingExposed(result);
     expect(growthMiB).toBeLessThan(128);
     expect(appliance.requests).toHaveLength(1);
+  });
+
+  it('stops deflate and brotli bombs at the cap with the same typed error', async () => {
+    const zeros = Buffer.alloc(16 * 1024 * 1024);
+    const bombs = { deflate: deflateSync(zeros, { level: 9 }), br: brotliCompressSync(zeros) };
+    const appliance = await serve((req, res) => {
+      const coding = req.url.includes('services=br') ? 'br' : 'deflate';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding });
+      res.end(bombs[coding]);
+    });
+    for (const coding of Object.keys(bombs)) {
+      const error = await settle(client(appliance.url, { maxResponseBytes: 1024 * 1024 }).listTasks({ services: [coding] }));
+      expect(error).toBeInstanceOf(ResponseTooLargeError);
+      expect(error).toMatchObject({ status: 200, limitBytes: 1024 * 1024 });
+      expectNothingExposed(error);
+    }
   });
 
   it('stops an endless body at the cap, and refuses an announced huge one at once', async () => {
@@ -383,10 +489,13 @@ describe('bad configuration is refused at construction, naming the option', () =
     ['a fragment in baseUrl', { baseUrl: `${base}/#top` }, 'baseUrl'],
     ['trailing spaces in baseUrl', { baseUrl: `${base}  ` }, 'baseUrl'],
     ['tls with an http baseUrl', { baseUrl: 'http://snap.example.com', tls: { rejectUnauthorized: false } }, 'tls'],
+    ['a servername that is not a host name', { tls: { servername: 5 as unknown as string } }, 'tls.servername'],
     ['a CA that does not parse', { tls: { ca: '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----' } }, 'tls.ca'],
     ['an empty session id', { sessionId: '' }, 'sessionId'],
     ['a numeric session id', { sessionId: 42 as unknown as string }, 'sessionId'],
     ['CR/LF in a session id', { sessionId: `${SESSION}\r\nX-Evil: 1` }, 'sessionId'],
+    ['a session id beyond Latin-1 (no header can carry it)', { sessionId: `${SESSION}€` }, 'sessionId'],
+    ['an authorization beyond Latin-1', { authorization: `SIGN token="${SESSION}€"` }, 'authorization'],
     ['CR/LF in a header', { headers: { 'x-auth-token': `${HEADER_TOKEN}\r\n` } }, 'headers.x-auth-token'],
     ['a fractional retry count', { retry: { retries: 1.5 } }, 'retry.retries'],
     ['a timeout past the timer limit', { timeoutMs: 3e9 }, 'timeoutMs'],

@@ -93,7 +93,7 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
     transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call);
 
   return {
-    raw,
+    raw: transport.guardRaw(raw),
     listActiveTasks: list,
     ...taskWatching(list, safeUrl(tasksUrl), transport.redactor),
     close: () => transport.close(),

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   createVelostrataClient,
+  InvalidRequestError,
   RedirectError,
   VelostrataError,
   type VelostrataClient,
@@ -50,6 +51,11 @@ describe('Velostrata client against a hostile server', () => {
     expect(error).toMatchObject({ status: 308, reason: 'cross-origin', targetOrigin: elsewhere.url });
     expectNothingExposed(error);
     expect(elsewhere.requests).toHaveLength(0);
+    const raw = await client(manager).raw.GET('/tasks', { fetch: globalThis.fetch }).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(InvalidRequestError);
+    expect(raw).toMatchObject({ parameter: 'fetch' });
+    expectNothingExposed(raw);
+    expect(elsewhere.requests).toHaveLength(0);
   });
 
   it('redacts the password however the error body echoes it, url field included', async () => {
@@ -65,6 +71,22 @@ describe('Velostrata client against a hostile server', () => {
     expect(error).toBeInstanceOf(VelostrataError);
     expect(error).toMatchObject({ status: 401, message: 'bad credentials [REDACTED]', errorCode: '[REDACTED]' });
     expectNothingExposed(error);
+  });
+
+  it('redacts a password with reserved characters as a Java server echoes it: URLEncoder, HTML, escaped JSON', async () => {
+    const password = "sub(0f1e)!2d'3c*~é/4b";
+    const urlEncoder = new URLSearchParams({ p: password }).toString().slice(2).replaceAll('*', '%2A');
+    const html = password.replace(/['&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const manager = await serve((_req, res) =>
+      sendJson(res, 401, {
+        message: `login failed for ${urlEncoder}`,
+        detail: `<b>${html}</b> ${JSON.stringify(password).replaceAll('/', '\\/')}`,
+      }),
+    );
+    const error = await client(manager, { password }).listActiveTasks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VelostrataError);
+    expect(error).toMatchObject({ status: 401, message: 'login failed for [REDACTED]' });
+    for (const form of exposedForms(error)) for (const secret of [password, urlEncoder, html]) expect(form).not.toContain(secret);
   });
 
   it.each([

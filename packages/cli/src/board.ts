@@ -1,0 +1,95 @@
+import { isTerminalTaskState, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
+
+export type ApiName = TaskSnapshot['api'];
+
+/** A task on the board: its latest snapshot, and whether it has left the API's list. */
+export interface BoardTask {
+  snapshot: TaskSnapshot;
+  /** The API stopped listing it (Velostrata drops finished tasks after a while). */
+  gone: boolean;
+}
+
+/** Trouble the poller is riding out for one API; cleared by its next successful poll. */
+export interface TransientNote {
+  api: ApiName;
+  error: VmtasksError;
+  failures: number;
+  retryInMs: number;
+  at: number;
+}
+
+const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapshot.api}\u0000${snapshot.id}`;
+
+/**
+ * What a watch has seen so far, fed by the event streams of every API watched. The renderers
+ * read it; it knows nothing about terminals.
+ */
+export class TaskBoard {
+  readonly #tasks = new Map<string, BoardTask>();
+  readonly #polled = new Set<ApiName>();
+  readonly #notes = new Map<ApiName, TransientNote>();
+
+  constructor(readonly apis: readonly ApiName[]) {}
+
+  /** Applies one event; `now` stamps transient notes. */
+  apply(api: ApiName, event: WatchEvent, now: number): void {
+    switch (event.type) {
+      case 'appeared':
+      case 'changed':
+      case 'finished':
+        this.#tasks.set(keyOf(event.snapshot), { snapshot: event.snapshot, gone: false });
+        break;
+      case 'disappeared':
+        this.#tasks.set(keyOf(event.snapshot), { snapshot: event.snapshot, gone: true });
+        break;
+      case 'transient-failure':
+        this.#notes.set(api, { api, error: event.error, failures: event.failures, retryInMs: event.retryInMs, at: now });
+        break;
+      case 'polled':
+        this.#polled.add(api);
+        this.#notes.delete(api);
+        break;
+    }
+  }
+
+  /** Records a snapshot seen outside a watch (a waiter's progress callback). */
+  set(snapshot: TaskSnapshot): void {
+    this.#tasks.set(keyOf(snapshot), { snapshot, gone: false });
+    this.#polled.add(snapshot.api);
+    this.#notes.delete(snapshot.api);
+  }
+
+  get tasks(): BoardTask[] {
+    return [...this.#tasks.values()];
+  }
+
+  get notes(): TransientNote[] {
+    return [...this.#notes.values()];
+  }
+
+  /** True once every API has answered at least once. */
+  get ready(): boolean {
+    return this.apis.every((api) => this.#polled.has(api));
+  }
+
+  /** True when every API has answered and no task it listed is still going. */
+  get settled(): boolean {
+    return this.ready && this.tasks.every((task) => outcomeOf(task) !== undefined);
+  }
+
+  /** Tasks that did not succeed: failed, cancelled, or gone before they finished. */
+  get unsuccessful(): BoardTask[] {
+    return this.tasks.filter((task) => {
+      const outcome = outcomeOf(task);
+      return outcome !== undefined && outcome !== 'succeeded';
+    });
+  }
+}
+
+/** How a task ended: its terminal state, `unknown` when it left the list before one, undefined while it runs. */
+export function outcomeOf({ snapshot, gone }: BoardTask): Outcome | undefined {
+  if (isTerminalTaskState(snapshot.state)) return snapshot.state as Outcome;
+  return gone ? 'unknown' : undefined;
+}
+
+export type Outcome = 'succeeded' | 'failed' | 'cancelled' | 'unknown';

@@ -1,0 +1,39 @@
+import { resolveConnections, type Connections, type FilterFlags } from '../config.js';
+import { note, type Context } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import type { CommonFlags } from '../options.js';
+import { connect, type TaskApi } from '../sources.js';
+
+/** Resolves the configuration, prints its notes, and opens the APIs; `use` gets them and they are closed after. */
+export async function withApis<T>(
+  context: Context,
+  flags: CommonFlags,
+  filters: FilterFlags | undefined,
+  use: (apis: TaskApi[], connections: Connections) => Promise<T>,
+): Promise<T> {
+  const connections = resolveConnections(flags, context.io.env, filters);
+  for (const text of connections.notes) note(context, text);
+  let apis: TaskApi[];
+  try {
+    apis = connect(connections);
+  } catch (error) {
+    // The clients check their options when made (a URL that is not one, …): a configuration error.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (flags.verbose) {
+    for (const api of apis) note(context, `using ${api.name} at ${api.origin}`);
+    if (connections.snapservice?.filter) note(context, `snapservice filter: ${JSON.stringify(connections.snapservice.filter)}`);
+  }
+  try {
+    return await use(apis, connections);
+  } finally {
+    await Promise.allSettled(apis.map((api) => api.close()));
+  }
+}
+
+/** The live view's first line, longest first: `Watching velostrata (mgr:443) and snapservice (snap:443) · Ctrl-C to stop`, … */
+export function titles(what: string, apis: readonly TaskApi[]): [string, ...string[]] {
+  const full = apis.map((api) => `${api.name} (${api.origin})`).join(' and ');
+  const short = apis.map((api) => api.name).join(' and ');
+  return [`${what} on ${full} · Ctrl-C to stop`, `${what} on ${short} · Ctrl-C to stop`, `${what} on ${short}`];
+}

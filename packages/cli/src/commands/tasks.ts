@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import type { TaskSnapshot } from '@vmtasks/core';
+import type { BoardTask } from '../board.js';
+import type { Context } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { describeError, exitCodeFor } from '../exit.js';
+import { isTerminal, terminalSize } from '../io.js';
+import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
+import { renderTaskTable } from '../render/table.js';
+import { withApis } from './shared.js';
+
+export interface TasksFlags extends FilteredFlags {
+  json?: boolean;
+}
+
+/** `vmtasks tasks`: one list call per API, as a table or as JSON snapshots. */
+export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCode> {
+  return withApis(context, flags, flags, async (apis) => {
+    const results = await Promise.allSettled(apis.map((api) => api.list(context.signal)));
+    context.signal.throwIfAborted();
+    const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+    const { stdout, stderr } = context.io;
+    if (flags.json) stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);
+    else if (snapshots.length === 0) stderr.write('No tasks.\n');
+    else {
+      const rows: BoardTask[] = snapshots.map((snapshot) => ({ snapshot, gone: false }));
+      const width = isTerminal(stdout) ? terminalSize(stdout).width : undefined;
+      const lines = renderTaskTable(rows, { width, now: context.io.now(), colors: context.colors.stdout, showApi: apis.length > 1 });
+      stdout.write(`${lines.join('\n')}\n`);
+    }
+    // An API that failed does not hide what the others listed; its error and exit status still show.
+    let code: ExitCode = ExitCode.ok;
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      stderr.write(`${context.colors.stderr.red('error:')} ${apis[i]!.name}: ${describeError(result.reason)}\n`);
+      if (code === ExitCode.ok) code = exitCodeFor(result.reason);
+    });
+    return code;
+  });
+}
+
+export function tasksCommand(context: Context, statuses: readonly string[], report: (code: ExitCode) => void): Command {
+  const command = new Command('tasks').description('list tasks once: id, API, kind, target, state, progress, age').option('--json', 'print the tasks as JSON');
+  addFilterOptions(addConnectionOptions(command), statuses);
+  return command.action(async (flags: TasksFlags) => report(await tasks(flags, context)));
+}

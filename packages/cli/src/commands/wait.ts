@@ -1,0 +1,122 @@
+import { Command } from 'commander';
+import type { TaskSnapshot, TransientFailure } from '@vmtasks/core';
+import { TaskBoard, type ApiName } from '../board.js';
+import type { Context } from '../context.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { isTerminal } from '../io.js';
+import { liveOutput } from '../outputs.js';
+import { addConnectionOptions, addIntervalOption, parseDuration, pollIntervals, type CommonFlags } from '../options.js';
+import { snapshotLine, troubleLine } from '../render/events.js';
+import type { FrameOptions } from '../render/live.js';
+import type { TaskApi } from '../sources.js';
+import { titles, withApis } from './shared.js';
+
+export interface WaitFlags extends CommonFlags {
+  interval: number;
+  timeout?: number;
+}
+
+/** A task id and the API that lists it. */
+interface Target {
+  id: string;
+  api: TaskApi;
+}
+
+/** Finds which API lists each id, asking every configured API when more than one is. */
+async function locate(ids: readonly string[], apis: readonly TaskApi[], signal: AbortSignal): Promise<Target[]> {
+  if (apis.length === 1) return ids.map((id) => ({ id, api: apis[0]! }));
+  return Promise.all(
+    ids.map(async (id) => {
+      const listed = await Promise.all(apis.map((api) => api.lists(id, signal)));
+      const found = apis.filter((_, i) => listed[i]);
+      if (found.length === 1) return { id, api: found[0]! };
+      if (found.length === 0) throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}`);
+      throw new UsageError(`task ${id} is listed by both APIs; say which with --api velostrata or --api snapservice`);
+    }),
+  );
+}
+
+/** No configured API lists the task (before any waiting started). */
+class TaskNotListedError extends Error {
+  override name = 'TaskNotFoundError';
+}
+
+/** Progress for people: the live view on a terminal, a line per change otherwise. */
+async function progressOutput(
+  context: Context,
+  board: TaskBoard,
+  title: FrameOptions['title'],
+): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void }> {
+  const now = (): number => context.io.now();
+  if (isTerminal(context.io.stdout)) {
+    const live = await liveOutput(context, board, title);
+    return {
+      snapshot: (snapshot) => {
+        board.set(snapshot);
+        live.refresh();
+      },
+      trouble: (api, event) => {
+        board.apply(api, event, now());
+        live.refresh();
+      },
+      stop: () => live.stop(),
+    };
+  }
+  const colors = context.colors;
+  return {
+    snapshot: (snapshot) => {
+      board.set(snapshot);
+      context.io.stdout.write(`${snapshotLine(snapshot, now(), colors.stdout)}\n`);
+    },
+    trouble: (api, event) => context.io.stderr.write(`${troubleLine(api, event, now(), colors.stderr)}\n`),
+    stop: () => {},
+  };
+}
+
+/**
+ * `vmtasks wait <id…>`: blocks until every task succeeded (exit 0). The first task that fails,
+ * is cancelled or cannot be followed ends the wait at once (exit 1), as does `--timeout` (124).
+ */
+export async function wait(ids: readonly string[], flags: WaitFlags, context: Context): Promise<ExitCode> {
+  return withApis(context, flags, undefined, async (apis) => {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([context.signal, controller.signal]);
+    const targets = await locate(ids, apis, signal);
+    const used = apis.filter((api) => targets.some((target) => target.api === api));
+    const board = new TaskBoard(used.map((api) => api.name));
+    const output = await progressOutput(context, board, titles(`Waiting for ${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks`}`, used));
+    try {
+      await Promise.all(
+        targets.map(({ id, api }) =>
+          api
+            .wait(id, {
+              signal,
+              ...pollIntervals(flags.interval),
+              ...(flags.timeout ? { maxWaitMs: flags.timeout } : {}),
+              onProgress: (snapshot) => output.snapshot(snapshot),
+              onTransientFailure: (notice) => output.trouble(api.name, notice),
+            })
+            .catch((error: unknown) => {
+              // The first failure decides the outcome; the other waits stop.
+              controller.abort();
+              throw error;
+            }),
+        ),
+      );
+    } finally {
+      output.stop();
+    }
+    const err = context.colors.stderr;
+    context.io.stderr.write(`${err.green('✓')} ${ids.length === 1 ? `task ${ids[0]} succeeded` : `all ${ids.length} tasks succeeded`}\n`);
+    return ExitCode.ok;
+  });
+}
+
+export function waitCommand(context: Context, report: (code: ExitCode) => void): Command {
+  const command = new Command('wait')
+    .description('wait for tasks to finish: exit 0 when all succeeded, 1 when one failed or was cancelled, 124 on timeout')
+    .argument('<id...>', 'task ids (Velostrata id value or snapservice task id)')
+    .option('--timeout <duration>', 'give up after this long (exit 124), e.g. 90s, 30m, 2h', parseDuration);
+  addIntervalOption(addConnectionOptions(command));
+  return command.action(async (ids: string[], flags: WaitFlags) => report(await wait(ids, flags, context)));
+}

@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { outcomeOf, TaskBoard } from '../board.js';
+import type { Context } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { mergeTagged } from '../merge.js';
+import { addConnectionOptions, addFilterOptions, addIntervalOption, pollIntervals, type FilteredFlags } from '../options.js';
+import { chooseOutput } from '../outputs.js';
+import { describeTask, problemOf } from '../render/events.js';
+import { titles, withApis } from './shared.js';
+
+export interface WatchFlags extends FilteredFlags {
+  interval: number;
+  untilDone?: boolean;
+  json?: boolean;
+}
+
+/** `vmtasks watch`: every task moving, live; with `--until-done`, a CI gate on a whole wave. */
+export async function watch(flags: WatchFlags, context: Context): Promise<ExitCode> {
+  return withApis(context, flags, flags, async (apis) => {
+    const board = new TaskBoard(apis.map((api) => api.name));
+    const title = titles('Watching tasks', apis);
+    const output = await chooseOutput(context, board, { json: flags.json, title });
+    // Stops every poll at once when the loop ends (`--until-done`, an error), not only on Ctrl-C.
+    const done = new AbortController();
+    const signal = AbortSignal.any([context.signal, done.signal]);
+    try {
+      const streams = apis.map((api) => [api.name, api.watch({ signal, ...pollIntervals(flags.interval) })] as const);
+      for await (const { tag: api, value: event } of mergeTagged(streams)) {
+        board.apply(api, event, context.io.now());
+        output.event(api, event);
+        if (flags.untilDone && event.type === 'polled' && board.settled) {
+          done.abort();
+          break;
+        }
+      }
+    } finally {
+      done.abort();
+      output.stop();
+    }
+    if (!flags.untilDone) return ExitCode.ok;
+    const unsuccessful = board.unsuccessful;
+    const err = context.colors.stderr;
+    if (unsuccessful.length === 0) {
+      if (!flags.json) context.io.stderr.write(`${err.green('✓')} ${board.tasks.length === 0 ? 'no tasks to wait for' : `all ${board.tasks.length} tasks succeeded`}\n`);
+      return ExitCode.ok;
+    }
+    if (!flags.json) {
+      for (const task of unsuccessful) {
+        const problem = problemOf(task);
+        context.io.stderr.write(`${err.red('✗')} ${describeTask(task.snapshot)}: ${outcomeOf(task)}${problem ? ` · ${problem}` : ''}\n`);
+      }
+    }
+    return ExitCode.taskFailed;
+  });
+}
+
+export function watchCommand(context: Context, statuses: readonly string[], report: (code: ExitCode) => void): Command {
+  const command = new Command('watch')
+    .description('watch tasks move: a live view on a terminal, one line per change otherwise')
+    .option('--until-done', 'exit once every task is finished: 0 if all succeeded, 1 if any failed or was cancelled')
+    .option('--json', 'one JSON event per line (NDJSON)');
+  addFilterOptions(addIntervalOption(addConnectionOptions(command)), statuses);
+  return command.action(async (flags: WatchFlags) => {
+    report(await watch(flags, context));
+  });
+}

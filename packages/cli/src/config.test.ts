@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConnections, type FilterFlags } from './config.js';
+import { UsageError } from './exit-codes.js';
+
+const noFilters: FilterFlags = { task: [], service: [], status: [], operation: [], user: [] };
+const velostrataEnv = { VELOSTRATA_URL: 'https://mgr.example.com/velostrata/api/v42', VELOSTRATA_PASSWORD: 'sub-secret-1234' };
+const snapserviceEnv = { SNAPSERVICE_URL: 'https://snap.example.com', SNAPSERVICE_SESSION_ID: 'session-secret-5678' };
+
+describe('resolveConnections', () => {
+  it('reads both APIs from the environment, flags winning', () => {
+    const connections = resolveConnections(
+      { api: 'all', velostrataUrl: 'https://other.example.com/velostrata/api/v42', velostrataUser: 'ops' },
+      { ...velostrataEnv, ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a, svc.b' },
+      { ...noFilters, status: ['RUNNING'] },
+    );
+    expect(connections.velostrata).toEqual({ url: 'https://other.example.com/velostrata/api/v42', username: 'ops', password: 'sub-secret-1234' });
+    expect(connections.snapservice).toEqual({
+      url: 'https://snap.example.com',
+      sessionId: 'session-secret-5678',
+      filter: { services: ['svc.a', 'svc.b'], status: ['RUNNING'] },
+    });
+    expect(connections.secrets).toEqual(['sub-secret-1234', 'session-secret-5678']);
+    expect(connections.notes).toEqual([]);
+  });
+
+  it('--service and --task replace SNAPSERVICE_SERVICES', () => {
+    const connections = resolveConnections({ api: 'snapservice' }, { ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a' }, { ...noFilters, task: ['t1', 't2'] });
+    expect(connections.snapservice?.filter).toEqual({ tasks: ['t1', 't2'], services: ['svc.a'] });
+    expect(resolveConnections({ api: 'snapservice' }, { ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a' }, { ...noFilters, service: ['svc.z'] }).snapservice?.filter).toEqual({
+      services: ['svc.z'],
+    });
+  });
+
+  it('with --api snapservice and no tasks or services, says exactly what to pass', () => {
+    expect(() => resolveConnections({ api: 'snapservice' }, snapserviceEnv, noFilters)).toThrow(
+      new UsageError('it lists tasks only of given tasks or services: pass --task ID or --service NAME (each repeatable), or set SNAPSERVICE_SERVICES=NAME[,NAME…]'),
+    );
+  });
+
+  it('with --api all, lists the other API and notes what snapservice needs', () => {
+    const connections = resolveConnections({ api: 'all' }, { ...velostrataEnv, ...snapserviceEnv }, noFilters);
+    expect(connections.velostrata).toBeDefined();
+    expect(connections.snapservice).toBeUndefined();
+    expect(connections.notes).toEqual([expect.stringMatching(/^snapservice skipped: .*--task ID or --service NAME/)]);
+  });
+
+  it('a wait needs no snapservice filter', () => {
+    expect(resolveConnections({ api: 'snapservice' }, snapserviceEnv, undefined).snapservice).toEqual({ url: 'https://snap.example.com', sessionId: 'session-secret-5678' });
+  });
+
+  it('skips an unconfigured API with a note, and fails when none is left', () => {
+    const connections = resolveConnections({ api: 'all' }, velostrataEnv, noFilters);
+    expect(connections.notes).toEqual([expect.stringMatching(/^snapservice skipped: no URL: set SNAPSERVICE_URL/)]);
+    expect(() => resolveConnections({ api: 'all' }, {}, noFilters)).toThrow(/nothing to talk to:\n {2}velostrata skipped: no URL.*\n {2}snapservice skipped: no URL.*\n.*vmtasks simulate/);
+    expect(() => resolveConnections({ api: 'velostrata' }, { VELOSTRATA_URL: velostrataEnv.VELOSTRATA_URL }, noFilters)).toThrow(/no credentials: set VELOSTRATA_PASSWORD/);
+  });
+
+  it('refuses snapservice filters with --api velostrata', () => {
+    expect(() => resolveConnections({ api: 'velostrata' }, velostrataEnv, { ...noFilters, user: ['ops'] })).toThrow(UsageError);
+  });
+
+  it('reads CA files, and --insecure only when asked, with a warning', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmtasks-ca-'));
+    const ca = path.join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const connections = resolveConnections({ api: 'all' }, { ...velostrataEnv, VELOSTRATA_CA_FILE: ca, ...snapserviceEnv }, undefined);
+    expect(connections.velostrata?.tls).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(connections.snapservice?.tls).toBeUndefined();
+    const insecure = resolveConnections({ api: 'snapservice', insecure: true }, snapserviceEnv, undefined);
+    expect(insecure.snapservice?.tls).toEqual({ rejectUnauthorized: false });
+    expect(insecure.notes).toEqual([expect.stringContaining('--insecure: TLS certificates are NOT verified')]);
+    expect(() => resolveConnections({ api: 'velostrata', velostrataCa: path.join(dir, 'missing.pem') }, velostrataEnv, undefined)).toThrow(
+      /cannot read the CA file given by --velostrata-ca .*missing\.pem\): ENOENT/,
+    );
+  });
+});

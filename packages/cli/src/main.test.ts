@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { fakeIO } from '../test/fake-io.js';
+import { Redactor } from '@vmtasks/core';
+import { redactingStream } from './io.js';
+import { main } from './main.js';
+
+const run = async (argv: string[], env: Record<string, string> = {}) => {
+  const io = fakeIO(env);
+  const code = await main(argv, io, new AbortController().signal);
+  return { code, stdout: io.stdout.text(), stderr: io.stderr.text() };
+};
+
+describe('vmtasks usage', () => {
+  it('--help and --version succeed on stdout', async () => {
+    const help = await run(['--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    for (const word of ['tasks', 'watch', 'wait', 'simulate', 'VELOSTRATA_URL', 'SNAPSERVICE_SERVICES', 'Exit status']) expect(help.stdout).toContain(word);
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const watchHelp = await run(['watch', '--help']);
+    for (const flag of ['--until-done', '--json', '--interval', '--api', '--task', '--service', '--status', '--insecure']) expect(watchHelp.stdout).toContain(flag);
+  });
+
+  it('unknown flags, commands and bad values exit 2 with a helpful line', async () => {
+    const flag = await run(['watch', '--untildone']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("error: unknown option '--untildone'");
+    expect(flag.stderr).toContain('(Did you mean --until-done?)');
+    const command = await run(['wach']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('(Did you mean watch?)');
+    expect((await run(['watch', '--api', 'vsphere'])).stderr).toMatch(/argument 'vsphere' is invalid. Allowed choices are all, velostrata, snapservice/);
+    expect((await run(['watch', '--status', 'DONE'])).stderr).toContain('expected one of PENDING, RUNNING, BLOCKED, SUCCEEDED, FAILED');
+    expect((await run(['wait', 'task-1', '--timeout', 'soon'])).code).toBe(2);
+    expect((await run(['wait'])).stderr).toContain("missing required argument 'id'");
+  });
+
+  it('configuration errors exit 2 and say what to set', async () => {
+    const none = await run(['tasks']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('set VELOSTRATA_URL');
+    expect(none.stderr).toContain('vmtasks simulate');
+    const snapservice = await run(['watch', '--api', 'snapservice'], { SNAPSERVICE_URL: 'http://127.0.0.1:9', SNAPSERVICE_SESSION_ID: 'sess-secret-1' });
+    expect(snapservice).toMatchObject({ code: 2, stdout: '' });
+    expect(snapservice.stderr).toContain('pass --task ID or --service NAME');
+  });
+
+  it('never prints a secret, even when it is part of what went wrong', async () => {
+    const secret = 'subscription-secret-42';
+    const result = await run(['tasks', '--api', 'velostrata', '--velostrata-url', `not a url ${secret}`, '--verbose'], { VELOSTRATA_PASSWORD: secret, VELOSTRATA_URL: 'x' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain(secret);
+  });
+
+  it('scrubs every secret from whatever reaches stdout or stderr', async () => {
+    const io = fakeIO({ SNAPSERVICE_AUTHORIZATION: 'SIGN token="saml-token-secret-99"', VELOSTRATA_PASSWORD: 'pw-secret-77' });
+    const stream = redactingStream(io.stdout, new Redactor(['pw-secret-77', 'saml-token-secret-99']));
+    stream.write('echoed: pw-secret-77 and token saml-token-secret-99\n');
+    expect(io.stdout.text()).toBe('echoed: [REDACTED] and token [REDACTED]\n');
+    expect(stream.isTTY).toBe(io.stdout.isTTY);
+  });
+});

@@ -1,0 +1,74 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { API_CHOICES, type ConnectionFlags, type FilterFlags } from './config.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A repeatable option whose values must be among `choices`. */
+const collectChoice =
+  (choices: readonly string[]) =>
+  (value: string, previous: string[] = []): string[] => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return [...previous, value];
+  };
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500`, `500ms`, `2s`, `1.5m`, `2h` → milliseconds (a bare number is milliseconds). */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 'ms']! : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) {
+    throw new InvalidArgumentError('expected a positive duration such as 500, 500ms, 2s, 10m or 1h');
+  }
+  return Math.round(ms);
+}
+
+export function parsePositiveNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a positive number');
+  return value;
+}
+
+export interface CommonFlags extends ConnectionFlags {
+  verbose?: boolean;
+}
+
+/** Which APIs to talk to and how; secrets are read from the environment only. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--api <api>', 'which API').choices(API_CHOICES).default('all'))
+    .option('--velostrata-url <url>', 'Velostrata API root (env VELOSTRATA_URL)')
+    .option('--velostrata-user <name>', 'Velostrata user (env VELOSTRATA_USERNAME, default apiuser)')
+    .option('--velostrata-ca <file>', 'PEM CA to trust for Velostrata (env VELOSTRATA_CA_FILE)')
+    .option('--snapservice-url <url>', 'snapservice appliance (env SNAPSERVICE_URL)')
+    .option('--snapservice-ca <file>', 'PEM CA to trust for snapservice (env SNAPSERVICE_CA_FILE)')
+    .option('--insecure', 'accept any TLS certificate (labs only)')
+    .option('--verbose', 'say which APIs are used and how (never secrets)');
+}
+
+export function addFilterOptions(command: Command, statuses: readonly string[]): Command {
+  const repeatable = (flags: string, description: string, parse: (value: string, previous?: string[]) => string[] = collect): Option =>
+    // An empty list by default, without "(default: [])" in the help.
+    new Option(flags, description).argParser(parse).default([], 'none');
+  return command
+    .addOption(repeatable('--task <id>', 'snapservice task id (repeatable)'))
+    .addOption(repeatable('--service <name>', 'snapservice service (repeatable; env SNAPSERVICE_SERVICES, comma-separated)'))
+    .addOption(repeatable('--status <status>', `snapservice status (repeatable): ${statuses.join(', ')}`, collectChoice(statuses)))
+    .addOption(repeatable('--operation <name>', 'snapservice operation (repeatable)'))
+    .addOption(repeatable('--user <name>', 'snapservice user (repeatable)'));
+}
+
+export function addIntervalOption(command: Command): Command {
+  return command.addOption(
+    new Option('--interval <duration>', 'time between polls after a change; backs off to 10× (at most 30s) while nothing changes')
+      .argParser(parseDuration)
+      .default(1000, '1s'),
+  );
+}
+
+/** The poll intervals for `--interval`: the minimum as given, the maximum 10× it (at most 30 s, never below the minimum). */
+export function pollIntervals(interval: number): { minIntervalMs: number; maxIntervalMs: number } {
+  return { minIntervalMs: interval, maxIntervalMs: Math.max(interval, Math.min(30_000, interval * 10)) };
+}
+
+export type FilteredFlags = CommonFlags & FilterFlags;

@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { simulateCommand } from './commands/simulate.js';
+import { tasksCommand } from './commands/tasks.js';
+import { waitCommand } from './commands/wait.js';
+import { watchCommand } from './commands/watch.js';
+import type { Context } from './context.js';
+import type { ExitCode } from './exit-codes.js';
+
+const HELP_FOOTER = `
+Configuration (flags win over the environment):
+  VELOSTRATA_URL, VELOSTRATA_USERNAME, VELOSTRATA_PASSWORD, VELOSTRATA_CA_FILE
+  SNAPSERVICE_URL, SNAPSERVICE_SESSION_ID or SNAPSERVICE_AUTHORIZATION, SNAPSERVICE_CA_FILE,
+  SNAPSERVICE_SERVICES (default --service list, comma-separated)
+  Secrets are read from the environment only and never printed. An API that is not configured is
+  skipped with a note. NO_COLOR turns colour off, FORCE_COLOR on.
+
+Exit status: 0 success · 1 a task failed, was cancelled or its outcome is unknown · 2 usage or
+configuration error · 3 credentials refused · 124 timeout · 130 Ctrl-C · 143 SIGTERM
+
+Try it without an appliance:
+  vmtasks simulate --speed 20     # in one terminal; paste the export lines into another
+  vmtasks watch`;
+
+/** The `vmtasks` command tree; output goes to the context's streams, and `report` receives the exit status. */
+export function buildProgram(context: Context, version: string, statuses: readonly string[], report: (code: ExitCode) => void): Command {
+  const { stdout, stderr } = context.io;
+  const errorColor = context.colors.stderr;
+  const program = new Command('vmtasks')
+    .description('List, watch and wait for Velostrata and snapservice tasks.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', HELP_FOOTER)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => void stdout.write(text),
+      writeErr: (text) => void stderr.write(text),
+      outputError: (text, write) => write(errorColor.red(text)),
+    })
+    .exitOverride();
+  for (const command of [
+    tasksCommand(context, statuses, report),
+    watchCommand(context, statuses, report),
+    waitCommand(context, report),
+    simulateCommand(context, report),
+  ]) {
+    program.addCommand(command.copyInheritedSettings(program).showHelpAfterError(`(run vmtasks ${command.name()} --help for usage)`));
+  }
+  return program;
+}

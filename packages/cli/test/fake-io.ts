@@ -1,0 +1,20 @@
+import { Writable } from 'node:stream';
+import type { IOStreams, OutputStream } from '../src/io.js';
+
+export type CapturedStream = OutputStream & { text(): string };
+
+/** A stream that keeps what is written; with `columns`, it claims to be a terminal of that size. */
+export function captureStream(terminal?: { columns: number; rows: number }): CapturedStream {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  return Object.assign(stream, terminal ? { isTTY: true, ...terminal } : {}, { text: () => chunks.join('') });
+}
+
+export function fakeIO(env: Record<string, string>, terminal?: { columns: number; rows: number }): IOStreams & { stdout: CapturedStream; stderr: CapturedStream } {
+  return { stdout: captureStream(terminal), stderr: captureStream(terminal), env, now: () => Date.parse('2026-11-23T21:10:00Z') };
+}
