@@ -3,9 +3,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { readmePath, readmeSnippets } from './readme.js';
 import { typeCheck } from './typescript.js';
 
-const readme = path.resolve(import.meta.dirname, '../../../README.md');
 // Inside this package, so `@vmtasks/*` resolve as they would for a user.
 const scratch = path.resolve(import.meta.dirname, '../.readme-snippets');
 
@@ -14,9 +14,7 @@ afterAll(async () => {
 });
 
 it('compiles every ts snippet of the Usage section', async () => {
-  const text = await readFile(readme, 'utf8');
-  const usage = text.slice(text.indexOf('## Usage'), text.indexOf('\n## ', text.indexOf('## Usage') + 1));
-  const snippets = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  const snippets = (await readmeSnippets('Usage')).map((snippet) => snippet.code);
   expect(snippets.length).toBeGreaterThanOrEqual(2);
 
   await mkdir(scratch, { recursive: true });
@@ -33,7 +31,7 @@ it('compiles every ts snippet of the Usage section', async () => {
 });
 
 it('runs the simulator example as written: the README shows simulator-example.test.ts verbatim', async () => {
-  const text = await readFile(readme, 'utf8');
+  const text = await readFile(readmePath, 'utf8');
   const section = text.slice(text.indexOf('### Testing against the simulator'));
   const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   expect(snippet).toBe(await readFile(path.resolve(import.meta.dirname, 'simulator-example.test.ts'), 'utf8'));
