@@ -16,7 +16,7 @@ import { writeAtomically } from './write-atomically.js';
 const MANIFEST = 'manifest.json';
 
 /**
- * Returns the file URL of `entry` (a src/*.ts file name) transpiled into `cacheDir`, transpiling
+ * Returns the file URL of `entry` (a file of src/, subfolders included) transpiled into `cacheDir`, transpiling
  * what is missing, stale or unreadable. Any file of the cache that does not match its manifest
  * entry is transpiled again; throws only when transpiling itself fails (the caller falls back).
  * @param {{ srcDir: string, cacheDir: string, entry: string, transform?: (code: string, file: string) => string }} options
@@ -27,7 +27,7 @@ export function compiledSource({ srcDir, cacheDir, entry, transform = esbuildTra
   const manifest = readManifest(path.join(cacheDir, MANIFEST));
   const next = {};
   const transpiled = [];
-  for (const name of readdirSync(srcDir)) {
+  for (const name of readdirSync(srcDir, { recursive: true })) {
     if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
     const source = path.join(srcDir, name);
     const out = path.join(outDir, name.replace(/\.ts$/, '.js'));
@@ -39,7 +39,7 @@ export function compiledSource({ srcDir, cacheDir, entry, transform = esbuildTra
       continue;
     }
     const code = transform(readFileSync(source, 'utf8'), source);
-    mkdirSync(outDir, { recursive: true });
+    mkdirSync(path.dirname(out), { recursive: true });
     writeAtomically(out, code);
     next[name] = { size, mtimeMs, outSize: Buffer.byteLength(code) };
     transpiled.push(name);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -107,9 +107,10 @@ describe('transpiled source cache', () => {
     const srcDir = path.join(dir, 'src');
     const cacheDir = path.join(dir, 'cache');
     await rm(srcDir, { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(srcDir, { recursive: true }));
-    await writeFile(path.join(srcDir, 'main.ts'), `import { answer } from './answer.js';\nconst where: string = import.meta.dirname;\nconsole.log(answer(), where);\n`);
-    await writeFile(path.join(srcDir, 'answer.ts'), `export const answer = (): number => 42;\n`);
+    await mkdir(path.join(srcDir, 'lib'), { recursive: true });
+    // A subfolder too: src/breaking/ is one.
+    await writeFile(path.join(srcDir, 'main.ts'), `import { answer } from './lib/answer.js';\nconst where: string = import.meta.dirname;\nconsole.log(answer(), where);\n`);
+    await writeFile(path.join(srcDir, 'lib/answer.ts'), `export const answer = (): number => 42;\n`);
     return { srcDir, cacheDir };
   }
 
@@ -121,13 +122,13 @@ describe('transpiled source cache', () => {
   it('transpiles on a miss, reuses on a hit, redoes only what changed', async () => {
     const { srcDir, cacheDir } = await setUp();
     const first = compiledSource({ srcDir, cacheDir, entry: 'main.ts' });
-    expect(first.transpiled.sort()).toEqual(['answer.ts', 'main.ts']);
+    expect(first.transpiled.sort()).toEqual(['lib/answer.ts', 'main.ts']);
     // import.meta.dirname still names the source folder, not the cache.
     expect(await runEntry(first.url)).toBe(`42 ${srcDir}`);
     expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled).toEqual([]);
-    await writeFile(path.join(srcDir, 'answer.ts'), `export const answer = (): number => 43;\n`);
+    await writeFile(path.join(srcDir, 'lib/answer.ts'), `export const answer = (): number => 43;\n`);
     const stale = compiledSource({ srcDir, cacheDir, entry: 'main.ts' });
-    expect(stale.transpiled).toEqual(['answer.ts']);
+    expect(stale.transpiled).toEqual(['lib/answer.ts']);
     expect(await runEntry(stale.url)).toBe(`43 ${srcDir}`);
   });
 
@@ -135,9 +136,9 @@ describe('transpiled source cache', () => {
     const { srcDir, cacheDir } = await setUp();
     const { url } = compiledSource({ srcDir, cacheDir, entry: 'main.ts' });
     await writeFile(path.join(cacheDir, 'manifest.json'), '{ not json');
-    expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled.sort()).toEqual(['answer.ts', 'main.ts']);
-    await writeFile(path.join(cacheDir, 'src/answer.js'), 'export const answ');
-    expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled).toEqual(['answer.ts']);
+    expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled.sort()).toEqual(['lib/answer.ts', 'main.ts']);
+    await writeFile(path.join(cacheDir, 'src/lib/answer.js'), 'export const answ');
+    expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled).toEqual(['lib/answer.ts']);
     await rm(path.join(cacheDir, 'src/main.js'));
     expect(compiledSource({ srcDir, cacheDir, entry: 'main.ts' }).transpiled).toEqual(['main.ts']);
     expect(await runEntry(url)).toBe(`42 ${srcDir}`);
@@ -145,7 +146,7 @@ describe('transpiled source cache', () => {
 
   it('a transpile error throws, so the CLI falls back to tsx', async () => {
     const { srcDir, cacheDir } = await setUp();
-    await writeFile(path.join(srcDir, 'answer.ts'), `export const answer = (: number => 42;\n`);
+    await writeFile(path.join(srcDir, 'lib/answer.ts'), `export const answer = (: number => 42;\n`);
     expect(() => compiledSource({ srcDir, cacheDir, entry: 'main.ts' })).toThrow();
   });
 });
