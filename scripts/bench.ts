@@ -30,7 +30,7 @@ const out =
   values.out ?? (quick ? path.join(os.tmpdir(), `vmtasks-bench-quick-${process.pid}.json`) : path.join(repo, 'bench/results.json'));
 const plan = {
   saves: quick ? 2 : 10,
-  generateReps: quick ? 1 : 3,
+  generateReps: quick ? 1 : 10,
   requests: quick ? 300 : 5_000,
   rounds: quick ? 2 : 5,
   startupReps: quick ? 1 : 3,
