@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { redoclyCore } from './deps.js';
-import { assertNoErrors, lintApi } from './lint.js';
+import { lintAndBundle } from './lint.js';
 import { isRecord, type ApiEntry, type Registry } from './registry.js';
 
 // Redoc's standalone bundle (React and all) is inlined into every page, so a page opened from
@@ -81,15 +80,7 @@ export interface DocsPage {
 
 /** The spec of an API, linted and bundled into one document. */
 async function bundledSpec(api: ApiEntry, registry: Registry): Promise<Record<string, unknown>> {
-  const linted = await lintApi(api, registry);
-  assertNoErrors(api.name, linted);
-  const bundled = await redoclyCore.bundle({
-    doc: linted.document,
-    config: linted.config,
-    externalRefResolver: linted.resolver,
-    dereference: false,
-  });
-  const parsed: unknown = bundled.bundle.parsed;
+  const { parsed } = await lintAndBundle(api, registry);
   if (!isRecord(parsed)) throw new Error(`${api.root}: not an object`);
   return parsed;
 }

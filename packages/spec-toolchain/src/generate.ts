@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@redocly/openapi-core';
 import { loadOpenapiTypescript, redoclyCore } from './deps.js';
-import { assertNoErrors, lintApi, SpecError, type SpecProblem } from './lint.js';
+import { assertNoErrors, lintAndBundle, lintApi, SpecError, type SpecProblem } from './lint.js';
 import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
@@ -52,16 +52,9 @@ export interface RenderedTypes {
  * disk. The spec is parsed once: the linted document is bundled and handed to the generator.
  */
 export async function renderSpec(api: ApiEntry, registry: Registry): Promise<RenderedTypes> {
-  const linted = await lintApi(api, registry);
-  assertNoErrors(api.name, linted);
-  const bundled = await redoclyCore.bundle({
-    doc: linted.document,
-    config: linted.config,
-    externalRefResolver: linted.resolver,
-    dereference: false,
-  });
+  const { linted, parsed, fileDependencies } = await lintAndBundle(api, registry);
   const openapiTypescript = loadOpenapiTypescript();
-  const ast = await openapiTypescript.default(bundled.bundle.parsed as Parameters<typeof openapiTypescript.default>[0], {
+  const ast = await openapiTypescript.default(parsed as Parameters<typeof openapiTypescript.default>[0], {
     redocly: await getGeneratorConfig(),
     cwd: path.dirname(api.root),
     // Also export each enum's values as a const array, so runtime checks use the spec's list
@@ -73,7 +66,7 @@ export async function renderSpec(api: ApiEntry, registry: Registry): Promise<Ren
     // The parameter rules come from the same parse as the lint and the types.
     content: header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed),
     warnings: linted.problems.filter((problem) => problem.severity === 'warn'),
-    files: [api.root, ...bundled.fileDependencies],
+    files: [api.root, ...fileDependencies],
   };
 }
 

@@ -132,3 +132,25 @@ export function assertNoErrors(api: string, linted: LintedSpec): void {
   const errors = linted.problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new SpecError(api, errors);
 }
+
+/** An API linted clean (warnings allowed) and bundled into one document, `$ref`s kept. */
+export interface BundledSpec {
+  linted: LintedSpec;
+  /** The bundled document. */
+  parsed: unknown;
+  /** Every file other than the root that the spec is made of. */
+  fileDependencies: string[];
+}
+
+/** Lints an API (throwing a SpecError on any error) and bundles the linted document, parsed once. */
+export async function lintAndBundle(api: ApiEntry, registry: Registry): Promise<BundledSpec> {
+  const linted = await lintApi(api, registry);
+  assertNoErrors(api.name, linted);
+  const bundled = await redoclyCore.bundle({
+    doc: linted.document,
+    config: linted.config,
+    externalRefResolver: linted.resolver,
+    dereference: false,
+  });
+  return { linted, parsed: bundled.bundle.parsed, fileDependencies: [...bundled.fileDependencies] };
+}
