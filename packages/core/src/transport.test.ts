@@ -5,6 +5,7 @@ import {
   closedPort,
   exposedForms,
   selfSignedCertificate,
+  sendEndless,
   sendJson,
   startTestServer,
   type Handler,
@@ -269,13 +270,7 @@ describe('decoding', () => {
 describe('size cap', () => {
   it('stops a body at maxResponseBytes through a user fetch too, without retrying', async () => {
     const server = await serve((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
+      sendEndless(res);
     });
     const error = await failure(invoke(transport(server.url, { fetch: globalThis.fetch, maxResponseBytes: 1024 * 1024 }), server.url));
     expect(error).toBeInstanceOf(ResponseTooLargeError);

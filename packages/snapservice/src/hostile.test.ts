@@ -2,7 +2,15 @@
 // 127.0.0.1 and 127.0.0.2 play the appliance and "another host". Every case asserts the exact
 // typed error and that no secret shows in any form of it.
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { exposedForms, selfSignedCertificate, sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
+import {
+  exposedForms,
+  selfSignedCertificate,
+  sendEndless,
+  sendJson,
+  startTestServer,
+  type Handler,
+  type TestServer,
+} from '@vmtasks/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClientClosedError,
@@ -433,13 +441,7 @@ describe('bounded resources', () => {
         res.write('{"items":[');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
+      sendEndless(res);
     });
     const snap = client(appliance.url, { maxResponseBytes: 4 * 1024 * 1024 });
     const endless = await settle(snap.listTasks({ services: ['svc'] }));

@@ -84,6 +84,17 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+/** A 200 JSON answer whose body never ends: spaces, 64 KiB at a time, as fast as the client reads. */
+export function sendEndless(response: ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const pump = (): void => {
+    while (!response.destroyed && response.write(chunk));
+    if (!response.destroyed) response.once('drain', pump);
+  };
+  pump();
+}
+
 /** A port that nothing listens on: bound, read, released. */
 export async function closedPort(): Promise<number> {
   const server = createServer();

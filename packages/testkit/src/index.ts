@@ -2,6 +2,7 @@ export { exposedForms } from './exposure.js';
 export {
   startTestServer,
   sendJson,
+  sendEndless,
   closedPort,
   selfSignedCertificate,
   type TestServer,
