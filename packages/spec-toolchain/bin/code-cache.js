@@ -9,6 +9,8 @@
 // a checksum, so a cache that is stale, truncated or corrupt is ignored (and rewritten) rather
 // than handed to V8. Cache data are written once, when the process exits, so they hold the
 // functions the run compiled, not just the top level.
+// V8 rejects code cached under other flags (vmtasks-codegen runs with --no-opt), so the process's
+// flags are part of the key too.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
@@ -25,6 +27,7 @@ const CHECKSUM_BYTES = 16;
  * @returns {{ stats: CodeCacheStats, flush(): void }}
  */
 export function installCodeCache({ cacheDir, minSize = MIN_SIZE }) {
+  const flags = process.execArgv.join(' ');
   const stats = { hits: [], misses: [], rejected: [], written: [] };
   /** @type {{ file: string, script: vm.Script }[]} */
   const toWrite = [];
@@ -41,7 +44,7 @@ export function installCodeCache({ cacheDir, minSize = MIN_SIZE }) {
     } catch {
       return originalCompile.call(this, content, filename, format);
     }
-    const file = path.join(cacheDir, `${cacheKey(filename, stat)}.bin`);
+    const file = path.join(cacheDir, `${cacheKey(filename, stat, flags)}.bin`);
     const cachedData = readChecked(file);
     const script = new vm.Script(Module.wrap(content), {
       filename,
@@ -81,9 +84,9 @@ export function installCodeCache({ cacheDir, minSize = MIN_SIZE }) {
   return { stats, flush };
 }
 
-function cacheKey(filename, stat) {
+function cacheKey(filename, stat, flags) {
   return createHash('sha256')
-    .update([filename, stat.size, stat.mtimeMs, process.version, process.arch].join('\0'))
+    .update([filename, stat.size, stat.mtimeMs, process.version, process.arch, flags].join('\0'))
     .digest('hex')
     .slice(0, 32);
 }

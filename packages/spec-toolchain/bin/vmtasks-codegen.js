@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-opt
+// --no-opt: a generator process is over in a third of a second, before optimized code pays for
+// its compilation; TurboFan would only take CPU from the other turbo tasks running beside it.
 // The toolchain is TypeScript run from source (no build step before `npm run generate`):
 // transpiled once into node_modules/.cache (see compiled-source.js) and loaded without a loader
 // hook; tsx (which hooks every import) only when that cache cannot be used.

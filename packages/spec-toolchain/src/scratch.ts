@@ -101,7 +101,7 @@ export function packageOf(file: string): string {
  */
 export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-ws-'));
-  for (const entry of ['package.json', 'package-lock.json', 'turbo.json', 'redocly.yaml', 'tsconfig.base.json', 'specs']) {
+  for (const entry of ['package.json', 'package-lock.json', 'turbo.json', 'redocly.yaml', 'tsconfig.base.json', 'specs', 'scripts/turbo']) {
     await cp(path.join(repo, entry), path.join(dir, entry), { recursive: true });
   }
   for (const api of (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis) {

@@ -1,0 +1,119 @@
+// The generator's CommonJS dependencies (@redocly/openapi-core, openapi-typescript and the ~170
+// files behind them), loaded from one file bundled with esbuild.
+//
+// Each turbo task of `npm run generate` is a process of its own, and about 0.1 s of each went to
+// resolving, reading and compiling those files one by one. One file is resolved and read once, and
+// the V8 code cache (code-cache.js) covers all of it. TypeScript stays outside: it is one file
+// already, code-cached on its own.
+//
+// The bundle is built on first use into the cache folder and built again when any file it was
+// made of changes (size or mtime, as esbuild's metafile lists them) or esbuild's version does;
+// a bundle that does not match its manifest is never loaded. No maintained package bundles
+// node_modules for start-up like this (v8-compile-cache caches per file and keeps the resolution
+// cost), hence this file.
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { writeAtomically } from './write-atomically.js';
+
+const BUNDLE = 'dependencies.cjs';
+const MANIFEST = 'dependencies.json';
+
+/**
+ * Returns the exports of `packages`, resolved from `fromDir`, each loaded on first access from the
+ * bundle in `cacheDir` (building it when missing or stale). Without a `cacheDir`, or when the
+ * bundle cannot be built, each package is required the usual way.
+ * @param {{ packages: string[], external?: string[], fromDir: string, cacheDir?: string }} options
+ * @returns {{ modules: Record<string, unknown>, source: 'bundle' | 'built' | 'node_modules' }}
+ */
+export function loadDependencyBundle({ packages, external = [], fromDir, cacheDir }) {
+  const requireFromPackage = createRequire(path.join(fromDir, 'package.json'));
+  let bundle;
+  let source = 'bundle';
+  if (cacheDir === undefined) source = 'node_modules';
+  else try {
+    bundle = path.join(cacheDir, BUNDLE);
+    const esbuildVersion = readEsbuildVersion(requireFromPackage);
+    const wanted = { packages, external, fromDir, esbuildVersion };
+    if (!isFresh(path.join(cacheDir, MANIFEST), bundle, wanted)) {
+      build({ packages, external, fromDir, cacheDir, wanted, requireFromPackage });
+      source = 'built';
+    }
+  } catch {
+    bundle = undefined;
+    source = 'node_modules';
+  }
+  const load = bundle ? createRequire(bundle)(bundle) : undefined;
+  /** @type {Record<string, unknown>} */
+  const modules = {};
+  for (const name of packages) {
+    Object.defineProperty(modules, name, {
+      enumerable: true,
+      get: () => (load ? load[name] : requireFromPackage(name)),
+    });
+  }
+  return { modules, source };
+}
+
+function readEsbuildVersion(requireFromPackage) {
+  return JSON.parse(readFileSync(requireFromPackage.resolve('esbuild/package.json'), 'utf8')).version;
+}
+
+/** True when the manifest describes this request and every input and the bundle are as recorded. */
+function isFresh(manifestFile, bundle, wanted) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (JSON.stringify(manifest?.wanted) !== JSON.stringify(wanted) || typeof manifest.inputs !== 'object') return false;
+  try {
+    if (statSync(bundle).size !== manifest.bundleSize) return false;
+    for (const [file, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
+      const stat = statSync(file);
+      if (stat.size !== size || stat.mtimeMs !== mtimeMs) return false;
+    }
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+function build({ packages, external, fromDir, cacheDir, wanted, requireFromPackage }) {
+  const esbuild = requireFromPackage('esbuild');
+  // Each package behind a getter: the bundle's modules run on first access, as require() would,
+  // so `lint` never evaluates openapi-typescript (nor loads TypeScript).
+  const entry = packages
+    .map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(name)}) });`)
+    .join('\n');
+  const result = esbuild.buildSync({
+    stdin: { contents: entry, resolveDir: fromDir, loader: 'js', sourcefile: 'dependencies-entry.cjs' },
+    absWorkingDir: fromDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    external,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    // Names kept, so stack traces from the libraries read as they do unbundled.
+    keepNames: true,
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild wrote no bundle');
+  const inputs = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (input === '<stdin>' || input.endsWith('dependencies-entry.cjs')) continue;
+    const file = path.resolve(fromDir, input);
+    const stat = statSync(file);
+    inputs[file] = [stat.size, stat.mtimeMs];
+  }
+  mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(path.join(cacheDir, BUNDLE), output.contents);
+  writeAtomically(
+    path.join(cacheDir, MANIFEST),
+    JSON.stringify({ wanted, bundleSize: output.contents.byteLength, inputs }),
+  );
+}
