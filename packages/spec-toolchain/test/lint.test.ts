@@ -1,9 +1,9 @@
 // The lint configuration has teeth: each fixture breaks one thing, and the in-process lint
 // (Redocly's engine) with the project's redocly.yaml must report exactly the rule that covers it.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseYaml, stringifyYaml } from '@redocly/openapi-core';
+import { type Config, getMergedConfig, loadConfig, parseYaml, stringifyYaml } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintFile, loadLintConfig, SpecError, type SpecProblem } from '../src/lint.js';
 import { repo } from '../src/scratch.js';
@@ -117,5 +117,34 @@ describe('redocly.yaml lint rules', () => {
     const error = await lintFile('broken', file, await loadLintConfig(path.join(repo, 'redocly.yaml')), repo).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecError);
     expect((error as SpecError).problems[0]).toMatchObject({ rule: 'yaml-syntax', line: 4 });
+  });
+});
+
+describe('loading redocly.yaml', () => {
+  /** What a config makes of each API: rules per spec version, preprocessors, decorators, plugins, resolve. */
+  function projection(config: Config, api: string): unknown {
+    const merged = getMergedConfig(config, api);
+    const { rules, preprocessors, decorators, plugins } = merged.styleguide;
+    return JSON.parse(JSON.stringify({ rules, preprocessors, decorators, plugins: plugins.map((p) => p.id), resolve: merged.resolve }));
+  }
+
+  it("gives each API the same rules as Redocly's own loadConfig", async () => {
+    const configPath = path.join(repo, 'redocly.yaml');
+    const ours = await loadLintConfig(configPath);
+    const redocly = await loadConfig({ configPath });
+    const apis = Object.keys(redocly.rawConfig.apis ?? {});
+    expect(apis.length).toBeGreaterThan(0);
+    for (const api of apis) expect(projection(ours, api), api).toEqual(projection(redocly, api));
+  });
+
+  it('resolves a $ref in the configuration file', async () => {
+    const dir = path.join(scratch, 'config-with-ref');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'rules.yaml'), 'tag-description: off\noperation-summary: error\n');
+    await writeFile(path.join(dir, 'redocly.yaml'), "extends: [minimal]\nrules:\n  $ref: './rules.yaml'\n");
+    const config = await loadLintConfig(path.join(dir, 'redocly.yaml'));
+    const rules = getMergedConfig(config).styleguide.rules.oas3_1;
+    expect(rules['operation-summary']).toBe('error');
+    expect(rules['tag-description']).toBe('off');
   });
 });
