@@ -9,8 +9,8 @@
 // a checksum, so a cache that is stale, truncated or corrupt is ignored (and rewritten) rather
 // than handed to V8. Cache data are written once, when the process exits, so they hold the
 // functions the run compiled, not just the top level.
-// V8 rejects code cached under other flags (vmtasks-codegen runs with --no-opt), so the process's
-// flags are part of the key too.
+// V8 rejects code cached under other flags, so the process's flags (its command line and those it
+// set with v8.setFlagsFromString, `v8Flags`) are part of the key too.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
@@ -23,11 +23,11 @@ const CHECKSUM_BYTES = 16;
 
 /**
  * @typedef {{ hits: string[], misses: string[], rejected: string[], written: string[] }} CodeCacheStats
- * @param {{ cacheDir: string, minSize?: number }} options
+ * @param {{ cacheDir: string, minSize?: number, v8Flags?: string[] }} options
  * @returns {{ stats: CodeCacheStats, flush(): void }}
  */
-export function installCodeCache({ cacheDir, minSize = MIN_SIZE }) {
-  const flags = process.execArgv.join(' ');
+export function installCodeCache({ cacheDir, minSize = MIN_SIZE, v8Flags = [] }) {
+  const flags = [...process.execArgv, ...v8Flags].join(' ');
   const stats = { hits: [], misses: [], rejected: [], written: [] };
   /** @type {{ file: string, script: vm.Script }[]} */
   const toWrite = [];
