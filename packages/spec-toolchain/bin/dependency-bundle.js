@@ -16,47 +16,53 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeAtomically } from './write-atomically.js';
 
+// esbuild is this toolchain's own dependency, whatever folder the packages come from.
+const requireOwn = createRequire(import.meta.url);
 const BUNDLE = 'dependencies.cjs';
 const MANIFEST = 'dependencies.json';
 
 /**
  * Returns the exports of `packages`, resolved from `fromDir`, each loaded on first access from the
- * bundle in `cacheDir` (building it when missing or stale). Without a `cacheDir`, or when the
- * bundle cannot be built, each package is required the usual way.
+ * bundle in `cacheDir` (building it when missing or stale). `cacheDir` must lie inside `fromDir`
+ * (node_modules/.cache, say): the bundle requires its `external` packages at run time from where it
+ * is, and from there Node finds what `fromDir` would. Without a `cacheDir`, with one outside
+ * `fromDir`, or when the bundle cannot be built, each package is required the usual way.
  * @param {{ packages: string[], external?: string[], fromDir: string, cacheDir?: string }} options
  * @returns {{ modules: Record<string, unknown>, source: 'bundle' | 'built' | 'node_modules' }}
  */
 export function loadDependencyBundle({ packages, external = [], fromDir, cacheDir }) {
   const requireFromPackage = createRequire(path.join(fromDir, 'package.json'));
-  let bundle;
-  let source = 'bundle';
-  if (cacheDir === undefined) source = 'node_modules';
-  else try {
-    bundle = path.join(cacheDir, BUNDLE);
-    const esbuildVersion = readEsbuildVersion(requireFromPackage);
-    const wanted = { packages, external, fromDir, esbuildVersion };
-    if (!isFresh(path.join(cacheDir, MANIFEST), bundle, wanted)) {
-      build({ packages, external, fromDir, cacheDir, wanted, requireFromPackage });
-      source = 'built';
-    }
-  } catch {
-    bundle = undefined;
-    source = 'node_modules';
-  }
-  const load = bundle ? createRequire(bundle)(bundle) : undefined;
+  const usable = cacheDir !== undefined && isInside(cacheDir, fromDir);
+  const { bundle, source } = usable ? freshBundle({ packages, external, fromDir, cacheDir }) : { source: 'node_modules' };
+  const loaded = bundle === undefined ? undefined : createRequire(bundle)(bundle);
   /** @type {Record<string, unknown>} */
   const modules = {};
   for (const name of packages) {
     Object.defineProperty(modules, name, {
       enumerable: true,
-      get: () => (load ? load[name] : requireFromPackage(name)),
+      get: () => (loaded ? loaded[name] : requireFromPackage(name)),
     });
   }
   return { modules, source };
 }
 
-function readEsbuildVersion(requireFromPackage) {
-  return JSON.parse(readFileSync(requireFromPackage.resolve('esbuild/package.json'), 'utf8')).version;
+function isInside(dir, parent) {
+  const relative = path.relative(parent, dir);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** The bundle's path, built first when missing or stale; none when it cannot be built. */
+function freshBundle({ packages, external, fromDir, cacheDir }) {
+  try {
+    const bundle = path.join(cacheDir, BUNDLE);
+    const esbuildVersion = JSON.parse(readFileSync(requireOwn.resolve('esbuild/package.json'), 'utf8')).version;
+    const wanted = { packages, external, fromDir, esbuildVersion };
+    if (isFresh(path.join(cacheDir, MANIFEST), bundle, wanted)) return { bundle, source: 'bundle' };
+    build({ packages, external, fromDir, cacheDir, wanted });
+    return { bundle, source: 'built' };
+  } catch {
+    return { source: 'node_modules' };
+  }
 }
 
 /** True when the manifest describes this request and every input and the bundle are as recorded. */
@@ -80,12 +86,15 @@ function isFresh(manifestFile, bundle, wanted) {
   return true;
 }
 
-function build({ packages, external, fromDir, cacheDir, wanted, requireFromPackage }) {
-  const esbuild = requireFromPackage('esbuild');
+function build({ packages, external, fromDir, cacheDir, wanted }) {
+  const esbuild = requireOwn('esbuild');
   // Each package behind a getter: the bundle's modules run on first access, as require() would,
   // so `lint` never evaluates openapi-typescript (nor loads TypeScript).
   const entry = packages
-    .map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(name)}) });`)
+    .map(
+      (name) =>
+        `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(name)}) });`,
+    )
     .join('\n');
   const result = esbuild.buildSync({
     stdin: { contents: entry, resolveDir: fromDir, loader: 'js', sourcefile: 'dependencies-entry.cjs' },
@@ -112,8 +121,5 @@ function build({ packages, external, fromDir, cacheDir, wanted, requireFromPacka
   }
   mkdirSync(cacheDir, { recursive: true });
   writeAtomically(path.join(cacheDir, BUNDLE), output.contents);
-  writeAtomically(
-    path.join(cacheDir, MANIFEST),
-    JSON.stringify({ wanted, bundleSize: output.contents.byteLength, inputs }),
-  );
+  writeAtomically(path.join(cacheDir, MANIFEST), JSON.stringify({ wanted, bundleSize: output.contents.byteLength, inputs }));
 }

@@ -16,7 +16,8 @@ const { modules } = loadDependencyBundle({
   // One file already, code-cached on its own (bin/code-cache.js).
   external: ['typescript'],
   fromDir: packageDir,
-  cacheDir: process.env.VMTASKS_CODE_CACHE === 'off' ? undefined : path.join(packageDir, 'node_modules/.cache/vmtasks-codegen/dependencies'),
+  cacheDir:
+    process.env.VMTASKS_CODE_CACHE === 'off' ? undefined : path.join(packageDir, 'node_modules/.cache/vmtasks-codegen/dependencies'),
 });
 
 export const redoclyCore = modules['@redocly/openapi-core'] as typeof import('@redocly/openapi-core');

@@ -7,10 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compiledSource } from '../bin/compiled-source.js';
 import type { CodeCacheStats } from '../bin/code-cache.js';
 
-// The generator's start-up caches (bin/code-cache.js, bin/compiled-source.js): each is used when
-// it matches, rebuilt when stale, and a corrupt one is ignored — the program still runs right.
+// The generator's start-up caches (bin/code-cache.js, bin/compiled-source.js,
+// bin/dependency-bundle.js): each is used when it matches, rebuilt when stale, and a corrupt one is
+// ignored — the program still runs right.
 const execFileAsync = promisify(execFile);
 const codeCacheModule = path.resolve(import.meta.dirname, '../bin/code-cache.js');
+const dependencyBundleModule = path.resolve(import.meta.dirname, '../bin/dependency-bundle.js');
 
 let dir: string;
 beforeEach(async () => {
@@ -24,11 +26,14 @@ describe('V8 code cache for large CommonJS files', () => {
   // A fresh process per run, as each generator process is: it installs the cache, requires the
   // CommonJS fixture and an ES module (through require, as openapi-typescript does), and prints
   // what it got and the cache's counts.
-  async function runOnce(): Promise<{ value: string; esm: string; stats: CodeCacheStats }> {
+  async function runOnce(v8Flags: string[] = []): Promise<{ value: string; esm: string; stats: CodeCacheStats }> {
     const script = `
       import { createRequire } from 'node:module';
+      import v8 from 'node:v8';
+      const v8Flags = ${JSON.stringify(v8Flags)};
+      for (const flag of v8Flags) v8.setFlagsFromString(flag);
       const { installCodeCache } = await import(${JSON.stringify(codeCacheModule)});
-      const cache = installCodeCache({ cacheDir: ${JSON.stringify(path.join(dir, 'cache'))}, minSize: 100 });
+      const cache = installCodeCache({ cacheDir: ${JSON.stringify(path.join(dir, 'cache'))}, minSize: 100, v8Flags });
       const require = createRequire(${JSON.stringify(path.join(dir, 'x.js'))});
       const value = require('./big.cjs').value();
       const esm = require('./esm.mjs').kind;
@@ -63,6 +68,15 @@ describe('V8 code cache for large CommonJS files', () => {
     const second = await runOnce();
     expect(second).toMatchObject({ value: 'one/', esm: 'esm' });
     expect(second.stats).toMatchObject({ hits: [big], misses: [], rejected: [], written: [] });
+  });
+
+  it('keeps code cached under other V8 flags apart (V8 would reject it)', async () => {
+    const big = await writeFixture('one');
+    await runOnce();
+    const flagged = await runOnce(['--interrupt-budget=540000']);
+    expect(flagged.stats).toMatchObject({ hits: [], misses: [big], rejected: [] });
+    expect((await runOnce(['--interrupt-budget=540000'])).stats.hits).toEqual([big]);
+    expect((await runOnce()).stats.hits).toEqual([big]);
   });
 
   it('a changed file misses (stale key) and runs its new code', async () => {
@@ -151,5 +165,75 @@ describe('transpiled source cache', () => {
     const { srcDir, cacheDir } = await setUp();
     await writeFile(path.join(srcDir, 'lib/answer.ts'), `export const answer = (: number => 42;\n`);
     expect(() => compiledSource({ srcDir, cacheDir, entry: 'main.ts' })).toThrow();
+  });
+});
+
+describe('dependency bundle', () => {
+  // A project folder with two packages in node_modules: alpha (two files, requires beta and the
+  // external gamma) and beta. Each counts its evaluations on globalThis.
+  async function setUp(): Promise<{ fromDir: string; cacheDir: string }> {
+    const fromDir = path.join(dir, 'project');
+    const modules = path.join(fromDir, 'node_modules');
+    const write = async (file: string, content: string): Promise<void> => {
+      await mkdir(path.dirname(path.join(modules, file)), { recursive: true });
+      await writeFile(path.join(modules, file), content);
+    };
+    await mkdir(fromDir, { recursive: true });
+    await writeFile(path.join(fromDir, 'package.json'), '{ "name": "project" }');
+    for (const name of ['alpha', 'beta', 'gamma']) await write(`${name}/package.json`, `{ "name": "${name}", "main": "index.js" }`);
+    await write(
+      'alpha/index.js',
+      "globalThis.evaluated = [...(globalThis.evaluated ?? []), 'alpha'];\nexports.value = () => require('./lib.js').word + require('beta').word + require('gamma').word;\n",
+    );
+    await write('alpha/lib.js', "exports.word = 'one';\n");
+    await write('beta/index.js', "globalThis.evaluated = [...(globalThis.evaluated ?? []), 'beta'];\nexports.word = '-beta';\n");
+    await write('gamma/index.js', "exports.word = '-gamma';\n");
+    return { fromDir, cacheDir: path.join(modules, '.cache/dependencies') };
+  }
+
+  /** A fresh process loads alpha and beta through the bundle and reports what it got. */
+  async function load(options: {
+    fromDir: string;
+    cacheDir?: string;
+  }): Promise<{ source: string; value: string; before: string[]; after: string[] }> {
+    const script = `
+      const { loadDependencyBundle } = await import(${JSON.stringify(dependencyBundleModule)});
+      const { modules, source } = loadDependencyBundle({ packages: ['alpha', 'beta'], external: ['gamma'], ...${JSON.stringify(options)} });
+      const before = globalThis.evaluated ?? [];
+      const value = modules.alpha.value();
+      console.log(JSON.stringify({ source, value, before, after: globalThis.evaluated }));`;
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script]);
+    return JSON.parse(stdout) as { source: string; value: string; before: string[]; after: string[] };
+  }
+
+  it('builds once, then loads the bundle; packages run on first access only', async () => {
+    const setup = await setUp();
+    expect(await load(setup)).toEqual({ source: 'built', value: 'one-beta-gamma', before: [], after: ['alpha', 'beta'] });
+    expect(await load(setup)).toMatchObject({ source: 'bundle', value: 'one-beta-gamma', before: [] });
+    expect(await readFile(path.join(setup.cacheDir, 'dependencies.cjs'), 'utf8')).not.toContain('-gamma');
+  });
+
+  it('rebuilds when a bundled file changes; an external one is read where it is', async () => {
+    const setup = await setUp();
+    await load(setup);
+    await writeFile(path.join(setup.fromDir, 'node_modules/gamma/index.js'), "exports.word = '-GAMMA';\n");
+    expect(await load(setup)).toMatchObject({ source: 'bundle', value: 'one-beta-GAMMA' });
+    await writeFile(path.join(setup.fromDir, 'node_modules/alpha/lib.js'), "exports.word = 'two';\n");
+    expect(await load(setup)).toMatchObject({ source: 'built', value: 'two-beta-GAMMA' });
+  });
+
+  it('rebuilds a bundle or manifest that does not match; without a cache folder uses node_modules', async () => {
+    const setup = await setUp();
+    await load(setup);
+    await writeFile(path.join(setup.cacheDir, 'dependencies.cjs'), 'throw new Error("damaged")');
+    expect(await load(setup)).toMatchObject({ source: 'built', value: 'one-beta-gamma' });
+    await writeFile(path.join(setup.cacheDir, 'dependencies.json'), '{ not json');
+    expect(await load(setup)).toMatchObject({ source: 'built', value: 'one-beta-gamma' });
+    expect(await load({ fromDir: setup.fromDir })).toMatchObject({ source: 'node_modules', value: 'one-beta-gamma' });
+    // Outside fromDir the bundle would not find gamma where fromDir does.
+    expect(await load({ fromDir: setup.fromDir, cacheDir: path.join(dir, 'elsewhere') })).toMatchObject({
+      source: 'node_modules',
+      value: 'one-beta-gamma',
+    });
   });
 });
