@@ -70,6 +70,10 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
         send(res, appliance.faultResponse(fault, url));
     }
   });
+  // Idle keep-alive connections stay open longer than any client keeps them (Node's agent: 5 s,
+  // undici: 4 s). With Node's default of 5 s a client, Prism's proxy among them, could send on a
+  // connection the simulator was closing that instant: ECONNRESET, seen under load.
+  server.keepAliveTimeout = 65_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -468,6 +468,15 @@ describe('clock, seed and lifecycle', () => {
     await expect(fetch(sim.snapservice.url)).rejects.toThrow();
   });
 
+  it('keeps idle connections open longer than clients keep them (no reset when a client reuses one)', async () => {
+    const sim = await simulator();
+    for (const url of [`${sim.velostrata.url}/tasks`, sim.snapservice.url]) {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      expect(response.headers.get('keep-alive'), url).toBe('timeout=65');
+    }
+  });
+
   it('env() gives the names the contract tests and the CLI read', async () => {
     const sim = await simulator();
     expect(sim.env()).toEqual({

@@ -59,6 +59,9 @@ export async function startTestServer(
     });
   };
   const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+  // Longer than any client keeps an idle connection, so a client never sends on one the server is
+  // closing at that instant (Node's default, 5 s, races Node's agent and undici under load).
+  server.keepAliveTimeout = 65_000;
   server.on(options.tls ? 'secureConnection' : 'connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -111,8 +114,11 @@ export async function selfSignedCertificate(): Promise<{ cert: string; key: stri
     const args = [
       'req',
       '-x509',
+      // An EC key: made at once, where an RSA key's prime search can take seconds on a loaded machine.
       '-newkey',
-      'rsa:2048',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
       '-nodes',
       '-days',
       '1',
