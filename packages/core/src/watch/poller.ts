@@ -56,7 +56,7 @@ export function backoffInterval(step: number, minMs: number, maxMs: number, rand
 }
 
 /** A per-call interval option, checked like the transport's delays; a bad one is the call's `InvalidRequestError`. */
-function checkInterval(parameter: string, value: unknown, request: RequestSummary): number {
+export function checkInterval(parameter: string, value: unknown, request: RequestSummary): number {
   try {
     return checkDelay(parameter, value);
   } catch (error) {

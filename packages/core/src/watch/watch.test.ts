@@ -96,12 +96,39 @@ describe('waitForTask (engine)', () => {
     expect(cancel).toMatchObject({ snapshot: { state: 'cancelled' } });
   });
 
-  it('rejects with TaskNotFoundError when the task is not listed', async () => {
+  it('waits notFoundGraceMs (default 5 s) for a task that is not listed yet, then rejects with TaskNotFoundError', async () => {
     const { tasks, calls } = source([[row('other', 'running')]]);
+    const started = Date.now();
     const error = await rejection(waitForTask(tasks, 't', { ...fast, whenDisappeared: 'outcome-unknown' }));
     expect(error).toBeInstanceOf(TaskNotFoundError);
-    expect(error).toMatchObject({ taskId: 't', snapshot: undefined, message: 'Task t is not listed' });
+    expect(error).toMatchObject({ taskId: 't', snapshot: undefined });
+    expect((error as Error).message).toMatch(/^Task t is not listed \(waited \d+ ms for it to appear\)$/);
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.at(-2)?.at).toBeLessThan(started + 5_000);
+    expect(calls.at(-1)?.at).toBeGreaterThanOrEqual(started + 5_000);
+  });
+
+  it('gives up at the first listing with notFoundGraceMs: 0', async () => {
+    const { tasks, calls } = source([[row('other', 'running')]]);
+    const error = await rejection(waitForTask(tasks, 't', { ...fast, notFoundGraceMs: 0, whenDisappeared: 'outcome-unknown' }));
+    expect(error).toMatchObject({ name: 'TaskNotFoundError', message: 'Task t is not listed' });
     expect(calls).toHaveLength(1);
+  });
+
+  it('follows a task that appears within the grace period', async () => {
+    const { tasks } = source([[], [], [row('t', 'running', 0.5)], [row('t', 'succeeded')]]);
+    const result = await settle(waitForTask(tasks, 't', { ...fast, whenDisappeared: 'outcome-unknown' }));
+    expect(result).toEqual({ status: 'fulfilled', value: row('t', 'succeeded') });
+  });
+
+  it('refuses a notFoundGraceMs that is not a delay', async () => {
+    const { tasks, calls } = source([[]]);
+    for (const bad of [-1, Number.NaN, 2 ** 31]) {
+      const error = await rejection(waitForTask(tasks, 't', { notFoundGraceMs: bad, whenDisappeared: 'not-found' }));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'notFoundGraceMs' });
+    }
+    expect(calls).toHaveLength(0);
   });
 
   it('treats a task that leaves the list unfinished as not found or as an unknown outcome, never as success', async () => {

@@ -11,7 +11,7 @@ import {
 } from './errors.js';
 import type { TaskEvent, TransientFailure, WatchEvent } from './events.js';
 import { realClock } from './clock.js';
-import { poll, type PollPolicy } from './poller.js';
+import { checkInterval, poll, type PollPolicy } from './poller.js';
 import type { TaskSnapshot } from './snapshot.js';
 
 /** Options of `waitForTask` and `watchTasks`, the same names in both clients. */
@@ -22,7 +22,17 @@ export interface WatchOptions extends PollPolicy {
   onTransientFailure?: (notice: TransientFailure) => void;
 }
 
-export type WaitOptions = WatchOptions;
+/** Options of `waitForTask`. */
+export interface WaitOptions extends WatchOptions {
+  /**
+   * How long a task that has not been listed yet is waited for before `TaskNotFoundError`: a task
+   * just started may appear in the list a moment later. Default 5 s; 0 gives up at the first
+   * listing without it. A task that was listed and then left is not waited for.
+   */
+  notFoundGraceMs?: number;
+}
+
+export const DEFAULT_NOT_FOUND_GRACE_MS = 5_000;
 
 /** What a client gives the engine: how to list its tasks and how to see them. */
 export interface TaskSource<Item> {
@@ -86,7 +96,7 @@ async function* rounds<Item>(
 /**
  * Waits until task `taskId` reaches a terminal state: resolves with its item when it
  * succeeded, rejects with `TaskFailedError` / `TaskCancelledError` otherwise, with
- * `TaskNotFoundError` when it is not listed, and with `TaskNotFoundError` or
+ * `TaskNotFoundError` when it is still not listed after `notFoundGraceMs`, and with `TaskNotFoundError` or
  * `TaskOutcomeUnknownError` (`whenDisappeared`) when it leaves the list unfinished.
  */
 export async function waitForTask<Item>(
@@ -103,6 +113,10 @@ export async function waitForTask<Item>(
       },
     );
   }
+  const graceMs =
+    options.notFoundGraceMs === 0
+      ? 0
+      : checkInterval('notFoundGraceMs', options.notFoundGraceMs ?? DEFAULT_NOT_FOUND_GRACE_MS, source.request);
   const clock = options.clock ?? realClock;
   const started = clock.now();
   let last: TaskEvent<Item> | undefined;
@@ -131,7 +145,10 @@ export async function waitForTask<Item>(
           : new TaskFailedError(`Task ${taskId} failed: ${snapshot.error ?? 'no error message'}`, init),
       );
     }
-    if (!last) throw redacted(source, new TaskNotFoundError(`Task ${taskId} is not listed`, errorInit(source, taskId, undefined)));
+    if (!last && round.at - started >= graceMs) {
+      const waited = graceMs > 0 ? ` (waited ${round.at - started} ms for it to appear)` : '';
+      throw redacted(source, new TaskNotFoundError(`Task ${taskId} is not listed${waited}`, errorInit(source, taskId, undefined)));
+    }
   }
   const waited = clock.now() - started;
   const seen = last ? `last seen ${describe(last.snapshot)}` : 'never seen';
