@@ -106,7 +106,7 @@ export class SnapserviceError extends ApiError {
     const first = messages[0];
     const message = first
       ? formatLocalizable(first)
-      : `HTTP ${status} ${errorType} from ${request.operation}` + (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
+      : `HTTP ${status} ${errorType} from ${request.operation}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
     super(message, { ...request, status, body });
     this.errorType = errorType;
     this.messages = messages;

@@ -27,7 +27,7 @@ export class SpecError extends Error {
     readonly api: string,
     readonly problems: readonly SpecProblem[],
   ) {
-    super(`API "${api}": the spec has ${problems.length} problem(s):\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n'));
+    super(`API "${api}": the spec has ${problems.length} problem(s):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
   }
 }
 

@@ -48,7 +48,7 @@ export class VelostrataError extends ApiError {
     const info = isRecord(body) ? body : undefined;
     const text = (key: string): string | undefined => (typeof info?.[key] === 'string' ? info[key] : undefined);
     const message =
-      text('message') ?? `HTTP ${status} from ${request.operation}` + (typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : '');
+      text('message') ?? `HTTP ${status} from ${request.operation}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
     super(message, { ...request, url: text('url') ?? request.url, status, body });
     this.errorCode = text('errorCode');
   }

@@ -224,7 +224,7 @@ export async function compareGeneratedTypes(previous: string, current: string): 
     // One check per line, so each diagnostic maps back to its check.
     const lines = checks.map((c) => `check<${c.to}>(null as unknown as ${c.from});`);
     const firstLine = PRELUDE.split('\n').length - 1;
-    await writeFile(checkFile, PRELUDE + lines.join('\n') + '\n');
+    await writeFile(checkFile, `${PRELUDE + lines.join('\n')}\n`);
     const program = ts.createProgram([checkFile], options, host, structure);
     const seen = new Set<string>();
     for (const diagnostic of ts.getPreEmitDiagnostics(program, program.getSourceFile(checkFile))) {
