@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { Agent, request } from 'undici';
+import { mustRun } from './processes.js';
 import { row, type Row } from './stats.js';
 
 /**
@@ -14,30 +14,16 @@ export async function simulatorThroughput(seconds: number, reps: number): Promis
       child.once('message', (message) => resolve(message as { url: string; sessionId: string }));
       child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready`)));
     });
-    const dispatcher = new Agent({ connections: 10 });
     const target = `${url}/api/snapservice/tasks?services=com.vmware.snapservice.protection_group`;
-    const get = async (): Promise<number> => {
-      const response = await request(target, { headers: { 'vmware-api-session-id': sessionId }, dispatcher });
-      const body = await response.body.arrayBuffer();
-      if (response.statusCode !== 200) throw new Error(`the simulator answered ${response.statusCode}`);
-      return body.byteLength;
-    };
-    const bytes = await get();
-    const samples: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const deadline = performance.now() + seconds * 1000;
-      let done = 0;
-      const worker = async (): Promise<void> => {
-        while (performance.now() < deadline) {
-          await get();
-          done++;
-        }
-      };
-      const started = performance.now();
-      await Promise.all(Array.from({ length: 10 }, worker));
-      samples.push(done / ((performance.now() - started) / 1000));
-    }
-    await dispatcher.close();
+    // The session id travels in the environment, where no command line shows it.
+    const load = await mustRun(
+      process.execPath,
+      [path.join(import.meta.dirname, 'simulator-load.mjs'), target, String(seconds), String(reps)],
+      {
+        env: { SNAPSERVICE_SESSION_ID: sessionId },
+      },
+    );
+    const { bytes, samples } = JSON.parse(load.stdout) as { bytes: number; samples: number[] };
     return [
       row(
         'simulator-rps',
