@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBreaking, gatePassed, type ApiVerdict } from '../src/breaking/gate.js';
+import { compareParameterRules } from '../src/breaking/parameter-rules.js';
 import { formatReport } from '../src/breaking/report.js';
 
 const exec = promisify(execFile);
@@ -192,6 +193,12 @@ describe('each class of breaking change is caught', () => {
       /operation removed/,
     ],
     [
+      'new parameter rule',
+      replaceOnce('      operationId: listItems\n', '      operationId: listItems\n      x-vmtasks-require-any-of: [status]\n'),
+      'GET /items parameters (x-vmtasks-require-any-of)',
+      /now requires one of status: calls that send none of them are refused/,
+    ],
+    [
       'changed auth',
       replaceOnce('basicAuth: { type: http, scheme: basic }', 'basicAuth: { type: http, scheme: bearer }'),
       'GET /items security',
@@ -207,6 +214,30 @@ describe('each class of breaking change is caught', () => {
       expect(verdict.changes).toContainEqual({ breaking: true, where, why: expect.stringMatching(why) });
     });
   }
+});
+
+describe('parameter rules (x-vmtasks-require-any-of)', () => {
+  /** A spec whose GET /items has query parameters a, b and c, and `rule` when given; `extra` adds POST /more. */
+  function spec(rule?: string[], extra = false): Record<string, unknown> {
+    const parameters = ['a', 'b', 'c'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
+    const list = { operationId: 'listItems', parameters, ...(rule && { 'x-vmtasks-require-any-of': rule }) };
+    const more = { operationId: 'addMore', parameters, 'x-vmtasks-require-any-of': ['a'] };
+    return { paths: { '/items': { get: list }, ...(extra && { '/more': { post: more } }) } };
+  }
+  const where = 'GET /items parameters (x-vmtasks-require-any-of)';
+
+  it('a rule that accepts fewer parameters breaks the calls that sent only those', () => {
+    expect(compareParameterRules(spec(['a', 'b']), spec(['a']))).toEqual([
+      { breaking: true, where, why: 'b no longer satisfies the rule (now one of a): calls that send only b are refused' },
+    ]);
+    expect(compareParameterRules(spec(['a', 'b']), spec(['c']))).toEqual([expect.objectContaining({ breaking: true, where })]);
+  });
+
+  it('a rule relaxed or dropped, and one on a new operation, break nothing', () => {
+    expect(compareParameterRules(spec(['a']), spec(['a', 'b']))).toEqual([{ breaking: false, where, why: 'also satisfied by b' }]);
+    expect(compareParameterRules(spec(['a']), spec())).toEqual([{ breaking: false, where, why: 'no longer requires one of a' }]);
+    expect(compareParameterRules(spec(['a']), spec(['a'], true))).toEqual([]);
+  });
 });
 
 describe('changesets', () => {

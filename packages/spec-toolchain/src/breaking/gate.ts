@@ -6,6 +6,7 @@ import { compareAuth } from './auth.js';
 import type { Change } from './change.js';
 import { pendingBumps, satisfies, type Bump } from './changesets.js';
 import { compareGeneratedTypes } from './compare-types.js';
+import { compareParameterRules } from './parameter-rules.js';
 import { extractTree, resolveBase, showFile, type Base } from './git.js';
 import { snapshotApi } from './spec.js';
 
@@ -85,7 +86,11 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
         else {
           const [before, after] = await Promise.all([snapshotApi(previousApi, previousRegistry), snapshotApi(api, registry)]);
           if (before.types !== after.types || JSON.stringify(before.document) !== JSON.stringify(after.document)) {
-            changes = [...(await compareGeneratedTypes(before.types, after.types)), ...compareAuth(before.document, after.document)];
+            changes = [
+              ...(await compareGeneratedTypes(before.types, after.types)),
+              ...compareAuth(before.document, after.document),
+              ...compareParameterRules(before.document, after.document),
+            ];
             status = changes.some((change) => change.breaking) ? 'breaking' : 'changed';
             if (changes.length === 0)
               changes.push({ breaking: false, where: api.name, why: 'spec changed; code written against the base still compiles' });
