@@ -114,6 +114,24 @@ describe('vmtasks wait', () => {
     expect(result.code).toBe(0);
   });
 
+  it('finds a task that is listed only after the wait started', async () => {
+    const id = 'task-started-a-moment-ago';
+    const waiting = runVmtasks(['wait', id, ...fast], env);
+    // Once the binary has asked twice and found it nowhere (the simulator counts requests).
+    const asked = sim.snapservice.requests + 2;
+    await expect.poll(() => sim.snapservice.requests, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(asked);
+    sim.velostrata.addTask({
+      id,
+      steps: [
+        { state: 'Running', progress: 10 },
+        { afterMs: 20_000, state: 'Succeeded', progress: 100 },
+      ],
+    });
+    const result = await waiting;
+    expect(result.stderr).toContain(`task ${id} succeeded`);
+    expect(result.code).toBe(0);
+  });
+
   it('exits 1 for a task no API lists', async () => {
     const result = await runVmtasks(['wait', 'no-such-task', ...fast], env);
     expect(result.code).toBe(1);

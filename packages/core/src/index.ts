@@ -45,4 +45,4 @@ export {
   type PollStep,
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
-export { waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';
+export { DEFAULT_NOT_FOUND_GRACE_MS, waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';

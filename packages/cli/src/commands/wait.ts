@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { TaskSnapshot, TransientFailure } from '@vmtasks/core';
+import { DEFAULT_NOT_FOUND_GRACE_MS, realClock, type TaskSnapshot, type TransientFailure } from '@vmtasks/core';
 import { TaskBoard, type ApiName } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
@@ -22,16 +22,26 @@ interface Target {
   api: TaskApi;
 }
 
-/** Finds which API lists each id, asking every configured API when more than one is. */
-async function locate(ids: readonly string[], apis: readonly TaskApi[], signal: AbortSignal): Promise<Target[]> {
+/**
+ * Finds which API lists each id, asking every configured API when more than one is. An id no API
+ * lists yet is asked for again, every `intervalMs`, for as long as `waitForTask` itself would wait
+ * for a task to appear: one just started may be listed a moment later.
+ */
+async function locate(ids: readonly string[], apis: readonly TaskApi[], signal: AbortSignal, intervalMs: number): Promise<Target[]> {
   if (apis.length === 1) return ids.map((id) => ({ id, api: apis[0]! }));
+  const deadline = realClock.now() + DEFAULT_NOT_FOUND_GRACE_MS;
   return Promise.all(
     ids.map(async (id) => {
-      const listed = await Promise.all(apis.map((api) => api.lists(id, signal)));
-      const found = apis.filter((_, i) => listed[i]);
-      if (found.length === 1) return { id, api: found[0]! };
-      if (found.length === 0) throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}`);
-      throw new UsageError(`task ${id} is listed by both APIs; say which with --api velostrata or --api snapservice`);
+      for (;;) {
+        const listed = await Promise.all(apis.map((api) => api.lists(id, signal)));
+        const found = apis.filter((_, i) => listed[i]);
+        if (found.length === 1) return { id, api: found[0]! };
+        if (found.length > 1)
+          throw new UsageError(`task ${id} is listed by both APIs; say which with --api velostrata or --api snapservice`);
+        const left = deadline - realClock.now();
+        if (left <= 0) throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}`);
+        await realClock.sleep(Math.min(intervalMs, left), signal);
+      }
     }),
   );
 }
@@ -81,7 +91,7 @@ export async function wait(ids: readonly string[], flags: WaitFlags, context: Co
   return withApis(context, flags, undefined, async (apis) => {
     const controller = new AbortController();
     const signal = AbortSignal.any([context.signal, controller.signal]);
-    const targets = await locate(ids, apis, signal);
+    const targets = await locate(ids, apis, signal, flags.interval);
     const used = apis.filter((api) => targets.some((target) => target.api === api));
     const board = new TaskBoard(used.map((api) => api.name));
     const output = await progressOutput(
