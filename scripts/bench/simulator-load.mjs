@@ -5,6 +5,7 @@
 import { Agent, request } from 'undici';
 
 const [url, seconds, reps] = process.argv.slice(2);
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by the bench for this child process; no turbo task reads it
 const sessionId = process.env.SNAPSERVICE_SESSION_ID ?? '';
 const dispatcher = new Agent({ connections: 10 });
 const get = async () => {
