@@ -237,3 +237,24 @@ describe('dependency bundle', () => {
     });
   });
 });
+
+describe('vmtasks-codegen warm (npm install runs it)', () => {
+  const bin = path.resolve(import.meta.dirname, '../bin/vmtasks-codegen.js');
+
+  it('never fails an install: no redocly.yaml, or a broken spec, still exits 0 and writes no output', async () => {
+    const empty = path.join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    await expect(execFileAsync(process.execPath, [bin, 'warm'], { cwd: empty })).resolves.toBeDefined();
+
+    const broken = path.join(dir, 'broken');
+    await mkdir(path.join(broken, 'spec'), { recursive: true });
+    await writeFile(path.join(broken, 'spec/openapi.yaml'), 'openapi: 3.1.0\ninfo: [not, an, object\n');
+    await writeFile(
+      path.join(broken, 'redocly.yaml'),
+      'apis:\n  broken:\n    root: spec/openapi.yaml\n    x-openapi-ts:\n      output: out/openapi.ts\n',
+    );
+    const { stdout } = await execFileAsync(process.execPath, [bin, 'warm'], { cwd: broken });
+    expect(stdout).toMatch(/start-up caches ready/);
+    await expect(readdir(path.join(broken, 'out'))).rejects.toThrow();
+  });
+});
