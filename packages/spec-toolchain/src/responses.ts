@@ -15,7 +15,7 @@ export interface DocumentedResponse {
   examples: Record<string, unknown>;
 }
 
-export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** The last segment of a local `$ref`, e.g. `ListResult` for `#/components/schemas/ListResult`. */
 function refName(value: unknown): string | undefined {

@@ -3,8 +3,7 @@
 // by what a client must send (type, scheme, header or query name, scopes).
 import { isRecord } from '../registry.js';
 import type { Change } from './change.js';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+import { METHODS } from '../responses.js';
 
 /** Each way a client may authenticate an operation, as a canonical string ("" = anonymous). */
 function alternatives(document: Record<string, unknown>, operation: Record<string, unknown>): Set<string> {
