@@ -13,7 +13,8 @@ const cacheDir = path.join(packageDir, 'node_modules/.cache/vmtasks-codegen');
 // compilation: TurboFan would take CPU from the other turbo task beside it (0.08 s per process).
 // Eight times V8's budget before a function is optimized keeps that off short runs, while a large
 // spec's hot code still gets optimized (--no-opt made a 1,000-operation spec 40 % slower). Set
-// here rather than on the command line: a flag a later V8 does not know is ignored, not fatal.
+// here rather than on the command line: a flag a later V8 does not know is then ignored (with a
+// warning), not fatal.
 const v8Flags = ['--interrupt-budget=540000'];
 for (const flag of v8Flags) v8.setFlagsFromString(flag);
 if (process.env.VMTASKS_CODE_CACHE !== 'off') installCodeCache({ cacheDir: path.join(cacheDir, 'v8'), v8Flags });
