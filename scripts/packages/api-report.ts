@@ -3,10 +3,11 @@
 // fails naming each report that no longer matches the built declarations.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
+import { ConsoleMessageId, Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
 import { publishablePackages, root, type EntryPoint, type PublishablePackage } from './workspace.js';
 
 const check = process.argv.includes('--check');
+const quietConsoleMessages = new Set<string>([ConsoleMessageId.Preamble, ConsoleMessageId.CompilerVersionNotice]);
 
 function reportName(pkg: PublishablePackage, entry: EntryPoint): string {
   const unscoped = pkg.name.replace(/^@[^/]+\//, '');
@@ -48,9 +49,8 @@ for (const pkg of await publishablePackages()) {
     const result = Extractor.invoke(config, {
       localBuild: !check,
       messageCallback: (message) => {
-        // Report drift is printed below, once, in our words.
-        if (message.messageId.startsWith('console-api-report-') || message.messageId === 'console-compiler-version-notice')
-          message.handled = true;
+        // Report drift is printed below, once, in our words; the compiler-version preamble is noise.
+        if (message.messageId.startsWith('console-api-report-') || quietConsoleMessages.has(message.messageId)) message.handled = true;
       },
     });
     const report = path.relative(root, path.join(reportFolder, reportFileName));
