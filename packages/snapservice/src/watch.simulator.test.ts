@@ -1,7 +1,7 @@
 // waitForTask and watchTasks against @vmtasks/simulator's snapservice appliance, on its manual
 // clock: the poller sleeps on a ManualClock that moves the simulator with it, so nothing sleeps.
 import { PROTECTION_GROUP_SERVICE, startSimulator, type Simulator, type SnapserviceTaskScript } from '@vmtasks/simulator';
-import { caught, ManualClock, TransitionRecorder } from '@vmtasks/testkit';
+import { caught, followWave, ManualClock } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -17,7 +17,6 @@ import {
   type RetryOptions,
   type TaskSnapshot,
   type WaitOptions,
-  type WatchEvent,
 } from './index.js';
 
 const sims: Simulator[] = [];
@@ -174,20 +173,13 @@ describe('waitForTask against the simulator', () => {
 describe('watchTasks against the simulator', () => {
   it('sees every transition of a whole snapshot wave exactly once', async () => {
     const { sim, client } = await setup({ scenario: 'wave' });
-    // The truth: what the appliance lists after every clock step, which is when the watch polls.
-    const transitions = new TransitionRecorder<TaskSnapshot>(isTerminalTaskState);
-    const sample = () => transitions.sample(sim.snapservice.tasks().map(toSnapshot));
-    const synced = ManualClock.following(sim, sample);
-    sample();
-    const events = client.watchTasks({ services: [PROTECTION_GROUP_SERVICE] }, { ...steady, clock: synced })[Symbol.asyncIterator]();
-    for (;;) {
-      const { value: event } = (await synced.settle(events.next())) as IteratorYieldResult<WatchEvent<ListItem>>;
-      if (event.type === 'transient-failure') throw event.error;
-      if (event.type !== 'polled') transitions.record(event);
+    const transitions = await followWave(sim, {
+      list: () => sim.snapservice.tasks().map(toSnapshot),
+      isTerminal: isTerminalTaskState,
+      watch: (clock) => client.watchTasks({ services: [PROTECTION_GROUP_SERVICE] }, { ...steady, clock }),
       // snapservice keeps finished tasks listed: the wave is over when all have finished.
-      else if (transitions.allFinished) break;
-    }
-    await events.return?.();
+      isOver: (_polled, transitions) => transitions.allFinished,
+    });
     expect(transitions.seen).toEqual(transitions.truth);
     expect(transitions.disappeared.size).toBe(0);
     expect(new Set([...transitions.seen.values()].map((h) => h.at(-1)?.state))).toEqual(new Set(['succeeded', 'failed']));

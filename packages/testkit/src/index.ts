@@ -16,3 +16,4 @@ export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget 
 export { seedExamples, loadYamlDocument, PlaceholderFiller, SHARED_DIR, type SeedExample } from './seeds.js';
 export { ManualClock } from './manual-clock.js';
 export { TransitionRecorder, caught } from './transitions.js';
+export { followWave, type FollowWaveOptions } from './wave.js';

@@ -1,7 +1,7 @@
 // waitForTask and watchTasks against @vmtasks/simulator's Velostrata Manager, on its manual
 // clock: the poller sleeps on a ManualClock that moves the simulator with it, so nothing sleeps.
 import { startSimulator, type Simulator, type VelostrataTaskScript } from '@vmtasks/simulator';
-import { caught, ManualClock, TransitionRecorder } from '@vmtasks/testkit';
+import { caught, followWave, ManualClock } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -15,10 +15,8 @@ import {
   VelostrataError,
   WaitTimeoutError,
   type RetryOptions,
-  type TaskDescription,
   type TaskSnapshot,
   type WaitOptions,
-  type WatchEvent,
 } from './index.js';
 
 const sims: Simulator[] = [];
@@ -210,20 +208,13 @@ describe('waitForTask against the simulator', () => {
 describe('watchTasks against the simulator', () => {
   it('sees every transition of a whole migration wave exactly once', async () => {
     const { sim, client } = await setup({ scenario: 'wave' });
-    // The truth: what the manager lists after every clock step, which is when the watch polls.
-    const transitions = new TransitionRecorder<TaskSnapshot>(isTerminalTaskState);
-    const sample = () => transitions.sample(sim.velostrata.tasks().map(toSnapshot));
-    const synced = ManualClock.following(sim, sample);
-    sample();
-    const events = client.watchTasks({ ...steady, clock: synced })[Symbol.asyncIterator]();
-    for (;;) {
-      const { value: event } = (await synced.settle(events.next())) as IteratorYieldResult<WatchEvent<TaskDescription>>;
-      if (event.type === 'transient-failure') throw event.error;
-      if (event.type !== 'polled') transitions.record(event);
+    const transitions = await followWave(sim, {
+      list: () => sim.velostrata.tasks().map(toSnapshot),
+      isTerminal: isTerminalTaskState,
+      watch: (clock) => client.watchTasks({ ...steady, clock }),
       // The wave is over once every task has finished and left the active list.
-      else if (event.count === 0 && transitions.allFinished) break;
-    }
-    await events.return?.();
+      isOver: (polled, transitions) => polled.count === 0 && transitions.allFinished,
+    });
     expect(transitions.seen).toEqual(transitions.truth);
     expect(transitions.truth.size).toBeGreaterThan(10);
     expect(transitions.disappeared.size).toBe(transitions.truth.size);
