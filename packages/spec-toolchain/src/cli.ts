@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { generateApi, renderSpec, SpecError } from './generate.js';
-import { assertNoErrors, formatProblem, lintApi, type SpecProblem } from './lint.js';
+import { assertNoErrors, lintApi } from './lint.js';
+import { formatProblem, type SpecProblem } from './problem.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
 
 const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs|warm> [api ...] [--config redocly.yaml] [--out docs]
@@ -180,8 +181,11 @@ async function main(argv: string[]): Promise<number> {
             `[${time()}] ${api}: spec changed → ${result.output} ${result.changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`,
           );
         },
-        onError(api, error) {
-          console.error(`[${time()}] ${api}: ${describeError(error)}\n  (previous output kept; still watching)`);
+        onError(source, error) {
+          const message = describeError(error);
+          // A registry problem already starts with its file (`redocly.yaml:line:col …`).
+          const text = message.startsWith(`${source}:`) ? message : `${source}: ${message}`;
+          console.error(`[${time()}] ${text}\n  (previous output kept; still watching)`);
         },
       });
       await new Promise<void>((resolve) => {

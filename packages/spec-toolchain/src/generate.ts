@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@redocly/openapi-core';
 import { loadOpenapiTypescript, redoclyCore } from './deps.js';
-import { assertNoErrors, lintAndBundle, lintApi, SpecError, type SpecProblem } from './lint.js';
+import { assertNoErrors, lintAndBundle, lintApi, SpecError } from './lint.js';
+import type { SpecProblem } from './problem.js';
 import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 

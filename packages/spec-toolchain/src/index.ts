@@ -1,6 +1,7 @@
 export { findConfig, loadRegistry, selectApis, RegistryError, type ApiEntry, type Registry } from './registry.js';
 export { generateApi, renderSpec, renderTypes, validateSpec, writeIfChanged, SpecError, type SpecProblem } from './generate.js';
-export { lintApi, lintFile, loadLintConfig, formatProblem, type LintedSpec } from './lint.js';
+export { lintApi, lintFile, loadLintConfig, type LintedSpec } from './lint.js';
+export { formatProblem } from './problem.js';
 export { buildDocs, type DocsPage } from './docs.js';
 export { findStaleOutputs, type StaleFile } from './check.js';
 export { watchApis, type Watcher, type WatchEvents } from './watch.js';

@@ -2,23 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
+import { formatProblem, yamlProblem, type SpecProblem } from './problem.js';
 import { isRecord, type ApiEntry, type Registry } from './registry.js';
-
-/** One problem of a spec, located in its file. */
-export interface SpecProblem {
-  file: string;
-  line: number;
-  column: number;
-  rule: string;
-  message: string;
-  severity: 'error' | 'warn';
-}
-
-/** `file:line:col rule message`, the shape editors and terminals turn into links. */
-export function formatProblem(problem: SpecProblem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return `${where} ${problem.rule} ${problem.message}${problem.severity === 'warn' ? ' (warning)' : ''}`;
-}
 
 /** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
 export class SpecError extends Error {
@@ -81,26 +66,6 @@ function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem
   };
 }
 
-// js-yaml reports `… in "file" (line:col)`; keep the reason, move the place to the front.
-const YAML_PLACE = /^(.*?)(?: in "([^"]+)")? \((\d+):(\d+)\)\s*$/s;
-
-function yamlProblem(
-  error: { message: string; line: number; col: number; source?: { absoluteRef: string } },
-  fallbackFile: string,
-  rootDir: string,
-): SpecProblem {
-  const match = YAML_PLACE.exec(error.message.split('\n')[0] ?? '');
-  const file = match?.[2] ?? error.source?.absoluteRef ?? fallbackFile;
-  return {
-    file: path.relative(rootDir, file),
-    line: Number(match?.[3] ?? error.line + 1),
-    column: Number(match?.[4] ?? error.col + 1),
-    rule: 'yaml-syntax',
-    message: match?.[1] ?? error.message,
-    severity: 'error',
-  };
-}
-
 /** A spec parsed once, linted with every rule of redocly.yaml; generation reuses the parse. */
 export interface LintedSpec {
   document: Document;
@@ -116,9 +81,11 @@ export async function lintFile(name: string, file: string, config: Config, rootD
   const document = await resolver.resolveDocument(null, file, true).catch((error: unknown) => error as Error);
   if (document instanceof redoclyCore.YamlParseError) throw new SpecError(name, [yamlProblem(document, file, rootDir)]);
   if (document instanceof Error) {
-    const cause = document instanceof redoclyCore.ResolveError ? document.originalError : document;
+    const cause: Error & { code?: unknown } = document instanceof redoclyCore.ResolveError ? document.originalError : document;
+    // Deleted, or renamed away (watch mode picks it up again when it comes back).
+    const message = cause.code === 'ENOENT' ? 'the file does not exist' : cause.message;
     throw new SpecError(name, [
-      { file: path.relative(rootDir, file), line: 0, column: 0, rule: 'missing-file', message: cause.message, severity: 'error' },
+      { file: path.relative(rootDir, file), line: 1, column: 1, rule: 'missing-file', message, severity: 'error' },
     ]);
   }
   if (!isRecord(document.parsed)) {

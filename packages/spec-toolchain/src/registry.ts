@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redoclyCore } from './deps.js';
+import { formatProblem, yamlProblem } from './problem.js';
 
 /** One API of `redocly.yaml`: where its spec is and where its generated types go. */
 export interface ApiEntry {
@@ -42,20 +43,33 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** js-yaml's YAMLException: where the syntax broke (0-based). */
+function isYamlException(error: unknown): error is Error & { mark: { line: number; column: number } } {
+  return error instanceof Error && error.name === 'YAMLException' && isRecord((error as { mark?: unknown }).mark);
+}
+
 /** Reads the `apis` of redocly.yaml: the single list of APIs the project builds. */
 export async function loadRegistry(configPath: string = findConfig()): Promise<Registry> {
   const rootDir = path.dirname(configPath);
-  const raw: unknown = redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
+  const shown = path.relative(rootDir, configPath);
+  let raw: unknown;
+  try {
+    raw = redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
+  } catch (error) {
+    if (!isYamlException(error)) throw error;
+    const place = { message: error.message, line: error.mark.line, col: error.mark.column };
+    throw new RegistryError(formatProblem(yamlProblem(place, configPath, rootDir)));
+  }
   const apis = isRecord(raw) ? raw['apis'] : undefined;
-  if (!isRecord(apis)) throw new RegistryError(`${configPath}: no \`apis\` map`);
+  if (!isRecord(apis)) throw new RegistryError(`${shown}: no \`apis\` map`);
   const entries: ApiEntry[] = [];
   for (const [name, value] of Object.entries(apis)) {
     const root = isRecord(value) ? value['root'] : undefined;
     const options = isRecord(value) ? value['x-openapi-ts'] : undefined;
     const output = isRecord(options) ? options['output'] : undefined;
-    if (typeof root !== 'string') throw new RegistryError(`${configPath}: apis.${name} has no \`root\``);
+    if (typeof root !== 'string') throw new RegistryError(`${shown}: apis.${name} has no \`root\``);
     if (typeof output !== 'string') {
-      throw new RegistryError(`${configPath}: apis.${name} has no \`x-openapi-ts.output\``);
+      throw new RegistryError(`${shown}: apis.${name} has no \`x-openapi-ts.output\``);
     }
     entries.push({ name, root: path.resolve(rootDir, root), output: path.resolve(rootDir, output) });
   }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { watch as chokidarWatch } from 'chokidar';
 import { generateApi, SpecError, type GenerateResult } from './generate.js';
 import { forgetLintConfig } from './lint.js';
-import { loadRegistry, type ApiEntry, type Registry } from './registry.js';
+import { loadRegistry, RegistryError, type ApiEntry, type Registry } from './registry.js';
 
 export interface WatchEvents {
   /** Watching has started (or the registry changed): the spec files now watched. */
@@ -168,6 +168,7 @@ function select(registry: Registry, names: readonly string[]): ApiEntry[] {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof SpecError) return error.message;
+  // The user's to fix, already saying where: no class name in front.
+  if (error instanceof SpecError || error instanceof RegistryError) return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

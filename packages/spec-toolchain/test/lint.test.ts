@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, getMergedConfig, loadConfig, parseYaml, stringifyYaml } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lintFile, loadLintConfig, SpecError, type SpecProblem } from '../src/lint.js';
+import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
+import type { SpecProblem } from '../src/problem.js';
 import { repo } from '../src/scratch.js';
 
 type Path = (string | number)[];

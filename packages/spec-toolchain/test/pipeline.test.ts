@@ -1,6 +1,6 @@
 // The edit → regenerate loop: safe on bad input, deterministic, drift-checked, and cached by
 // turbo per API. Every test works on a temporary copy of the workspace.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codegen, copyWorkspace, repo, run } from '../src/scratch.js';
@@ -59,6 +59,26 @@ describe('generate on a broken spec', () => {
     const result = await codegen(dir, 'generate', 'velostrata');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`specs/velostrata/openapi\\.yaml:${line}:\\d+\\s+struct`));
+    expect(await read(VELOSTRATA_OUT)).toBe(before);
+  });
+
+  it('reports a YAML syntax error in redocly.yaml as file:line:col, without a stack', async () => {
+    const before = await read(VELOSTRATA_OUT);
+    const line = await edit('redocly.yaml', 'apis:\n', 'apis:\n  broken: ]\n');
+    const result = await codegen(dir, 'generate', 'velostrata');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^vmtasks-codegen: redocly\\.yaml:${line + 1}:\\d+ yaml-syntax \\S`));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await read(VELOSTRATA_OUT)).toBe(before);
+  });
+
+  it('says a spec is missing in one line and leaves its output untouched', async () => {
+    const before = await read(VELOSTRATA_OUT);
+    await rm(path.join(dir, VELOSTRATA_SPEC));
+    const result = await codegen(dir, 'generate', 'velostrata');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${VELOSTRATA_SPEC}:1:1 missing-file the file does not exist`);
+    expect(result.stderr).not.toContain(dir);
     expect(await read(VELOSTRATA_OUT)).toBe(before);
   });
 

@@ -131,3 +131,20 @@ it('picks up an API added to redocly.yaml while running', async () => {
   await w.waitFor(/inventory: spec changed → \S+ updated/, from);
   expect(await readFile(output, 'utf8')).toContain('Inventory progress, edited');
 });
+
+it('reports a broken redocly.yaml at its line, keeps watching, and recovers when it is fixed', async () => {
+  const w = watch!;
+  const registryFile = path.join(dir, 'redocly.yaml');
+  const registry = await readFile(registryFile, 'utf8');
+  const line = registry.slice(0, registry.indexOf('apis:\n')).split('\n').length + 1;
+  let from = w.mark();
+  await writeFile(registryFile, registry.replace('apis:\n', 'apis:\n  broken: ]\n'));
+  await w.waitFor(new RegExp(`\\] redocly\\.yaml:${line}:\\d+ yaml-syntax [^\\n]+\\n  \\(previous output kept; still watching\\)`), from);
+
+  from = w.mark();
+  await writeFile(registryFile, registry);
+  await w.waitFor(/redocly\.yaml changed; regenerating/, from);
+  from = w.mark();
+  await writeFile(spec, edited(1));
+  await w.waitFor(UPDATED, from);
+});
