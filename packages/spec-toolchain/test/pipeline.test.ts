@@ -165,4 +165,29 @@ describe('turbo caching', () => {
     expect(broken.stdout + broken.stderr).toContain(`specs/velostrata/openapi.yaml:${line}:`);
     expect(await read(VELOSTRATA_OUT)).toBe(good);
   });
+
+  it('npm run generate, redirected, prints one line per API and no npm banner or escape code, run or cached', async () => {
+    // As a user's shell starts it: no colour settings, and none of the npm_config_* that the
+    // npm running this suite passes down (its loglevel would hide what is checked here).
+    const unset = ['FORCE_COLOR', 'NO_COLOR', ...Object.keys(process.env).filter((key) => /^npm_(config|lifecycle|package)_/i.test(key))];
+    const env = Object.fromEntries(unset.map((key) => [key, undefined]));
+    const npmGenerate = () => run('npm', ['run', 'generate'], dir, env);
+    const taskLines = (output: string) => output.split('\n').filter((line) => /^@vmtasks\/[\w-]+:generate: /.test(line));
+
+    const summary = /^@vmtasks\/(velostrata|snapservice):generate: \1: lint clean, \S+ unchanged \(\d+ ms\)$/;
+    const ran = await npmGenerate();
+    const cached = await npmGenerate();
+    for (const result of [ran, cached]) {
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain('\x1b');
+    }
+    // Run: turbo's "cache miss" line, then the API's one summary line. Cached: one "cache hit" line.
+    const ranLines = taskLines(ran.stdout + ran.stderr).filter((line) => !/: cache miss, executing/.test(line));
+    expect(ranLines).toEqual([expect.stringMatching(summary), expect.stringMatching(summary)]);
+    const cachedLines = taskLines(cached.stdout + cached.stderr);
+    expect(cachedLines).toEqual([
+      expect.stringMatching(/: cache hit, suppressing logs/),
+      expect.stringMatching(/: cache hit, suppressing logs/),
+    ]);
+  });
 });
