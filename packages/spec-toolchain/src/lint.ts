@@ -136,5 +136,39 @@ export async function lintAndBundle(api: ApiEntry, registry: Registry): Promise<
     externalRefResolver: linted.resolver,
     dereference: false,
   });
-  return { linted, parsed: bundled.bundle.parsed, fileDependencies: [...bundled.fileDependencies] };
+  const fileDependencies = [...bundled.fileDependencies];
+  const outside = fileDependencies.filter((file) => !isInside(path.dirname(api.root), file));
+  if (outside.length > 0) {
+    throw new SpecError(api.name, await Promise.all(outside.map((file) => outsideProblem(api, file, fileDependencies, registry.rootDir))));
+  }
+  return { linted, parsed: bundled.bundle.parsed, fileDependencies };
+}
+
+const isInside = (folder: string, file: string): boolean => path.resolve(file).startsWith(folder + path.sep);
+
+/**
+ * A spec that reads a file outside its own folder: turbo hashes only `specs/<api>/**` for an API's
+ * tasks (its per-API cache, check:generated included) and `npm run dev` watches only that folder,
+ * so an edit there would leave stale types that nothing reports. Located at the `$ref` naming
+ * the file when one of the API's files has it, else at the root spec.
+ */
+async function outsideProblem(api: ApiEntry, file: string, files: readonly string[], rootDir: string): Promise<SpecProblem> {
+  const folder = path.dirname(api.root);
+  let place = { file: api.root, line: 1, column: 1 };
+  for (const candidate of [api.root, ...files.filter((each) => isInside(folder, each))]) {
+    const lines = (await readFile(candidate, 'utf8').catch(() => '')).split('\n');
+    const line = lines.findIndex((text) => text.includes('$ref') && text.includes(path.basename(file)));
+    if (line >= 0) {
+      place = { file: candidate, line: line + 1, column: (lines[line] ?? '').indexOf('$ref') + 1 };
+      break;
+    }
+  }
+  return {
+    file: path.relative(rootDir, place.file),
+    line: place.line,
+    column: place.column,
+    rule: 'ref-outside-api-folder',
+    message: `${path.relative(rootDir, file)} is outside ${path.relative(rootDir, folder)}/, which is all that turbo's cache and npm run dev look at for this API (its types could go stale unseen); move the file into the folder`,
+    severity: 'error',
+  };
 }

@@ -1,6 +1,6 @@
 // The edit → regenerate loop: safe on bad input, deterministic, drift-checked, and cached by
 // turbo per API. Every test works on a temporary copy of the workspace.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codegen, copyWorkspace, repo, run } from '../src/scratch.js';
@@ -80,6 +80,28 @@ describe('generate on a broken spec', () => {
     expect(result.stderr).toContain(`${VELOSTRATA_SPEC}:1:1 missing-file the file does not exist`);
     expect(result.stderr).not.toContain(dir);
     expect(await read(VELOSTRATA_OUT)).toBe(before);
+  });
+
+  it('takes a $ref to a file in the API folder, and refuses one outside it (turbo and dev mode would not see it change)', async () => {
+    const spec = await read(VELOSTRATA_SPEC);
+    const errorInfo = spec.slice(spec.indexOf('    ErrorInfo:\n') + '    ErrorInfo:\n'.length).split(/\n {4}\w/)[0] ?? '';
+    const asFile = `${errorInfo.replace(/^ {6}/gm, '')}\n`;
+    await mkdir(path.join(dir, 'specs/common'), { recursive: true });
+    await write('specs/velostrata/error-info.yaml', asFile);
+    await write('specs/common/error-info.yaml', asFile);
+
+    await edit(VELOSTRATA_SPEC, "$ref: '#/components/schemas/ErrorInfo'", "$ref: './error-info.yaml'");
+    const inside = await codegen(dir, 'generate', 'velostrata');
+    expect(inside.code, inside.stderr).toBe(0);
+    const good = await read(VELOSTRATA_OUT);
+
+    const line = await edit(VELOSTRATA_SPEC, "$ref: './error-info.yaml'", "$ref: '../common/error-info.yaml'");
+    const outside = await codegen(dir, 'generate', 'velostrata');
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain(
+      `${VELOSTRATA_SPEC}:${line}:17 ref-outside-api-folder specs/common/error-info.yaml is outside specs/velostrata/`,
+    );
+    expect(await read(VELOSTRATA_OUT)).toBe(good);
   });
 
   it('rejects an API that redocly.yaml does not list', async () => {
