@@ -12,9 +12,14 @@ import {
   type TestServer,
 } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   AbortError,
   ApiError,
+  ClientClosedError,
   MalformedResponseError,
   ResponseTooLargeError,
   RetryAfterTooLongError,
@@ -229,6 +234,37 @@ describe('timeouts and cancellation', () => {
     // Far below the 30 s the server asked for.
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('start-up', () => {
+  it('loads undici with the first request, not on import (most of what importing a client costs)', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, { ok: true }));
+    // A fresh process: this suite's own module graph has undici already.
+    const script = `
+      import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      const undiciLoaded = () => Object.keys(cache).some((file) => /[\\\\/]undici[\\\\/]/.test(file));
+      const core = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
+      const onImport = undiciLoaded();
+      const transport = new core.Transport({ baseUrl: ${JSON.stringify(server.url)}, redactor: new core.Redactor([]) });
+      const onCreate = undiciLoaded();
+      const response = await transport.fetchFor()(new Request(${JSON.stringify(server.url)}));
+      await transport.close();
+      console.log(JSON.stringify({ onImport, onCreate, status: response.status, afterRequest: undiciLoaded() }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.dirname(fileURLToPath(import.meta.url)),
+    });
+    expect(JSON.parse(stdout)).toEqual({ onImport: false, onCreate: false, status: 200, afterRequest: true });
+  });
+
+  it('closed while its pool is being created: the call in flight ends as usual, the pool is closed, later calls are refused', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, { ok: true }));
+    const t = transport(server.url, { retry: false });
+    const call = invoke(t, server.url);
+    await t.close();
+    await expect(call).resolves.toEqual({ ok: true });
+    await expect(invoke(t, server.url)).rejects.toBeInstanceOf(ClientClosedError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   AbortError,
   type ApiError,
@@ -111,8 +111,12 @@ export class Transport {
   readonly maxRedirects: number;
   /** `scheme://host:port` of `baseUrl`: the only origin anything is ever sent to. */
   readonly origin: string;
-  readonly #sender: Sender;
-  readonly #pool: Dispatcher | undefined;
+  /** Set once undici is loaded (at once for a user fetch that needs no pool). */
+  #sender: Sender | undefined;
+  #senderLoading: Promise<Sender> | undefined;
+  readonly #createSender: () => Promise<Sender>;
+  readonly #usesPool: boolean;
+  #pool: Dispatcher | undefined;
   readonly #random: () => number;
   // Request header objects, normalised once (lower-case names, Accept-Encoding): the convenience
   // methods send the same object every time.
@@ -136,10 +140,23 @@ export class Transport {
     const connect = options.tls === undefined ? undefined : tlsConnectOptions(options.tls, base.protocol);
     this.#random = options.random ?? Math.random;
     // One keep-alive pool for the one origin, unless a user fetch without TLS settings needs none.
-    this.#pool = options.fetch && !connect ? undefined : new Pool(this.origin, connect ? { connect } : {});
-    this.#sender = options.fetch
-      ? fetchSender(options.fetch, this.#pool, this.maxResponseBytes)
-      : dispatchSender(this.#pool!, this.maxResponseBytes);
+    const userFetch = options.fetch;
+    this.#usesPool = !userFetch || connect !== undefined;
+    if (!this.#usesPool && userFetch) this.#sender = fetchSender(userFetch, undefined, this.maxResponseBytes);
+    // undici is loaded with the first request, not with this module: it is most of what importing
+    // a client costs (~70 of ~120 ms), paid by programs that never send (the CLI's --help).
+    this.#createSender = async () => {
+      const { Pool } = await import('undici');
+      const pool = new Pool(this.origin, connect ? { connect } : {});
+      this.#pool = pool;
+      return userFetch ? fetchSender(userFetch, pool, this.maxResponseBytes) : dispatchSender(pool, this.maxResponseBytes);
+    };
+  }
+
+  /** The sender, once undici is loaded; the first caller starts loading it. */
+  #senderReady(): Promise<Sender> {
+    this.#senderLoading ??= this.#createSender().then((sender) => (this.#sender = sender));
+    return this.#senderLoading;
   }
 
   // openapi-fetch middleware for the `raw` client: refuses a per-call `fetch`, which would send the
@@ -210,10 +227,13 @@ export class Transport {
 
   /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void> {
-    this.#closing ??= (this.#pool?.close() ?? Promise.resolve()).then(
-      () => undefined,
-      () => undefined,
-    );
+    // A pool still being created is closed once it exists.
+    this.#closing ??= (this.#senderLoading ?? Promise.resolve())
+      .then(() => this.#pool?.close())
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     return this.#closing;
   }
 
@@ -262,6 +282,7 @@ export class Transport {
     let url = this.#sameOrigin(request.url, operation, request.method);
     const timeoutMs = this.#callTimeout(options.timeoutMs, operation, request);
     const headers = this.#headers(request.headers, options.headers, operation, request);
+    const send = this.#sender ?? (await this.#senderReady());
     const caller = options.signal;
     const deadline = started + this.retry.maxElapsedMs;
     const idempotent = isIdempotent(request.method);
@@ -291,7 +312,7 @@ export class Transport {
       if (remaining <= 0) throw timedOut();
       let received: Received;
       try {
-        received = await this.#sender({ method, url, headers, body, limitMs: Math.min(timeoutMs, remaining), signal: caller });
+        received = await send({ method, url, headers, body, limitMs: Math.min(timeoutMs, remaining), signal: caller });
       } catch (failure) {
         if (!(failure instanceof AttemptFailure)) throw failure;
         if (failure.kind === 'aborted') throw aborted();
@@ -431,7 +452,7 @@ export class Transport {
     if (!normalised) {
       normalised = {};
       for (const [name, value] of entries(base)) normalised[name.toLowerCase()] = value;
-      if (this.#pool && !('accept-encoding' in normalised)) normalised['accept-encoding'] = ACCEPT_ENCODING;
+      if (this.#usesPool && !('accept-encoding' in normalised)) normalised['accept-encoding'] = ACCEPT_ENCODING;
       if (!(base instanceof Headers)) this.#normalised.set(base, normalised);
     }
     if (extra === undefined) return { ...normalised };
