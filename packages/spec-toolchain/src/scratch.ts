@@ -27,7 +27,11 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 }
 
 /** Runs `vmtasks-codegen` in `cwd`. */
-export const codegen = (cwd: string, ...args: string[]): Promise<RunResult> => run(process.execPath, [cli, ...args], cwd);
+export const codegen = (cwd: string, ...args: string[]): Promise<RunResult> => codegenWith({}, cwd, ...args);
+
+/** Runs `vmtasks-codegen` in `cwd` with `env` added to (or, as undefined, removed from) the environment. */
+export const codegenWith = (env: NodeJS.ProcessEnv, cwd: string, ...args: string[]): Promise<RunResult> =>
+  run(process.execPath, [cli, ...args], cwd, env);
 
 export interface WatchProcess {
   /** Everything it printed so far, stdout and stderr together. */

@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codegen, repo, run, type RunResult } from '../src/scratch.js';
+import { codegen, codegenWith, repo, run, type RunResult } from '../src/scratch.js';
 
 const SKIP = new Set(['node_modules', '.git', '.turbo', 'dist', 'test-output', 'docs', 'coverage', '.vmtasks-tmp', '.readme-snippets']);
 let dir: string;
@@ -62,8 +62,10 @@ it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason',
 });
 
 it('scaffolds an API that the next test run builds and passes', async () => {
-  // The lock file only: node_modules is the repository's, shared.
-  const added = await codegen(dir, 'add-api', 'inventory', '--install', 'lockfile');
+  // The lock file only: node_modules is the repository's, shared. Offline: the lock file has all
+  // npm needs (tried with an empty npm cache), and a test stays on the machine (without it, npm
+  // asked registry.npmjs.org, seen with strace).
+  const added = await codegenWith({ npm_config_offline: 'true' }, dir, 'add-api', 'inventory', '--install', 'lockfile');
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
   expect(added.stdout).toContain('add-api: inventory added');

@@ -2,7 +2,6 @@
 // request it makes is recorded (any that is not file:, data: or blob: fails the test), and each
 // operation must show its parameters and every documented response. Screenshots go to
 // test-output/docs/ (not committed).
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, type DocsPage } from '../src/docs.js';
 import { isRecord, loadRegistry, type Registry } from '../src/registry.js';
 import { repo } from '../src/scratch.js';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(import.meta.dirname, '../test-output/docs');
 const LOCAL = /^(file|data|blob|about):/;
 
@@ -24,21 +23,14 @@ let pages: DocsPage[];
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
+  assertChromium();
   registry = await loadRegistry(path.join(repo, 'redocly.yaml'));
   outDir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-docs-'));
   pages = await buildDocs(registry, registry.apis, outDir);
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 afterAll(async () => {
