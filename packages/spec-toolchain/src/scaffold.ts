@@ -62,6 +62,23 @@ export function addRegistryEntry(config: string, name: string, root: string, out
 }
 
 /**
+ * Formats the new package's sources with the repository's Biome and its biome.jsonc, as
+ * `npm run format` would: how a line of the templates wraps depends on the name put into it
+ * (`export { createInventoryClient, … }` outgrows the line width, a shorter name does not), so
+ * only the formatter can leave them as `npm test`'s `biome check` wants them. A repository
+ * without Biome is left as rendered.
+ */
+async function formatLikeTheRepository(rootDir: string, dir: string): Promise<void> {
+  let biome: string;
+  try {
+    biome = createRequire(path.join(rootDir, 'package.json')).resolve('@biomejs/biome/bin/biome');
+  } catch {
+    return;
+  }
+  await promisify(execFile)(process.execPath, [biome, 'check', '--write', '--no-errors-on-unmatched', dir], { cwd: rootDir });
+}
+
+/**
  * `npm run add-api <name>`: a new API from the template — a spec skeleton that lints clean, its
  * entry in redocly.yaml, and packages/<name> with a client, unit and contract tests, turbo and
  * tsconfig files — then its types are generated, so the next `npm test` covers it and passes.
@@ -109,6 +126,8 @@ export async function scaffoldApi(registry: Registry, name: string, options: Sca
   const config = await readFile(registry.configPath, 'utf8');
   await writeFile(registry.configPath, addRegistryEntry(config, name, `${specDir}/openapi.yaml`, `${packageDir}/src/generated/openapi.ts`));
   files.push(path.relative(registry.rootDir, registry.configPath));
+
+  await formatLikeTheRepository(registry.rootDir, packageDir);
 
   const updated = await loadRegistry(registry.configPath);
   const api = updated.apis.find((entry) => entry.name === name);

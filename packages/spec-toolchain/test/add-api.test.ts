@@ -40,6 +40,14 @@ const turbo = (...args: string[]): Promise<RunResult> =>
 
 beforeAll(async () => {
   dir = await copyRepository();
+  // A repository with history, as users have it: the breaking-change gate compares with HEAD.
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'before add-api'],
+  ]) {
+    await run('git', args, dir);
+  }
 }, 120_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -61,7 +69,20 @@ it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason',
   expect(existsSync(path.join(dir, 'packages/inventory'))).toBe(false);
 });
 
-it('scaffolds an API that the next test run builds and passes', async () => {
+/** A step of `npm test` (root package.json) run in the copy; fails with its output. */
+async function step(command: string, ...args: string[]): Promise<RunResult> {
+  const result = await run(command, args, dir);
+  expect({ step: [command, ...args].join(' '), code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual(
+    {
+      step: [command, ...args].join(' '),
+      code: 0,
+      output: '',
+    },
+  );
+  return result;
+}
+
+it('scaffolds an API that the next npm test passes, step by step', async () => {
   // The lock file only: node_modules is the repository's, shared. Offline: the lock file has all
   // npm needs (tried with an empty npm cache), and a test stays on the machine (without it, npm
   // asked registry.npmjs.org, seen with strace).
@@ -86,6 +107,27 @@ it('scaffolds an API that the next test run builds and passes', async () => {
   expect(docs.stdout).toContain('docs: 3 API page(s)');
   expect(existsSync(path.join(dir, 'docs/inventory.html'))).toBe(true);
 
+  // npm test, as the root package.json chains its steps. A step added there must be added here.
+  const { scripts } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(scripts['test']?.split(' && ')).toEqual([
+    'npm run lint:code',
+    'scripts/turbo run check:generated',
+    'npm run check:breaking',
+    'scripts/turbo run lint typecheck typecheck:scripts test test:contract --concurrency=4',
+    'npm run check:api',
+    'npm run check:packages',
+  ]);
+  // Biome over the whole copy: the new package's sources are formatted as the repository wants.
+  await step('npm', 'run', 'lint:code');
+  // The gate sees a new API in a private package: no changeset needed (a published one would).
+  expect((await step('npm', 'run', 'check:breaking')).stdout).toContain(
+    'inventory (@vmtasks/inventory): new API — compared with HEAD (uncommitted changes)',
+  );
+  // check:api and check:packages judge the published packages; a scaffold is not one until its
+  // author removes "private" (the README says what then). typecheck:scripts covers scripts/,
+  // which add-api does not touch. The rest runs for the new package (and what it depends on):
+  const manifest = JSON.parse(await readFile(path.join(dir, 'packages/inventory/package.json'), 'utf8')) as { private?: boolean };
+  expect(manifest.private).toBe(true);
   const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', '--filter=@vmtasks/inventory');
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
   expect({ code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ code: 0, output: '' });

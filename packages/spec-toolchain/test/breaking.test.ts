@@ -280,6 +280,15 @@ describe('changesets', () => {
     expect(verdict.status).toBe('changed');
   });
 
+  it('a private package (never released, as add-api scaffolds one) needs no changeset, even for a breaking change', async () => {
+    const dir = await repoWith(replaceOnce('        name: { type: string }\n        state', '        state'));
+    const manifest = path.join(dir, 'packages/demo/package.json');
+    await writeFile(manifest, JSON.stringify({ ...JSON.parse(await readFile(manifest, 'utf8')), private: true }));
+    const verdict = await verdictOf(dir);
+    expect(verdict).toMatchObject({ status: 'breaking', required: 'major', published: false, ok: true });
+    expect(formatReport([verdict])).toContain('ok: @demo/api is private (not released), so it needs no changeset');
+  });
+
   it('an unchanged spec needs nothing', async () => {
     const verdict = await verdictOf(await repoWith((spec) => spec));
     expect(verdict).toMatchObject({ status: 'unchanged', changes: [], ok: true });

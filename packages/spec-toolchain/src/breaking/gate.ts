@@ -21,6 +21,8 @@ export interface ApiVerdict {
   required: Bump | undefined;
   /** The largest bump the pending changesets give the package. */
   pending: Bump | undefined;
+  /** False for a `private` package: never released, so no change of it needs a changeset. */
+  published: boolean;
   ok: boolean;
 }
 
@@ -31,12 +33,20 @@ export interface GateOptions {
   base?: string;
 }
 
+interface PackageInfo {
+  name: string;
+  published: boolean;
+}
+
 /** The package an API's types are generated into (the nearest package.json above the output). */
-async function packageOf(output: string, rootDir: string, readAt: (file: string) => Promise<string | undefined>): Promise<string> {
+async function packageOf(output: string, rootDir: string, readAt: (file: string) => Promise<string | undefined>): Promise<PackageInfo> {
   let dir = path.dirname(output);
   while (dir.startsWith(rootDir) && dir !== rootDir) {
     const text = await readAt(path.relative(rootDir, path.join(dir, 'package.json')));
-    if (text) return (JSON.parse(text) as { name: string }).name;
+    if (text) {
+      const json = JSON.parse(text) as { name: string; private?: boolean };
+      return { name: json.name, published: json.private !== true };
+    }
     dir = path.dirname(dir);
   }
   throw new Error(`no package.json above ${path.relative(rootDir, output)}`);
@@ -74,8 +84,8 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
     const names = new Set(registry.apis.map((api) => api.name));
     const current = async (file: string) => readFile(path.join(root, file), 'utf8').catch(() => undefined);
     for (const api of registry.apis) {
-      const packageName = await packageOf(api.output, root, current);
-      const base = await resolveBase(root, packageName, options.base);
+      const pkg = await packageOf(api.output, root, current);
+      const base = await resolveBase(root, pkg.name, options.base);
       let changes: Change[] = [];
       let status: ApiVerdict['status'] = 'unchanged';
       if (base) {
@@ -97,7 +107,7 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
           }
         }
       }
-      verdicts.push(verdict(api.name, packageName, base, status, changes, bumps.get(packageName)));
+      verdicts.push(verdict(api.name, pkg, base, status, changes, bumps.get(pkg.name)));
     }
     // APIs the base had and the working tree no longer lists: every call to them breaks. Their
     // package may be gone too, so the base is the one of the repository (any release tag).
@@ -106,9 +116,9 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
       const tree = await treeAt(mainBase.sha);
       for (const api of tree.registry?.apis ?? []) {
         if (names.has(api.name)) continue;
-        const packageName = await packageOf(api.output, tree.dir, (file) => showFile(root, mainBase.sha, file));
+        const pkg = await packageOf(api.output, tree.dir, (file) => showFile(root, mainBase.sha, file));
         const changes = [{ breaking: true, where: api.name, why: 'API removed from redocly.yaml: every call to it breaks' }];
-        verdicts.push(verdict(api.name, packageName, mainBase, 'removed', changes, bumps.get(packageName)));
+        verdicts.push(verdict(api.name, pkg, mainBase, 'removed', changes, bumps.get(pkg.name)));
       }
     }
     return verdicts;
@@ -119,14 +129,15 @@ export async function checkBreaking(options: GateOptions = {}): Promise<ApiVerdi
 
 function verdict(
   api: string,
-  packageName: string,
+  pkg: PackageInfo,
   base: Base | undefined,
   status: ApiVerdict['status'],
   changes: Change[],
   pending: Bump | undefined,
 ): ApiVerdict {
   const required: Bump | undefined = status === 'breaking' || status === 'removed' ? 'major' : status === 'unchanged' ? undefined : 'patch';
-  return { api, packageName, base, status, changes, required, pending, ok: !required || satisfies(pending, required) };
+  const ok = !pkg.published || !required || satisfies(pending, required);
+  return { api, packageName: pkg.name, base, status, changes, required, pending, published: pkg.published, ok };
 }
 
 /** The gate passes when every API's change is covered by a pending changeset. */

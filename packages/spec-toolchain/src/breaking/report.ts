@@ -17,6 +17,10 @@ export function formatReport(verdicts: readonly ApiVerdict[]): string {
     for (const change of v.changes)
       lines.push(`  ${change.breaking ? '✗ breaks' : '• change'}  ${change.where}`, `             ${change.why}`);
     if (!v.required) continue;
+    if (!v.published) {
+      lines.push(`  ok: ${v.packageName} is private (not released), so it needs no changeset`);
+      continue;
+    }
     const pending = v.pending ? `pending changeset: ${v.pending}` : 'no pending changeset';
     if (v.ok) lines.push(`  ok: ${pending}`);
     else if (v.required === 'major') {
