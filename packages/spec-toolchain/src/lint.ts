@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
 import { formatProblem, yamlProblem, type SpecProblem } from './problem.js';
-import { isRecord, type ApiEntry, type Registry } from './registry.js';
+import { isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
 
 /** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
 export class SpecError extends Error {
@@ -35,7 +35,7 @@ export function loadLintConfig(configPath: string): Promise<Config> {
 // result to createConfig. Without a `$ref` that walk changes nothing, so the file goes to
 // createConfig directly; test/lint.test.ts checks both give the same rules.
 async function readLintConfig(configPath: string): Promise<Config> {
-  const raw: unknown = redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
+  const raw = await readConfigYaml(configPath);
   if (!isRecord(raw) || containsRef(raw)) return redoclyCore.loadConfig({ configPath });
   return redoclyCore.createConfig(raw, { configPath });
 }

@@ -48,18 +48,22 @@ function isYamlException(error: unknown): error is Error & { mark: { line: numbe
   return error instanceof Error && error.name === 'YAMLException' && isRecord((error as { mark?: unknown }).mark);
 }
 
+/** redocly.yaml, parsed; a YAML error is a RegistryError saying `redocly.yaml:line:col yaml-syntax reason`. */
+export async function readConfigYaml(configPath: string): Promise<unknown> {
+  try {
+    return redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
+  } catch (error) {
+    if (!isYamlException(error)) throw error;
+    const place = { message: error.message, line: error.mark.line, col: error.mark.column };
+    throw new RegistryError(formatProblem(yamlProblem(place, configPath, path.dirname(configPath))));
+  }
+}
+
 /** Reads the `apis` of redocly.yaml: the single list of APIs the project builds. */
 export async function loadRegistry(configPath: string = findConfig()): Promise<Registry> {
   const rootDir = path.dirname(configPath);
   const shown = path.relative(rootDir, configPath);
-  let raw: unknown;
-  try {
-    raw = redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
-  } catch (error) {
-    if (!isYamlException(error)) throw error;
-    const place = { message: error.message, line: error.mark.line, col: error.mark.column };
-    throw new RegistryError(formatProblem(yamlProblem(place, configPath, rootDir)));
-  }
+  const raw = await readConfigYaml(configPath);
   const apis = isRecord(raw) ? raw['apis'] : undefined;
   if (!isRecord(apis)) throw new RegistryError(`${shown}: no \`apis\` map`);
   const entries: ApiEntry[] = [];

@@ -99,6 +99,21 @@ export function packageOf(file: string): string {
   return dir;
 }
 
+/** The repository's APIs (its redocly.yaml), for tests that must hold whatever APIs it has. */
+export const repoApis = async (): Promise<string[]> => (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis.map((api) => api.name);
+
+/**
+ * `preferred`, or `preferred-2`, `-3`…: a name for an API a test adds that the repository does
+ * not already use (after `npm run add-api inventory`, the tests' "inventory" would be taken).
+ */
+export async function freshApiName(preferred: string): Promise<string> {
+  const taken = new Set(await repoApis());
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? preferred : `${preferred}-${n}`;
+    if (!taken.has(name) && !existsSync(path.join(repo, 'packages', name)) && !existsSync(path.join(repo, 'specs', name))) return name;
+  }
+}
+
 /**
  * A throwaway copy of the parts of the repository the pipeline reads and writes, sharing the
  * repository's node_modules. Tests and benchmarks edit specs there, never in the work tree.

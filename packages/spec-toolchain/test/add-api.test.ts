@@ -11,10 +11,12 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codegen, codegenWith, repo, run, type RunResult } from '../src/scratch.js';
+import { codegen, codegenWith, freshApiName, repo, repoApis, run, type RunResult } from '../src/scratch.js';
 
 const SKIP = new Set(['node_modules', '.git', '.turbo', 'dist', 'test-output', 'docs', 'coverage', '.vmtasks-tmp', '.readme-snippets']);
 let dir: string;
+/** The API the tests add: "inventory", unless the repository has one by that name already. */
+let name: string;
 
 /** The repository's files, and a node_modules that links every installed package but our own. */
 async function copyRepository(): Promise<string> {
@@ -39,6 +41,7 @@ const turbo = (...args: string[]): Promise<RunResult> =>
   });
 
 beforeAll(async () => {
+  name = await freshApiName('inventory');
   dir = await copyRepository();
   // A repository with history, as users have it: the breaking-change gate compares with HEAD.
   for (const args of [
@@ -57,16 +60,17 @@ it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason',
   const bad = await codegen(dir, 'add-api', 'Inventory_API', '--install', 'none');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('not a valid API name');
-  const taken = await codegen(dir, 'add-api', 'velostrata', '--install', 'none');
+  const [existing] = await repoApis();
+  const taken = await codegen(dir, 'add-api', existing ?? 'velostrata', '--install', 'none');
   expect(taken.code).toBe(2);
-  expect(taken.stderr).toContain('already lists an API "velostrata"');
-  const title = await codegen(dir, 'add-api', 'inventory', '--title', 'Inventory: "API"', '--install', 'none');
+  expect(taken.stderr).toContain(`already lists an API "${existing}"`);
+  const title = await codegen(dir, 'add-api', name, '--title', 'Inventory: "API"', '--install', 'none');
   expect(title.code).toBe(2);
   expect(title.stderr).toContain('--title');
-  const flag = await codegen(dir, 'add-api', 'inventory', '--instal', 'none');
+  const flag = await codegen(dir, 'add-api', name, '--instal', 'none');
   expect(flag.code).toBe(2);
   expect(flag.stderr).toContain("Unknown option '--instal'");
-  expect(existsSync(path.join(dir, 'packages/inventory'))).toBe(false);
+  expect(existsSync(path.join(dir, `packages/${name}`))).toBe(false);
 });
 
 /** A step of `npm test` (root package.json) run in the copy; fails with its output. */
@@ -86,26 +90,26 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   // The lock file only: node_modules is the repository's, shared. Offline: the lock file has all
   // npm needs (tried with an empty npm cache), and a test stays on the machine (without it, npm
   // asked registry.npmjs.org, seen with strace).
-  const added = await codegenWith({ npm_config_offline: 'true' }, dir, 'add-api', 'inventory', '--install', 'lockfile');
+  const added = await codegenWith({ npm_config_offline: 'true' }, dir, 'add-api', name, '--install', 'lockfile');
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
-  expect(added.stdout).toContain('add-api: inventory added');
+  expect(added.stdout).toContain(`add-api: ${name} added`);
 
   const registry = await readFile(path.join(dir, 'redocly.yaml'), 'utf8');
   expect(registry).toContain(
-    '  inventory:\n    root: specs/inventory/openapi.yaml\n    x-openapi-ts:\n      output: packages/inventory/src/generated/openapi.ts',
+    `  ${name}:\n    root: specs/${name}/openapi.yaml\n    x-openapi-ts:\n      output: packages/${name}/src/generated/openapi.ts`,
   );
   expect(registry).toContain('# The one registry of APIs.'); // comments kept
   const lock = JSON.parse(await readFile(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
-  expect(Object.keys(lock.packages)).toContain('packages/inventory');
+  expect(Object.keys(lock.packages)).toContain(`packages/${name}`);
 
   // Every registry-driven command covers it, with no script changed.
   const lint = await codegen(dir, 'lint');
-  expect(lint.stdout).toMatch(/^inventory: lint clean \(\d+ ms\)$/m);
+  expect(lint.stdout).toMatch(new RegExp(`^${name}: lint clean \\(\\d+ ms\\)$`, 'm'));
   expect((await codegen(dir, 'check')).code).toBe(0);
   const docs = await codegen(dir, 'docs');
-  expect(docs.stdout).toContain('docs: 3 API page(s)');
-  expect(existsSync(path.join(dir, 'docs/inventory.html'))).toBe(true);
+  expect(docs.stdout).toContain(`docs: ${(await repoApis()).length + 1} API page(s)`);
+  expect(existsSync(path.join(dir, `docs/${name}.html`))).toBe(true);
 
   // npm test, as the root package.json chains its steps. A step added there must be added here.
   const { scripts } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -121,18 +125,18 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   await step('npm', 'run', 'lint:code');
   // The gate sees a new API in a private package: no changeset needed (a published one would).
   expect((await step('npm', 'run', 'check:breaking')).stdout).toContain(
-    'inventory (@vmtasks/inventory): new API — compared with HEAD (uncommitted changes)',
+    `${name} (@vmtasks/${name}): new API — compared with HEAD (uncommitted changes)`,
   );
   // check:api and check:packages judge the published packages; a scaffold is not one until its
   // author removes "private" (the README says what then). typecheck:scripts covers scripts/,
   // which add-api does not touch. The rest runs for the new package (and what it depends on):
-  const manifest = JSON.parse(await readFile(path.join(dir, 'packages/inventory/package.json'), 'utf8')) as { private?: boolean };
+  const manifest = JSON.parse(await readFile(path.join(dir, `packages/${name}/package.json`), 'utf8')) as { private?: boolean };
   expect(manifest.private).toBe(true);
-  const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', '--filter=@vmtasks/inventory');
+  const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', `--filter=@vmtasks/${name}`);
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
   expect({ code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
   // The new package's own suites ran, and passed.
-  expect(result.stdout).toMatch(/@vmtasks\/inventory:test: .*Tests\s+3 passed/);
-  expect(result.stdout).toMatch(/@vmtasks\/inventory:test:contract: .*Tests\s+4 passed/);
+  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+3 passed`));
+  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test:contract: .*Tests\\s+4 passed`));
   expect(result.stdout).toMatch(/Tasks:\s+\d+ successful, \d+ total/);
 }, 300_000);

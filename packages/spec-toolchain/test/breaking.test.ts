@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBreaking, gatePassed, type ApiVerdict } from '../src/breaking/gate.js';
 import { compareParameterRules } from '../src/breaking/parameter-rules.js';
 import { formatReport } from '../src/breaking/report.js';
+import { loadRegistry } from '../src/registry.js';
+import { packageOf } from '../src/scratch.js';
 
 const exec = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, '../bin/vmtasks-breaking.js');
@@ -353,8 +355,9 @@ describe("on this repository's own specs", () => {
     await cp(path.join(repoRoot, 'redocly.yaml'), path.join(dir, 'redocly.yaml'));
     await cp(path.join(repoRoot, 'specs'), path.join(dir, 'specs'), { recursive: true });
     await cp(path.join(repoRoot, '.changeset/config.json'), path.join(dir, '.changeset/config.json'));
-    for (const name of ['velostrata', 'snapservice']) {
-      await cp(path.join(repoRoot, `packages/${name}/package.json`), path.join(dir, `packages/${name}/package.json`));
+    for (const api of (await loadRegistry(path.join(repoRoot, 'redocly.yaml'))).apis) {
+      const manifest = path.join(packageOf(api.output), 'package.json');
+      await cp(manifest, path.join(dir, path.relative(repoRoot, manifest)));
     }
     await git(dir, 'init', '-q', '-b', 'main');
     await git(dir, 'add', '.');

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { copyWorkspace, startWatch, type WatchProcess } from '../src/scratch.js';
+import { copyWorkspace, freshApiName, repoApis, startWatch, type WatchProcess } from '../src/scratch.js';
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -30,7 +30,8 @@ const UPDATED = /velostrata: spec changed → packages\/velostrata\/src\/generat
 // How fast is for `npm run bench` to measure; these check what happens.
 it('regenerates the saved API, survives a broken save, and stops on Ctrl-C', async () => {
   const w = watch!;
-  expect(w.output()).toMatch(/watching specs\/velostrata\/openapi\.yaml, specs\/snapservice\/openapi\.yaml and redocly\.yaml/);
+  const specs = (await repoApis()).map((api) => `specs/${api}/openapi.yaml`).join(', ');
+  expect(w.output()).toContain(`watching ${specs} and redocly.yaml`);
 
   let from = w.mark();
   await writeFile(spec, edited(1));
@@ -99,11 +100,12 @@ it('reports a lint problem as file:line:col rule message and keeps the last good
 
 it('picks up an API added to redocly.yaml while running', async () => {
   const w = watch!;
-  await mkdir(path.join(dir, 'specs/inventory'), { recursive: true });
-  await mkdir(path.join(dir, 'packages/inventory'), { recursive: true });
-  await writeFile(path.join(dir, 'packages/inventory/package.json'), '{ "name": "@vmtasks/inventory", "private": true }\n');
+  const name = await freshApiName('inventory'); // [a-z0-9-]: nothing to escape in a RegExp
+  await mkdir(path.join(dir, `specs/${name}`), { recursive: true });
+  await mkdir(path.join(dir, `packages/${name}`), { recursive: true });
+  await writeFile(path.join(dir, `packages/${name}/package.json`), `{ "name": "@vmtasks/${name}", "private": true }\n`);
   await writeFile(
-    path.join(dir, 'specs/inventory/openapi.yaml'),
+    path.join(dir, `specs/${name}/openapi.yaml`),
     original.replace('description: Task progress', 'description: Inventory progress'),
   );
   let from = w.mark();
@@ -112,23 +114,25 @@ it('picks up an API added to redocly.yaml while running', async () => {
     path.join(dir, 'redocly.yaml'),
     registry.replace(
       'apis:\n',
-      'apis:\n  inventory:\n    root: specs/inventory/openapi.yaml\n    x-openapi-ts:\n      output: packages/inventory/src/generated/openapi.ts\n',
+      `apis:\n  ${name}:\n    root: specs/${name}/openapi.yaml\n    x-openapi-ts:\n      output: packages/${name}/src/generated/openapi.ts\n`,
     ),
   );
   await w.waitFor(
-    /redocly\.yaml changed: new API inventory[\s\S]*inventory: spec changed → packages\/inventory\/src\/generated\/openapi\.ts updated/,
+    new RegExp(
+      `redocly\\.yaml changed: new API ${name}[\\s\\S]*${name}: spec changed → packages/${name}/src/generated/openapi\\.ts updated`,
+    ),
     from,
   );
-  const output = path.join(dir, 'packages/inventory/src/generated/openapi.ts');
+  const output = path.join(dir, `packages/${name}/src/generated/openapi.ts`);
   expect(await readFile(output, 'utf8')).toContain('Inventory progress');
 
   // …and its spec folder is watched from then on.
   from = w.mark();
   await writeFile(
-    path.join(dir, 'specs/inventory/openapi.yaml'),
+    path.join(dir, `specs/${name}/openapi.yaml`),
     original.replace('description: Task progress', 'description: Inventory progress, edited'),
   );
-  await w.waitFor(/inventory: spec changed → \S+ updated/, from);
+  await w.waitFor(new RegExp(`${name}: spec changed → \\S+ updated`), from);
   expect(await readFile(output, 'utf8')).toContain('Inventory progress, edited');
 });
 
