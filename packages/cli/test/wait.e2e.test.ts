@@ -2,13 +2,17 @@
 import { startSimulator, type Simulator } from '@vmtasks/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printed, runVmtasks } from './run.js';
+import { RETAIN_FINISHED_MS } from './wave.js';
 
 const SPEED = 100; // simulated ms per real ms: a step of 20 simulated seconds takes 0.2 s
 let sim: Simulator;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  sim = await startSimulator({ clock: { speed: SPEED }, scenario: 'empty' });
+  // Velostrata lists a finished task for retentionMs (default 5 simulated minutes: 3 s here). Under
+  // stress-ng --cpu 16, `vmtasks` took longer than that to start: a task that succeeded and left
+  // the list before its first poll is one nobody can find.
+  sim = await startSimulator({ clock: { speed: SPEED }, scenario: 'empty', retentionMs: RETAIN_FINISHED_MS });
   env = sim.env();
 });
 afterAll(() => sim?.stop());

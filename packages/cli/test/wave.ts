@@ -2,8 +2,8 @@ import { startSimulator, SNAPSERVICE_SERVICES, type Simulator, type SimulatorOpt
 import { afterEach } from 'vitest';
 
 // Finished Velostrata tasks stay listed for a simulated day: on a loaded machine a poll may come
-// late, and a task must not finish and leave the list unseen between two polls.
-const RETAIN_FINISHED_MS = 86_400_000;
+// late (or `vmtasks` may start late), and a task must not finish and leave the list unseen.
+export const RETAIN_FINISHED_MS = 86_400_000;
 
 /** The environment that points vmtasks at a simulator, the built-in snapshot tasks' services included. */
 export const envFor = (sim: Simulator): Record<string, string> => ({ ...sim.env(), SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(',') });
