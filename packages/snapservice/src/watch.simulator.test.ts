@@ -178,7 +178,7 @@ describe('watchTasks against the simulator', () => {
       isTerminal: isTerminalTaskState,
       watch: (clock) => client.watchTasks({ services: [PROTECTION_GROUP_SERVICE] }, { ...steady, clock }),
       // snapservice keeps finished tasks listed: the wave is over when all have finished.
-      isOver: (_polled, transitions) => transitions.allFinished,
+      isOver: (_polled, recorder) => recorder.allFinished,
     });
     expect(transitions.seen).toEqual(transitions.truth);
     expect(transitions.disappeared.size).toBe(0);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
-import { formatProblem, yamlProblem, type SpecProblem } from './problem.js';
+import { formatProblem, yamlMarkPlace, yamlProblem, type SpecProblem } from './problem.js';
 import { isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
 
 /** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
@@ -66,6 +66,15 @@ function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem
   };
 }
 
+/** Why a spec file cannot be read, in words without its absolute path (the problem names the file). */
+function unreadable(cause: Error & { code?: unknown }): { rule: string; message: string } {
+  // Deleted, or renamed away (watch mode picks it up again when it comes back).
+  if (cause.code === 'ENOENT') return { rule: 'missing-file', message: 'the file does not exist' };
+  if (cause.code === 'EISDIR' || /folder|directory/i.test(cause.message))
+    return { rule: 'unreadable-file', message: 'a folder, not a file' };
+  return { rule: 'unreadable-file', message: `cannot be read (${typeof cause.code === 'string' ? cause.code : cause.name})` };
+}
+
 /** A spec parsed once, linted with every rule of redocly.yaml; generation reuses the parse. */
 export interface LintedSpec {
   document: Document;
@@ -79,14 +88,12 @@ export interface LintedSpec {
 export async function lintFile(name: string, file: string, config: Config, rootDir: string): Promise<LintedSpec> {
   const resolver = new redoclyCore.BaseResolver(config.resolve);
   const document = await resolver.resolveDocument(null, file, true).catch((error: unknown) => error as Error);
-  if (document instanceof redoclyCore.YamlParseError) throw new SpecError(name, [yamlProblem(document, file, rootDir)]);
+  if (document instanceof redoclyCore.YamlParseError) {
+    throw new SpecError(name, [yamlProblem(document, yamlMarkPlace(document.originalError), file, rootDir)]);
+  }
   if (document instanceof Error) {
     const cause: Error & { code?: unknown } = document instanceof redoclyCore.ResolveError ? document.originalError : document;
-    // Deleted, or renamed away (watch mode picks it up again when it comes back).
-    const message = cause.code === 'ENOENT' ? 'the file does not exist' : cause.message;
-    throw new SpecError(name, [
-      { file: path.relative(rootDir, file), line: 1, column: 1, rule: 'missing-file', message, severity: 'error' },
-    ]);
+    throw new SpecError(name, [{ file: path.relative(rootDir, file), line: 1, column: 1, ...unreadable(cause), severity: 'error' }]);
   }
   if (!isRecord(document.parsed)) {
     // An empty file, or one caught mid-write (watch mode rechecks once the write is over).
@@ -157,7 +164,10 @@ async function outsideProblem(api: ApiEntry, file: string, files: readonly strin
   let place = { file: api.root, line: 1, column: 1 };
   for (const candidate of [api.root, ...files.filter((each) => isInside(folder, each))]) {
     const lines = (await readFile(candidate, 'utf8').catch(() => '')).split('\n');
-    const line = lines.findIndex((text) => text.includes('$ref') && text.includes(path.basename(file)));
+    const line = lines.findIndex((text) => {
+      const target = /\$ref['"]?\s*:\s*['"]?([^'"#\s,}]+)/.exec(text)?.[1];
+      return target !== undefined && path.resolve(path.dirname(candidate), target) === path.resolve(file);
+    });
     if (line >= 0) {
       place = { file: candidate, line: line + 1, column: (lines[line] ?? '').indexOf('$ref') + 1 };
       break;

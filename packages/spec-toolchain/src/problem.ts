@@ -16,12 +16,24 @@ export function formatProblem(problem: SpecProblem): string {
   return `${where} ${problem.rule} ${problem.message}${problem.severity === 'warn' ? ' (warning)' : ''}`;
 }
 
+/** The 1-based place of a js-yaml YAMLException (its `mark` counts from 0), if it has one. */
+export function yamlMarkPlace(error: unknown): { line: number; column: number } | undefined {
+  const mark = typeof error === 'object' && error !== null ? (error as { mark?: unknown }).mark : undefined;
+  if (typeof mark !== 'object' || mark === null) return undefined;
+  const { line, column } = mark as { line?: unknown; column?: unknown };
+  return typeof line === 'number' && typeof column === 'number' ? { line: line + 1, column: column + 1 } : undefined;
+}
+
 // js-yaml reports `… in "file" (line:col)`; keep the reason, move the place to the front.
 const YAML_PLACE = /^(.*?)(?: in "([^"]+)")? \((\d+):(\d+)\)\s*$/s;
 
-/** A YAML syntax error (Redocly's YamlParseError, or js-yaml's own) as a problem at its place. */
+/**
+ * A YAML syntax error as a problem at its place: the one its message names, else `place`
+ * (1-based; from js-yaml's 0-based `mark`, see `yamlMarkPlace`), else the file's start.
+ */
 export function yamlProblem(
-  error: { message: string; line: number; col: number; source?: { absoluteRef: string } },
+  error: { message: string; source?: { absoluteRef: string } },
+  place: { line: number; column: number } | undefined,
   fallbackFile: string,
   rootDir: string,
 ): SpecProblem {
@@ -29,8 +41,8 @@ export function yamlProblem(
   const file = match?.[2] ?? error.source?.absoluteRef ?? fallbackFile;
   return {
     file: path.relative(rootDir, file),
-    line: Number(match?.[3] ?? error.line + 1),
-    column: Number(match?.[4] ?? error.col + 1),
+    line: match ? Number(match[3]) : (place?.line ?? 1),
+    column: match ? Number(match[4]) : (place?.column ?? 1),
     rule: 'yaml-syntax',
     message: match?.[1] ?? error.message,
     severity: 'error',

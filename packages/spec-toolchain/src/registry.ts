@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redoclyCore } from './deps.js';
-import { formatProblem, yamlProblem } from './problem.js';
+import { formatProblem, yamlMarkPlace, yamlProblem } from './problem.js';
 
 /** One API of `redocly.yaml`: where its spec is and where its generated types go. */
 export interface ApiEntry {
@@ -43,19 +43,25 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** js-yaml's YAMLException: where the syntax broke (0-based). */
-function isYamlException(error: unknown): error is Error & { mark: { line: number; column: number } } {
-  return error instanceof Error && error.name === 'YAMLException' && isRecord((error as { mark?: unknown }).mark);
-}
-
-/** redocly.yaml, parsed; a YAML error is a RegistryError saying `redocly.yaml:line:col yaml-syntax reason`. */
+/**
+ * redocly.yaml, parsed. A file that cannot be read, or a YAML error (`redocly.yaml:line:col
+ * yaml-syntax reason`), is a RegistryError that names the file relative to its folder.
+ */
 export async function readConfigYaml(configPath: string): Promise<unknown> {
+  const rootDir = path.dirname(configPath);
+  let text: string;
   try {
-    return redoclyCore.parseYaml(await readFile(configPath, 'utf8'));
+    text = await readFile(configPath, 'utf8');
   } catch (error) {
-    if (!isYamlException(error)) throw error;
-    const place = { message: error.message, line: error.mark.line, col: error.mark.column };
-    throw new RegistryError(formatProblem(yamlProblem(place, configPath, path.dirname(configPath))));
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'the file does not exist' : `cannot be read (${typeof code === 'string' ? code : 'error'})`;
+    throw new RegistryError(`${path.relative(process.cwd(), configPath) || configPath}: ${why}`);
+  }
+  try {
+    return redoclyCore.parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'YAMLException') throw error;
+    throw new RegistryError(formatProblem(yamlProblem(error, yamlMarkPlace(error), configPath, rootDir)));
   }
 }
 

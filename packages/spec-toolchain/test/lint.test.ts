@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type Config, getMergedConfig, loadConfig, parseYaml, stringifyYaml } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
-import type { SpecProblem } from '../src/problem.js';
+import { type SpecProblem, yamlMarkPlace, yamlProblem } from '../src/problem.js';
 import { repo } from '../src/scratch.js';
 
 type Path = (string | number)[];
@@ -147,5 +147,29 @@ describe('loading redocly.yaml', () => {
     const rules = getMergedConfig(config).styleguide.rules.oas3_1;
     expect(rules['operation-summary']).toBe('error');
     expect(rules['tag-description']).toBe('off');
+  });
+});
+
+describe('YAML syntax errors, placed', () => {
+  it("takes the place from the message, else from js-yaml's 0-based mark (made 1-based), else the start", () => {
+    let thrown: unknown;
+    try {
+      parseYaml('a: 1\nb: [\n');
+    } catch (error) {
+      thrown = error;
+    }
+    const place = yamlMarkPlace(thrown);
+    expect(place).toEqual({ line: 3, column: 1 });
+    const file = path.join(repo, 'specs/x.yaml');
+    expect(yamlProblem(thrown as Error, place, file, repo)).toMatchObject({
+      file: 'specs/x.yaml',
+      line: 3,
+      column: 1,
+      rule: 'yaml-syntax',
+    });
+    // A message that names no place: the mark's, then the start of the file.
+    expect(yamlProblem({ message: 'bad' }, { line: 7, column: 2 }, file, repo)).toMatchObject({ line: 7, column: 2, message: 'bad' });
+    expect(yamlProblem({ message: 'bad' }, undefined, file, repo)).toMatchObject({ line: 1, column: 1 });
+    expect(yamlMarkPlace({ mark: { line: '3' } })).toBeUndefined();
   });
 });

@@ -67,7 +67,8 @@ describe('generate on a broken spec', () => {
     const line = await edit('redocly.yaml', 'apis:\n', 'apis:\n  broken: ]\n');
     const result = await codegen(dir, 'generate', 'velostrata');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^vmtasks-codegen: redocly\\.yaml:${line + 1}:\\d+ yaml-syntax \\S`));
+    // js-yaml stops at the "]" (column 11 of "  broken: ]").
+    expect(result.stderr).toMatch(new RegExp(`^vmtasks-codegen: redocly\\.yaml:${line + 1}:11 yaml-syntax \\S`));
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await read(VELOSTRATA_OUT)).toBe(before);
   });
@@ -88,20 +89,39 @@ describe('generate on a broken spec', () => {
     const asFile = `${errorInfo.replace(/^ {6}/gm, '')}\n`;
     await mkdir(path.join(dir, 'specs/common'), { recursive: true });
     await write('specs/velostrata/error-info.yaml', asFile);
-    await write('specs/common/error-info.yaml', asFile);
+    // Another name: Redocly refuses two files that would make components of the same name.
+    await write('specs/common/shared-error.yaml', asFile);
 
     await edit(VELOSTRATA_SPEC, "$ref: '#/components/schemas/ErrorInfo'", "$ref: './error-info.yaml'");
     const inside = await codegen(dir, 'generate', 'velostrata');
     expect(inside.code, inside.stderr).toBe(0);
     const good = await read(VELOSTRATA_OUT);
 
-    const line = await edit(VELOSTRATA_SPEC, "$ref: './error-info.yaml'", "$ref: '../common/error-info.yaml'");
+    // The other ErrorInfo reference, below the allowed one: the error names this one's line.
+    const line = await edit(VELOSTRATA_SPEC, "$ref: '#/components/schemas/ErrorInfo'", "$ref: '../common/shared-error.yaml'");
+    await edit(VELOSTRATA_SPEC, `    ErrorInfo:\n${errorInfo}`, ''); // no longer referenced: lint would refuse it unused
+    expect(await read(VELOSTRATA_SPEC)).toContain("$ref: './error-info.yaml'");
     const outside = await codegen(dir, 'generate', 'velostrata');
     expect(outside.code).toBe(1);
     expect(outside.stderr).toContain(
-      `${VELOSTRATA_SPEC}:${line}:17 ref-outside-api-folder specs/common/error-info.yaml is outside specs/velostrata/`,
+      `${VELOSTRATA_SPEC}:${line}:17 ref-outside-api-folder specs/common/shared-error.yaml is outside specs/velostrata/`,
     );
     expect(await read(VELOSTRATA_OUT)).toBe(good);
+  });
+
+  it('says in one line, without a stack or an absolute path, that a spec is a folder or a --config file is missing', async () => {
+    await rm(path.join(dir, VELOSTRATA_SPEC));
+    await mkdir(path.join(dir, VELOSTRATA_SPEC));
+    const folder = await codegen(dir, 'generate', 'velostrata');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`${VELOSTRATA_SPEC}:1:1 unreadable-file a folder, not a file`);
+    const config = await codegen(dir, 'lint', '--config', 'nope.yaml');
+    expect(config.code).toBe(1);
+    expect(config.stderr.trim()).toBe('vmtasks-codegen: nope.yaml: the file does not exist');
+    for (const result of [folder, config]) {
+      expect(result.stderr).not.toContain(dir);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('rejects an API that redocly.yaml does not list', async () => {

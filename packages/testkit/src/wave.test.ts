@@ -27,15 +27,22 @@ const polled = (count: number) => ({ type: 'polled' as const, count });
 describe('followWave', () => {
   it('returns the recorder once the wave is over, with what the watch saw and what the server listed', async () => {
     const server = fakeServer();
+    let closed = false;
     async function* watch(clock: ManualClock) {
-      const [running] = server.list();
-      yield { type: 'appeared' as const, snapshot: running as Snapshot };
-      yield polled(1);
-      await clock.sleep(10_000, new AbortController().signal);
-      yield { type: 'finished' as const, snapshot: server.list()[0] as Snapshot, previous: running };
-      yield polled(1);
+      try {
+        const [running] = server.list();
+        yield { type: 'appeared' as const, snapshot: running as Snapshot };
+        yield polled(1);
+        await clock.sleep(10_000, new AbortController().signal);
+        yield { type: 'finished' as const, snapshot: server.list()[0] as Snapshot, previous: running };
+        yield polled(1);
+        yield polled(1);
+      } finally {
+        closed = true;
+      }
     }
     const transitions = await followWave(server, { list: server.list, isTerminal, watch, isOver: (_p, t) => t.allFinished });
+    expect(closed).toBe(true); // the watch was closed, not left polling
     expect(transitions.seen).toEqual(transitions.truth);
     expect(transitions.truth.get('t1')?.map((s) => s.state)).toEqual(['running', 'succeeded']);
   });

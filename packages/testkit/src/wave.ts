@@ -37,6 +37,7 @@ export async function followWave<S extends SnapshotLike>(
   const clock = ManualClock.following(sim, sample);
   sample();
   const events = options.watch(clock)[Symbol.asyncIterator]();
+  let failure: unknown;
   try {
     for (;;) {
       const next = await clock.settle(events.next());
@@ -46,7 +47,13 @@ export async function followWave<S extends SnapshotLike>(
       if (event.type !== 'polled') transitions.record(event);
       else if (options.isOver(event, transitions)) return transitions;
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await events.return?.();
+    // Closing the watch must not hide why following it failed.
+    await Promise.resolve(events.return?.()).catch((error: unknown) => {
+      if (failure === undefined) throw error;
+    });
   }
 }

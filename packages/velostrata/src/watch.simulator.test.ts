@@ -213,7 +213,7 @@ describe('watchTasks against the simulator', () => {
       isTerminal: isTerminalTaskState,
       watch: (clock) => client.watchTasks({ ...steady, clock }),
       // The wave is over once every task has finished and left the active list.
-      isOver: (polled, transitions) => polled.count === 0 && transitions.allFinished,
+      isOver: (polled, recorder) => polled.count === 0 && recorder.allFinished,
     });
     expect(transitions.seen).toEqual(transitions.truth);
     expect(transitions.truth.size).toBeGreaterThan(10);
