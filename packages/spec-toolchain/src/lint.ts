@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
-import { formatProblem, yamlMarkPlace, yamlProblem, type SpecProblem } from './problem.js';
-import { isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
+import { formatProblem, unreadableFile, yamlMarkPlace, yamlProblem, type SpecProblem } from './problem.js';
+import { apiFolder, inApiFolder, isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
 
 /** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
 export class SpecError extends Error {
@@ -66,15 +66,6 @@ function toSpecProblem(problem: NormalizedProblem, rootDir: string): SpecProblem
   };
 }
 
-/** Why a spec file cannot be read, in words without its absolute path (the problem names the file). */
-function unreadable(cause: Error & { code?: unknown }): { rule: string; message: string } {
-  // Deleted, or renamed away (watch mode picks it up again when it comes back).
-  if (cause.code === 'ENOENT') return { rule: 'missing-file', message: 'the file does not exist' };
-  if (cause.code === 'EISDIR' || /folder|directory/i.test(cause.message))
-    return { rule: 'unreadable-file', message: 'a folder, not a file' };
-  return { rule: 'unreadable-file', message: `cannot be read (${typeof cause.code === 'string' ? cause.code : cause.name})` };
-}
-
 /** A spec parsed once, linted with every rule of redocly.yaml; generation reuses the parse. */
 export interface LintedSpec {
   document: Document;
@@ -92,8 +83,8 @@ export async function lintFile(name: string, file: string, config: Config, rootD
     throw new SpecError(name, [yamlProblem(document, yamlMarkPlace(document.originalError), file, rootDir)]);
   }
   if (document instanceof Error) {
-    const cause: Error & { code?: unknown } = document instanceof redoclyCore.ResolveError ? document.originalError : document;
-    throw new SpecError(name, [{ file: path.relative(rootDir, file), line: 1, column: 1, ...unreadable(cause), severity: 'error' }]);
+    const cause = document instanceof redoclyCore.ResolveError ? document.originalError : document;
+    throw new SpecError(name, [{ file: path.relative(rootDir, file), line: 1, column: 1, ...unreadableFile(cause), severity: 'error' }]);
   }
   if (!isRecord(document.parsed)) {
     // An empty file, or one caught mid-write (watch mode rechecks once the write is over).
@@ -144,14 +135,12 @@ export async function lintAndBundle(api: ApiEntry, registry: Registry): Promise<
     dereference: false,
   });
   const fileDependencies = [...bundled.fileDependencies];
-  const outside = fileDependencies.filter((file) => !isInside(path.dirname(api.root), file));
+  const outside = fileDependencies.filter((file) => !inApiFolder(api, file));
   if (outside.length > 0) {
     throw new SpecError(api.name, await Promise.all(outside.map((file) => outsideProblem(api, file, fileDependencies, registry.rootDir))));
   }
   return { linted, parsed: bundled.bundle.parsed, fileDependencies };
 }
-
-const isInside = (folder: string, file: string): boolean => path.resolve(file).startsWith(folder + path.sep);
 
 /**
  * A spec that reads a file outside its own folder: turbo hashes only `specs/<api>/**` for an API's
@@ -160,9 +149,8 @@ const isInside = (folder: string, file: string): boolean => path.resolve(file).s
  * the file when one of the API's files has it, else at the root spec.
  */
 async function outsideProblem(api: ApiEntry, file: string, files: readonly string[], rootDir: string): Promise<SpecProblem> {
-  const folder = path.dirname(api.root);
   let place = { file: api.root, line: 1, column: 1 };
-  for (const candidate of [api.root, ...files.filter((each) => isInside(folder, each))]) {
+  for (const candidate of [api.root, ...files.filter((each) => inApiFolder(api, each))]) {
     const lines = (await readFile(candidate, 'utf8').catch(() => '')).split('\n');
     const line = lines.findIndex((text) => {
       const target = /\$ref['"]?\s*:\s*['"]?([^'"#\s,}]+)/.exec(text)?.[1];
@@ -178,7 +166,7 @@ async function outsideProblem(api: ApiEntry, file: string, files: readonly strin
     line: place.line,
     column: place.column,
     rule: 'ref-outside-api-folder',
-    message: `${path.relative(rootDir, file)} is outside ${path.relative(rootDir, folder)}/, which is all that turbo's cache and npm run dev look at for this API (its types could go stale unseen); move the file into the folder`,
+    message: `${path.relative(rootDir, file)} is outside ${path.relative(rootDir, apiFolder(api))}/, which is all that turbo's cache and npm run dev look at for this API (its types could go stale unseen); move the file into the folder`,
     severity: 'error',
   };
 }

@@ -16,6 +16,18 @@ export function formatProblem(problem: SpecProblem): string {
   return `${where} ${problem.rule} ${problem.message}${problem.severity === 'warn' ? ' (warning)' : ''}`;
 }
 
+/**
+ * Why a file cannot be read, in words without its absolute path (the caller names the file):
+ * `missing-file` when it does not exist (deleted, or renamed away: watch mode picks it up again
+ * when it comes back), else `unreadable-file`.
+ */
+export function unreadableFile(cause: Error & { code?: unknown }): { rule: string; message: string } {
+  if (cause.code === 'ENOENT') return { rule: 'missing-file', message: 'the file does not exist' };
+  if (cause.code === 'EISDIR' || /folder|directory/i.test(cause.message))
+    return { rule: 'unreadable-file', message: 'a folder, not a file' };
+  return { rule: 'unreadable-file', message: `cannot be read (${typeof cause.code === 'string' ? cause.code : cause.name})` };
+}
+
 /** The 1-based place of a js-yaml YAMLException (its `mark` counts from 0), if it has one. */
 export function yamlMarkPlace(error: unknown): { line: number; column: number } | undefined {
   const mark = typeof error === 'object' && error !== null ? (error as { mark?: unknown }).mark : undefined;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { redoclyCore } from './deps.js';
-import { formatProblem, yamlMarkPlace, yamlProblem } from './problem.js';
+import { formatProblem, unreadableFile, yamlMarkPlace, yamlProblem } from './problem.js';
 
 /** One API of `redocly.yaml`: where its spec is and where its generated types go. */
 export interface ApiEntry {
@@ -44,6 +44,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * The folder an API's spec lives in: all its files must be there, since it is what turbo hashes
+ * for the API's tasks (`specs/<api>/**`) and what dev mode watches.
+ */
+export const apiFolder = (api: ApiEntry): string => path.dirname(api.root);
+
+/** Whether `file` lies in the API's folder (see `apiFolder`). */
+export const inApiFolder = (api: ApiEntry, file: string): boolean => path.resolve(file).startsWith(apiFolder(api) + path.sep);
+
+/**
  * redocly.yaml, parsed. A file that cannot be read, or a YAML error (`redocly.yaml:line:col
  * yaml-syntax reason`), is a RegistryError that names the file relative to its folder.
  */
@@ -53,9 +62,8 @@ export async function readConfigYaml(configPath: string): Promise<unknown> {
   try {
     text = await readFile(configPath, 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : `cannot be read (${typeof code === 'string' ? code : 'error'})`;
-    throw new RegistryError(`${path.relative(process.cwd(), configPath) || configPath}: ${why}`);
+    if (!(error instanceof Error)) throw error;
+    throw new RegistryError(`${path.relative(process.cwd(), configPath) || configPath}: ${unreadableFile(error).message}`);
   }
   try {
     return redoclyCore.parseYaml(text);

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { watch as chokidarWatch } from 'chokidar';
 import { generateApi, SpecError, type GenerateResult } from './generate.js';
 import { forgetLintConfig } from './lint.js';
-import { loadRegistry, RegistryError, type ApiEntry, type Registry } from './registry.js';
+import { apiFolder, inApiFolder, loadRegistry, RegistryError, type ApiEntry, type Registry } from './registry.js';
 
 export interface WatchEvents {
   /** Watching has started (or the registry changed): the spec files now watched. */
@@ -98,7 +98,7 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
     );
   };
 
-  const folders = (): string[] => [...new Set(apis.map((api) => path.dirname(api.root)))];
+  const folders = (): string[] => [...new Set(apis.map(apiFolder))];
   const watcher = chokidarWatch([registry.configPath, ...folders()], { ignoreInitial: true, atomic: true });
 
   let registryFingerprint = '';
@@ -136,7 +136,7 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
     }
     if (!/\.(ya?ml|json)$/.test(file)) return;
     for (const api of apis) {
-      if (!path.resolve(file).startsWith(path.dirname(api.root) + path.sep)) continue;
+      if (!inApiFolder(api, file)) continue;
       schedule(api.name, () => regenerate(api.name));
       schedule(`${api.name}//recheck`, () => recheck(api.name), RECHECK_MS);
     }
