@@ -26,6 +26,15 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
   });
 }
 
+/**
+ * What a test compares with `{ code: 0, output: '' }`: on failure the assertion then shows what
+ * the command printed (its last 8,000 characters: a browser's page dump can be megabytes).
+ */
+export const outcome = (result: RunResult): { code: number; output: string } => ({
+  code: result.code,
+  output: result.code === 0 ? '' : (result.stdout + result.stderr).slice(-8_000),
+});
+
 /** Runs `vmtasks-codegen` in `cwd`. */
 export const codegen = (cwd: string, ...args: string[]): Promise<RunResult> => codegenWith({}, cwd, ...args);
 

@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codegen, codegenWith, freshApiName, repo, repoApis, run, type RunResult } from '../src/scratch.js';
+import { codegen, codegenWith, freshApiName, outcome, repo, repoApis, run, type RunResult } from '../src/scratch.js';
 
 const SKIP = new Set(['node_modules', '.git', '.turbo', 'dist', 'test-output', 'docs', 'coverage', '.vmtasks-tmp', '.readme-snippets']);
 let dir: string;
@@ -76,13 +76,7 @@ it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason',
 /** A step of `npm test` (root package.json) run in the copy; fails with its output. */
 async function step(command: string, ...args: string[]): Promise<RunResult> {
   const result = await run(command, args, dir);
-  expect({ step: [command, ...args].join(' '), code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual(
-    {
-      step: [command, ...args].join(' '),
-      code: 0,
-      output: '',
-    },
-  );
+  expect(outcome(result), [command, ...args].join(' ')).toEqual({ code: 0, output: '' });
   return result;
 }
 
@@ -134,7 +128,7 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   expect(manifest.private).toBe(true);
   const result = await turbo('check:generated', 'lint', 'typecheck', 'test', 'test:contract', `--filter=@vmtasks/${name}`);
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
-  expect({ code: result.code, output: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ code: 0, output: '' });
+  expect(outcome(result)).toEqual({ code: 0, output: '' });
   // The new package's own suites ran, and passed.
   expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+3 passed`));
   expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test:contract: .*Tests\\s+4 passed`));

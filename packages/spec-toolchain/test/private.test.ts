@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRegistry } from '../src/registry.js';
-import { copyWorkspace, repo, run } from '../src/scratch.js';
+import { copyWorkspace, outcome, repo, run } from '../src/scratch.js';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
 let workspace: Awaited<ReturnType<typeof copyWorkspace>>;
@@ -68,10 +68,7 @@ async function offMachine(label: string, command: string[]): Promise<string[]> {
     workspace.dir,
     env,
   );
-  expect({ code: result.code, output: result.code === 0 ? '' : (result.stdout + result.stderr).slice(-4_000) }).toEqual({
-    code: 0,
-    output: '',
-  });
+  expect(outcome(result), label).toEqual({ code: 0, output: '' });
   return leavingLines(await readFile(trace, 'utf8'));
 }
 
