@@ -4,7 +4,6 @@ import {
   checkedQuerySerializer,
   checkQuery,
   checkRequireAnyOf,
-  formatMessage,
   isRecord,
   Redactor,
   requireBaseUrl,
@@ -17,32 +16,17 @@ import {
   type RequestSummary,
   type TransportOptions,
 } from '@vmtasks/core';
-import { parameterRules, vapiErrorTypeValues, type components, type operations, type paths } from './generated/openapi.js';
+import { parameterRules, vapiErrorTypeValues, type paths } from './generated/openapi.js';
+import {
+  formatLocalizable,
+  vapiMessages,
+  type ListResult,
+  type LocalizableMessage,
+  type TaskFilter,
+  type TaskFilterFields,
+  type VapiErrorType,
+} from './model.js';
 import { taskWatching, type TaskWatching } from './watch.js';
-
-export type ListResult = components['schemas']['ListResult'];
-export type ListItem = components['schemas']['ListItem'];
-export type TaskInfo = components['schemas']['TaskInfo'];
-export type TaskStatus = components['schemas']['TaskStatus'];
-export type LocalizableMessage = components['schemas']['LocalizableMessage'];
-export type LocalizationParam = components['schemas']['LocalizationParam'];
-export type VapiError = components['schemas']['VapiError'];
-/** `TaskInfo.error`: a vAPI error whose properties may all be missing (the vendor's example is `{}`). */
-export type TaskError = components['schemas']['TaskError'];
-export type VapiErrorType = components['schemas']['VapiErrorType'];
-/** The `Tasks.FilterSpec` as the spec's parameters give it: every field optional. */
-export type TaskFilterFields = NonNullable<operations['listTasks']['parameters']['query']>;
-/** An array with at least one element. */
-export type NonEmptyArray<T> = [T, ...T[]];
-type RequiredField = (typeof parameterRules.listTasks.requireAnyOf)[number];
-/**
- * The filter `listTasks` takes: a task matches when it matches every field set (values within a
- * field: any of them). The appliance refuses a filter that names neither `tasks` nor `services`
- * (the spec's `x-vmtasks-require-any-of`), so the type requires a non-empty array of at least one.
- */
-export type TaskFilter = {
-  [Field in RequiredField]: Omit<TaskFilterFields, Field> & { [F in Field]-?: NonEmptyArray<NonNullable<TaskFilterFields[F]>[number]> };
-}[RequiredField];
 
 export interface SnapserviceClientOptions extends TransportOptions {
   /** The host root, e.g. `https://snap.example.com`. */
@@ -72,20 +56,6 @@ const VAPI_ERROR_TYPES: ReadonlySet<string> = new Set(vapiErrorTypeValues);
 
 function isVapiErrorType(value: unknown): value is VapiErrorType {
   return typeof value === 'string' && VAPI_ERROR_TYPES.has(value);
-}
-
-function isLocalizableMessage(value: unknown): value is LocalizableMessage {
-  return isRecord(value) && typeof value['id'] === 'string' && typeof value['default_message'] === 'string';
-}
-
-/** A localizable message in English, its `{0}` placeholders filled in. */
-export function formatLocalizable(message: LocalizableMessage): string {
-  return formatMessage(message.default_message, Array.isArray(message.args) ? message.args : []);
-}
-
-/** The readable messages of a vAPI error (a response body or a task's `error`), however partial it is. */
-export function vapiMessages(error: unknown): LocalizableMessage[] {
-  return isRecord(error) && Array.isArray(error['messages']) ? error['messages'].filter(isLocalizableMessage) : [];
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type WatchOptions,
   type Redactor,
 } from '@vmtasks/core';
-import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './client.js';
+import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
 import { stateOf } from './state.js';
 
 /** The error of a failed task in one line: its first message, else its error type. */

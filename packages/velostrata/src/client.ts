@@ -14,19 +14,9 @@ import {
   type RequestSummary,
   type TransportOptions,
 } from '@vmtasks/core';
-import type { components, paths } from './generated/openapi.js';
+import type { paths } from './generated/openapi.js';
+import type { TaskDescriptionPage } from './model.js';
 import { taskWatching, type TaskWatching } from './watch.js';
-
-export type TaskDescriptionPage = components['schemas']['TaskDescriptionPage'];
-export type TaskDescription = components['schemas']['TaskDescription'];
-export type TaskState = components['schemas']['TaskState'];
-/** The task types listed in the spec; the API may send others (see `TaskType`). */
-export type KnownTaskType = components['schemas']['KnownTaskType'];
-/** A known task type, or one a newer release added: never rejected. */
-export type TaskType = KnownTaskType | (string & {});
-export type EntityId = components['schemas']['EntityId'];
-export type TaskId = components['schemas']['TaskId'];
-export type ErrorInfo = components['schemas']['ErrorInfo'];
 
 export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */

@@ -3,15 +3,17 @@ export {
   VelostrataError,
   type VelostrataClient,
   type VelostrataClientOptions,
-  type TaskDescriptionPage,
-  type TaskDescription,
-  type TaskState,
-  type TaskType,
-  type KnownTaskType,
-  type EntityId,
-  type TaskId,
-  type ErrorInfo,
 } from './client.js';
+export type {
+  TaskDescriptionPage,
+  TaskDescription,
+  TaskState,
+  TaskType,
+  KnownTaskType,
+  EntityId,
+  TaskId,
+  ErrorInfo,
+} from './model.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
 export { isTerminalState, type TerminalState } from './state.js';
 export * from '@vmtasks/core/public';

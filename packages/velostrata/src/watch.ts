@@ -10,7 +10,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '@vmtasks/core';
-import type { TaskDescription, TaskDescriptionPage } from './client.js';
+import type { TaskDescription, TaskDescriptionPage } from './model.js';
 import { stateOf } from './state.js';
 
 const nonEmpty = (text: string | undefined): string | undefined => (text ? text : undefined);

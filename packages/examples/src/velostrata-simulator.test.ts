@@ -17,7 +17,7 @@ import {
   type RetryOptions,
   type TaskSnapshot,
   type WaitOptions,
-} from './index.js';
+} from '@vmtasks/velostrata';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
