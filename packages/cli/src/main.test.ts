@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fakeIO } from '../test/fake-io.js';
+import { fakeIO, runMain as run } from '../test/fake-io.js';
 import { Redactor } from '@vmtasks/core';
 import { redactingStream } from './io.js';
-import { main } from './main.js';
-
-const run = async (argv: string[], env: Record<string, string> = {}) => {
-  const io = fakeIO(env);
-  const code = await main(argv, io, new AbortController().signal);
-  return { code, stdout: io.stdout.text(), stderr: io.stderr.text() };
-};
 
 describe('vmtasks usage', () => {
   it('--help and --version succeed on stdout', async () => {
