@@ -1,5 +1,6 @@
 // `vmtasks watch`, `tasks` and `simulate` end to end: the real binary against the simulator.
 import { spawn } from 'node:child_process';
+import { exportLines } from '@vmtasks/simulator';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, printed, runVmtasks } from './run.js';
 import { BIN } from './terminal.js';
@@ -166,15 +167,10 @@ describe('vmtasks simulate', () => {
   it('prints export lines that a second vmtasks can use, and stops on Ctrl-C', async () => {
     const simulate = runVmtasks(['simulate', '--speed', '20'], {});
     const exports = await printed(simulate, 'stdout', /SNAPSERVICE_SERVICES=.*\n/);
-    const env = Object.fromEntries([...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [match[1]!, match[2]!]));
-    expect(Object.keys(env).sort()).toEqual([
-      'SNAPSERVICE_SERVICES',
-      'SNAPSERVICE_SESSION_ID',
-      'SNAPSERVICE_URL',
-      'VELOSTRATA_PASSWORD',
-      'VELOSTRATA_URL',
-      'VELOSTRATA_USERNAME',
-    ]);
+    const env = Object.fromEntries([...exports.matchAll(/(\w+)='([^']*)'/g)].map((match) => [match[1]!, match[2]!]));
+    // Exactly the lines `npm run simulate` prints (one piece of code: the simulator's exportLines).
+    expect(exports).toBe(exportLines({ env: () => env }));
+    expect(exports.split('\n')).toHaveLength(3);
     const listed = await runVmtasks(['tasks'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/velostrata/);
