@@ -148,7 +148,9 @@ export async function wait(ids: readonly string[], flags: WaitFlags, context: Co
 
 export function waitCommand(context: Context, report: (code: ExitCode) => void): Command {
   const command = new Command('wait')
-    .description('wait for tasks to finish: exit 0 when all succeeded, 1 when one failed or was cancelled, 124 on timeout')
+    .description(
+      'wait for tasks to finish: exit 0 when all succeeded, 1 when one failed or was cancelled, 4 when an appliance cannot be reached, 124 on timeout',
+    )
     .argument('<id...>', 'task ids (Velostrata id value or snapservice task id), or unique prefixes of them')
     .option('--timeout <duration>', 'give up after this long (exit 124): seconds, or e.g. 90s, 30m, 2h, 1h30m', durationOption());
   addIntervalOption(addConnectionOptions(command));
