@@ -49,7 +49,6 @@ function reaching(api: TaskApi): TaskApi {
     find: (idOrPrefix, signal) => api.find(idOrPrefix, signal).catch(rethrow),
     wait: (taskId, options) => api.wait(taskId, options).catch(rethrow),
     watch: (options) => watchReaching(api, options),
-    close: () => api.close(),
   };
 }
 
