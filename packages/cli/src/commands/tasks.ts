@@ -7,6 +7,7 @@ import { describeError, exitCodeFor } from '../exit.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
+import { UnreachableError } from '../unreachable.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
@@ -20,9 +21,13 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     context.signal.throwIfAborted();
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
+    const answered = apis.filter((_, i) => results[i]!.status === 'fulfilled').map((api) => api.name);
     if (flags.json) stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);
-    else if (snapshots.length === 0) stderr.write('No tasks.\n');
-    else {
+    else if (snapshots.length === 0) {
+      // "No tasks." only for what answered: an appliance that could not be asked has said nothing.
+      if (answered.length === apis.length) stderr.write('No tasks.\n');
+      else if (answered.length > 0) stderr.write(`No tasks from ${answered.join(' and ')}.\n`);
+    } else {
       const rows: BoardTask[] = snapshots.map((snapshot) => ({ snapshot, gone: false }));
       const width = isTerminal(stdout) ? terminalSize(stdout).width : undefined;
       const lines = renderTaskTable(rows, { width, now: context.io.now(), colors: context.colors.stdout, showApi: apis.length > 1 });
@@ -32,7 +37,9 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     let code: ExitCode = ExitCode.ok;
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      stderr.write(`${context.colors.stderr.red('error:')} ${apis[i]!.name}: ${describeError(result.reason)}\n`);
+      // An UnreachableError names its API itself (`cannot reach velostrata at …`).
+      const what = result.reason instanceof UnreachableError ? '' : `${apis[i]!.name}: `;
+      stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(result.reason)}\n`);
       if (code === ExitCode.ok) code = exitCodeFor(result.reason);
     });
     return code;
