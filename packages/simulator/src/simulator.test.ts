@@ -489,6 +489,8 @@ describe('clock, seed and lifecycle', () => {
       VELOSTRATA_PASSWORD: 'simulated-subscription-id',
       SNAPSERVICE_URL: sim.snapservice.url,
       SNAPSERVICE_SESSION_ID: 'simulated-session-1',
+      SNAPSERVICE_USERNAME: 'administrator@vsphere.local',
+      SNAPSERVICE_PASSWORD: 'simulated-password',
     });
     expect(sim.velostrata.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/velostrata\/api\/v42$/);
     expect(sim.snapservice.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
