@@ -13,7 +13,8 @@ export interface SimResponse {
 
 export interface Appliance {
   /** The answer to a request that passed the faults. */
-  handle(request: IncomingMessage, url: URL): SimResponse;
+  /** `body`: the request's body, read for the methods that carry one (POST), else empty. */
+  handle(request: IncomingMessage, url: URL, body: string): SimResponse;
   /** The answer for a fault that has one (everything but `slow` and `reset`). */
   faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'reset' }>, url: URL): SimResponse;
 }
@@ -27,6 +28,26 @@ export interface ApplianceServer {
 
 export const HOST = '127.0.0.1';
 
+/** The largest request body read (a page request is a few hundred bytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new RangeError('body too large'));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
 export async function serveAppliance(appliance: Appliance, port: number): Promise<ApplianceServer> {
   const faults = new FaultQueue();
   const sockets = new Set<Socket>();
@@ -39,8 +60,18 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
     res.end(bytes);
   };
   const answer = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    if (req.method === 'POST' && !req.readableEnded) {
+      readBody(req).then(
+        (body) => respond(req, res, url, body),
+        () => send(res, { status: 413, body: JSON.stringify({ message: `request body over ${MAX_BODY_BYTES} bytes` }) }),
+      );
+      return;
+    }
+    respond(req, res, url, '');
+  };
+  const respond = (req: IncomingMessage, res: ServerResponse, url: URL, body: string): void => {
     try {
-      send(res, appliance.handle(req, url));
+      send(res, appliance.handle(req, url, body));
     } catch (error) {
       // A bug in the simulator, not a simulated fault: say so plainly.
       const message = error instanceof Error ? error.message : String(error);
@@ -50,7 +81,7 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
 
   const server = createServer((req, res) => {
     requests++;
-    req.resume(); // no request here has a body worth reading
+    if (req.method !== 'POST') req.resume(); // only a POST (a page request) has a body worth reading
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     const fault = faults.take();
     if (!fault) return answer(req, res, url);

@@ -9,6 +9,7 @@ type V = VelostrataComponents['schemas'];
 type S = SnapserviceComponents['schemas'];
 
 export type TaskDescriptionPage = V['TaskDescriptionPage'];
+export type PageRequest = V['PageRequest'];
 export type TaskDescription = V['TaskDescription'];
 export type TaskState = V['TaskState'];
 export type EntityId = V['EntityId'];

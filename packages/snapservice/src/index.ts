@@ -1,9 +1,5 @@
-export {
-  createSnapserviceClient,
-  SnapserviceError,
-  type SnapserviceClient,
-  type SnapserviceClientOptions,
-} from './client.js';
+export { createSnapserviceClient, LOGOUT_TIMEOUT_MS, type SnapserviceClient, type SnapserviceClientOptions } from './client.js';
+export { SnapserviceError } from './error.js';
 export type {
   TaskFilter,
   TaskFilterFields,
@@ -17,6 +13,7 @@ export type {
   VapiError,
   TaskError,
   VapiErrorType,
+  SessionInfo,
 } from './model.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
 export { isTerminalStatus, type TerminalStatus } from './state.js';

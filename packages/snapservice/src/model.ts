@@ -40,3 +40,6 @@ export function formatLocalizable(message: LocalizableMessage): string {
 export function vapiMessages(error: unknown): LocalizableMessage[] {
   return isRecord(error) && Array.isArray(error['messages']) ? error['messages'].filter(isLocalizableMessage) : [];
 }
+
+/** The session service's account of a session (`Snapservice.Sessions.Info`). */
+export type SessionInfo = components['schemas']['SessionInfo'];

@@ -1,9 +1,7 @@
-export {
-  createVelostrataClient,
-  VelostrataError,
-  type VelostrataClient,
-  type VelostrataClientOptions,
-} from './client.js';
+export { createVelostrataClient, type VelostrataClient, type VelostrataClientOptions } from './client.js';
+export { VelostrataError } from './error.js';
+export type { CancelOutcome } from './operations.js';
+export { DEFAULT_MAX_PAGES, type IterateOptions } from './pages.js';
 export type {
   TaskDescriptionPage,
   TaskDescription,
@@ -13,6 +11,11 @@ export type {
   EntityId,
   TaskId,
   ErrorInfo,
+  PageRequest,
+  TaskFilter,
+  IdFilter,
+  TaskEntityIdFilter,
+  TaskStateFilter,
 } from './model.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
 export { isTerminalState, type TerminalState } from './state.js';

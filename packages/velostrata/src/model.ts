@@ -11,3 +11,13 @@ export type TaskType = KnownTaskType | (string & {});
 export type EntityId = components['schemas']['EntityId'];
 export type TaskId = components['schemas']['TaskId'];
 export type ErrorInfo = components['schemas']['ErrorInfo'];
+/**
+ * `POST /tasks`'s body: which page, how large, and an optional filter. Every field is optional (the
+ * generated type makes `page` and `size` required because they have defaults, as a response would).
+ */
+export type PageRequest = Partial<components['schemas']['PageRequest']>;
+/** The task list's filter: one of `IdFilter`, `TaskEntityIdFilter`, `TaskStateFilter`, told apart by `_type`. */
+export type TaskFilter = components['schemas']['Filter'];
+export type IdFilter = components['schemas']['IdFilter'];
+export type TaskEntityIdFilter = components['schemas']['TaskEntityIdFilter'];
+export type TaskStateFilter = components['schemas']['TaskStateFilter'];
