@@ -149,6 +149,10 @@ export class SnapserviceAppliance implements Appliance {
     }
   }
 
+  badRequest(reason: string): SimResponse {
+    return vapiError(400, 'INVALID_ARGUMENT', 'com.vmware.vapi.rest.badRequest', reason);
+  }
+
   #authenticate(request: IncomingMessage): 'ok' | 'invalid' | 'expired' {
     const sessionId = request.headers['vmware-api-session-id'];
     if (typeof sessionId === 'string' && sessionId !== '') {
