@@ -205,6 +205,10 @@ export class SnapserviceAppliance implements Appliance {
     return json(200, { user: session.user, created_time: iso(session.createdAt), last_accessed_time: iso(session.lastAccessedAt) });
   }
 
+  badRequest(reason: string): SimResponse {
+    return vapiError(400, 'INVALID_ARGUMENT', 'com.vmware.vapi.rest.badRequest', reason);
+  }
+
   #authenticate(request: IncomingMessage): 'ok' | 'invalid' | 'expired' {
     const sessionId = request.headers['vmware-api-session-id'];
     if (typeof sessionId === 'string' && sessionId !== '') {

@@ -150,6 +150,11 @@ export class VelostrataAppliance implements Appliance {
     }
   }
 
+  badRequest(reason: string): SimResponse {
+    const body: ErrorInfo = { errorCode: 'BAD_REQUEST', message: reason };
+    return json(400, body);
+  }
+
   #authorized(header: string | undefined): boolean {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
     if (!match) return false;
