@@ -34,15 +34,22 @@ async function linkInstalledDependencies(repo: string, clone: string, folder: st
 }
 
 /**
- * A fresh clone of `repo` in a temporary folder, checked out at the tracked files as they are
- * now (HEAD plus uncommitted edits of tracked files, through `git stash create`, which changes
- * nothing in `repo`), with `repo`'s installed dependencies linked in (see above). Nothing of
- * `repo`'s build output or caches comes along: no dist/, no .turbo/, no generator cache.
+ * A commit of the tracked files of `repo` as they are now: HEAD plus the uncommitted edits of
+ * tracked files (`git stash create`, which changes nothing in `repo`; untracked files are not in
+ * it). Clones made from one snapshot are identical even if the work tree changes meanwhile.
  */
-export async function freshClone(repo: string): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function snapshot(repo: string): Promise<string> {
+  return (await git(repo, 'stash', 'create')) || (await git(repo, 'rev-parse', 'HEAD'));
+}
+
+/**
+ * A fresh clone of `repo` in a temporary folder, checked out at `commit` (see snapshot), with
+ * `repo`'s installed dependencies linked in (see above). Nothing of `repo`'s build output or
+ * caches comes along: no dist/, no .turbo/, no generator cache.
+ */
+export async function freshClone(repo: string, commit: string): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-clone-'));
   try {
-    const commit = (await git(repo, 'stash', 'create')) || (await git(repo, 'rev-parse', 'HEAD'));
     await git(os.tmpdir(), 'clone', '--quiet', '--shared', '--no-checkout', repo, dir);
     await git(dir, 'checkout', '--quiet', '--detach', commit);
     await linkInstalledDependencies(repo, dir, 'node_modules');

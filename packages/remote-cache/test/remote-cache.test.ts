@@ -8,7 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRegistry, repo, run } from '@vmtasks/spec-toolchain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dryRun, freshClone, pipelineRun, type RemoteCacheServer, remoteCacheEnv, startRemoteCache, withDependents } from '../src/index.js';
+import {
+  dryRun,
+  freshClone,
+  pipelineRun,
+  type RemoteCacheServer,
+  remoteCacheEnv,
+  snapshot,
+  startRemoteCache,
+  withDependents,
+} from '../src/index.js';
 
 /** What the clones really run (the tasks the generated types flow through), and every cacheable task of `npm test`, hashed only. */
 const RUN = ['generate', 'lint', 'check:generated', 'build'];
@@ -19,9 +28,11 @@ let storage: string;
 let server: RemoteCacheServer;
 let env: NodeJS.ProcessEnv;
 let apis: string[];
+/** The one state of the repository every clone checks out (edits made while the test runs do not count). */
+let commit: string;
 const clones: { dir: string; remove(): Promise<void> }[] = [];
 const clone = async (): Promise<string> => {
-  const made = await freshClone(repo);
+  const made = await freshClone(repo, commit);
   clones.push(made);
   return made.dir;
 };
@@ -31,6 +42,7 @@ const printed: string[] = [];
 const apiTasks = (api: string): string[] => ['lint', 'generate', 'check:generated'].map((task) => `@vmtasks/${api}#${task}`);
 
 beforeAll(async () => {
+  commit = await snapshot(repo);
   storage = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-remote-cache-'));
   server = await startRemoteCache(storage);
   env = remoteCacheEnv(server, signatureKey);

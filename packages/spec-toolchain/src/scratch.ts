@@ -43,6 +43,8 @@ export const codegenWith = (env: NodeJS.ProcessEnv, cwd: string, ...args: string
   run(process.execPath, [cli, ...args], cwd, env);
 
 export interface WatchProcess {
+  /** The watcher's process id (its memory can be read from it). */
+  pid: number | undefined;
   /** Everything it printed so far, stdout and stderr together. */
   output(): string;
   /** A position in the output: take it before a save, so an answer that comes quickly is not missed. */
@@ -66,6 +68,7 @@ export async function startWatch(cwd: string): Promise<WatchProcess> {
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const watch: WatchProcess = {
+    pid: child.pid,
     output: () => output,
     mark: () => output.length,
     waitFor: (pattern, from, timeoutMs = 10_000) =>
