@@ -132,7 +132,18 @@ export async function freshApiName(preferred: string): Promise<string> {
  */
 export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-ws-'));
-  for (const entry of ['package.json', 'package-lock.json', 'turbo.json', 'redocly.yaml', 'tsconfig.base.json', 'specs', 'scripts/turbo']) {
+  // The toolchain's package.json and turbo.json: each API's tasks depend on its (script-less) build task.
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'turbo.json',
+    'redocly.yaml',
+    'tsconfig.base.json',
+    'specs',
+    'scripts/turbo',
+    'packages/spec-toolchain/package.json',
+    'packages/spec-toolchain/turbo.json',
+  ]) {
     await cp(path.join(repo, entry), path.join(dir, entry), { recursive: true });
   }
   for (const api of (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis) {
