@@ -3,6 +3,7 @@
 //   npm run bench              full run (a few minutes); the only way bench/results.json changes
 //   npm run bench -- --quick   small counts, one repetition: keeps the script working (smoke test);
 //                              its figures mean nothing, so they go to a temporary file and no target is judged
+//   npm run bench -- --scale 50   only the monorepo-at-scale rows (scripts/bench/fifty-apis.ts), in bench/results-scale.json
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { cliStartup } from './bench/cli.js';
 import { clientCost } from './bench/client.js';
 import { contractSuite } from './bench/contract.js';
 import { mockStartup, mockThroughput } from './bench/mock.js';
+import { fiftyApis } from './bench/fifty-apis.js';
 import { pollCost } from './bench/poll-cost.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
@@ -24,11 +26,23 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    scale: { type: 'string' },
   },
 });
 const quick = values.quick;
+const scaleApis = values.scale === undefined ? undefined : Number(values.scale);
+if (scaleApis !== undefined && !(Number.isInteger(scaleApis) && scaleApis >= 3 && scaleApis <= 500)) {
+  // Written and flushed before exiting: process.exit() right after a write to a pipe loses it.
+  await new Promise((resolve) =>
+    process.stderr.write(`bench: --scale takes a number of APIs from 3 to 500, not "${values.scale}"\n`, resolve),
+  );
+  process.exit(2);
+}
 const out =
-  values.out ?? (quick ? path.join(os.tmpdir(), `vmtasks-bench-quick-${process.pid}.json`) : path.join(repo, 'bench/results.json'));
+  values.out ??
+  (quick
+    ? path.join(os.tmpdir(), `vmtasks-bench-quick-${process.pid}.json`)
+    : path.join(repo, scaleApis === undefined ? 'bench/results.json' : 'bench/results-scale.json'));
 const plan = {
   saves: quick ? 2 : 10,
   generateReps: quick ? 1 : 10,
@@ -40,6 +54,8 @@ const plan = {
   contractReps: quick ? 1 : 3,
   operations: quick ? 100 : 1_000,
   scaleReps: quick ? 1 : 3,
+  // Each repetition of --scale 50 runs the whole spec pipeline of 50 APIs cold, twice.
+  scaleApisReps: 1,
   watchedTasks: quick ? 2_000 : 10_000,
   watchPolls: quick ? 3 : 20,
   cliReps: quick ? 1 : 10,
@@ -61,6 +77,7 @@ const steps: [string, () => Promise<Row[]>][] = [
 ];
 
 const rows: Row[] = [];
+if (scaleApis !== undefined) steps.splice(0, steps.length, ['scale-apis', () => fiftyApis(scaleApis, plan.scaleApisReps, plan.saves)]);
 for (const [name, step] of steps) {
   if (values.only && !values.only.split(',').includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
@@ -78,7 +95,7 @@ await writeFile(
   out,
   `${JSON.stringify(
     {
-      command: `npm run bench${quick ? ' -- --quick' : ''}`,
+      command: `npm run bench${quick || scaleApis !== undefined ? ' --' : ''}${quick ? ' --quick' : ''}${scaleApis === undefined ? '' : ` --scale ${scaleApis}`}`,
       date: new Date().toISOString(),
       node: process.version,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },

@@ -43,6 +43,8 @@ export const codegenWith = (env: NodeJS.ProcessEnv, cwd: string, ...args: string
   run(process.execPath, [cli, ...args], cwd, env);
 
 export interface WatchProcess {
+  /** The watcher's process id (its memory can be read from it). */
+  pid: number | undefined;
   /** Everything it printed so far, stdout and stderr together. */
   output(): string;
   /** A position in the output: take it before a save, so an answer that comes quickly is not missed. */
@@ -66,6 +68,7 @@ export async function startWatch(cwd: string): Promise<WatchProcess> {
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const watch: WatchProcess = {
+    pid: child.pid,
     output: () => output,
     mark: () => output.length,
     waitFor: (pattern, from, timeoutMs = 10_000) =>
@@ -129,7 +132,18 @@ export async function freshApiName(preferred: string): Promise<string> {
  */
 export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-ws-'));
-  for (const entry of ['package.json', 'package-lock.json', 'turbo.json', 'redocly.yaml', 'tsconfig.base.json', 'specs', 'scripts/turbo']) {
+  // The toolchain's package.json and turbo.json: each API's tasks depend on its (script-less) build task.
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'turbo.json',
+    'redocly.yaml',
+    'tsconfig.base.json',
+    'specs',
+    'scripts/turbo',
+    'packages/spec-toolchain/package.json',
+    'packages/spec-toolchain/turbo.json',
+  ]) {
     await cp(path.join(repo, entry), path.join(dir, entry), { recursive: true });
   }
   for (const api of (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis) {

@@ -1,0 +1,3 @@
+export { startRemoteCache, type RemoteCacheServer } from './server.js';
+export { freshClone, snapshot } from './clone.js';
+export { dryRun, pipelineRun, remoteCacheEnv, turbo, withDependents, type RunSummary, type TaskState } from './turbo.js';
