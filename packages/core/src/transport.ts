@@ -28,8 +28,10 @@ import {
   type ResolvedRetry,
   type RetryOptions,
 } from './retry.js';
+import { InFlight } from './in-flight.js';
 import { ArgumentProblem } from './query.js';
 import { sleep } from './signal.js';
+import { reuseAwarePool } from './stale-connection.js';
 import { tlsConnectOptions, type FetchFunction, type TlsOptions } from './tls.js';
 import { headerProblem, isRecord } from './util.js';
 
@@ -117,6 +119,9 @@ export class Transport {
   readonly #createSender: () => Promise<Sender>;
   readonly #usesPool: boolean;
   #pool: Dispatcher | undefined;
+  /** Sends one attempt on a connection of its own: the resend after a stale keep-alive connection. */
+  #freshSender: Sender | undefined;
+  readonly #inFlight = new InFlight();
   readonly #random: () => number;
   // Request header objects, normalised once (lower-case names, Accept-Encoding): the convenience
   // methods send the same object every time.
@@ -146,10 +151,20 @@ export class Transport {
     // undici is loaded with the first request, not with this module: it is most of what importing
     // a client costs (~70 of ~120 ms), paid by programs that never send (the CLI's --help).
     this.#createSender = async () => {
-      const { Pool } = await import('undici');
-      const pool = new Pool(this.origin, connect ? { connect } : {});
+      const undici = await import('undici');
+      const options = connect ? { connect } : {};
+      const pool = reuseAwarePool(undici, this.origin, options);
       this.#pool = pool;
-      return userFetch ? fetchSender(userFetch, pool, this.maxResponseBytes) : dispatchSender(pool, this.maxResponseBytes);
+      if (userFetch) return fetchSender(userFetch, pool, this.maxResponseBytes);
+      this.#freshSender = async (exchange) => {
+        const client = new undici.Client(this.origin, options);
+        try {
+          return await dispatchSender(client, this.maxResponseBytes)(exchange);
+        } finally {
+          void client.destroy().catch(() => undefined);
+        }
+      };
+      return dispatchSender(pool, this.maxResponseBytes);
     };
   }
 
@@ -225,11 +240,17 @@ export class Transport {
     }
   };
 
-  /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
+  /**
+   * Releases the pool's sockets once the requests in flight end (each within its own time limit).
+   * A request not written yet (still connecting, e.g. a TLS handshake that stalls) gets a short
+   * grace, then ends with `ClientClosedError`; so do retry waits. Idempotent; later calls reject
+   * with `ClientClosedError`.
+   */
   close(): Promise<void> {
     // A pool still being created is closed once it exists.
     this.#closing ??= (this.#senderLoading ?? Promise.resolve())
-      .then(() => this.#pool?.close())
+      .then(() => this.#inFlight.drain())
+      .then(() => this.#pool?.destroy())
       .then(
         () => undefined,
         () => undefined,
@@ -291,16 +312,22 @@ export class Transport {
     let redirects = 0;
     const summary = (): RequestSummary => ({ ...callSummary, url: safeUrl(url.href) });
     const aborted = (): AbortError => new AbortError(`${operation}: aborted by the caller`, summary(), { cause: caller?.reason });
+    const closed = (): ClientClosedError => new ClientClosedError(`${operation}: the client was closed during the call`, summary());
     const pause = async (ms: number): Promise<void> => {
       try {
-        await sleep(ms, caller);
+        await sleep(ms, caller, this.#inFlight.waits);
       } catch {
-        throw aborted();
+        throw caller?.aborted ? aborted() : closed();
       }
     };
+    // The one resend, on a fresh connection, of a request a stale keep-alive connection lost.
+    let staleResend: 'unused' | 'next' | 'used' = 'unused';
+    // A call under way when the client closes finishes the request it was sending, and no other.
+    let sent = false;
 
     for (let attempt = 1; ; attempt++) {
       if (caller?.aborted) throw aborted();
+      if (this.#closing && sent) throw closed();
       const remaining = deadline - Date.now();
       const cut = remaining < timeoutMs;
       const limit = cut ? 'maxElapsedMs' : 'timeoutMs';
@@ -312,12 +339,29 @@ export class Transport {
       if (remaining <= 0) throw timedOut();
       let received: Received;
       try {
-        received = await send({ method, url, headers, body, limitMs: Math.min(timeoutMs, remaining), signal: caller });
+        const via = staleResend === 'next' && this.#freshSender ? this.#freshSender : send;
+        if (staleResend === 'next') staleResend = 'used';
+        sent = true;
+        const exchange = {
+          method,
+          url,
+          headers,
+          body,
+          limitMs: Math.min(timeoutMs, remaining),
+          signal: caller,
+          unsent: this.#inFlight.unsent,
+        };
+        received = await this.#inFlight.track(via(exchange));
       } catch (failure) {
         if (!(failure instanceof AttemptFailure)) throw failure;
         if (failure.kind === 'aborted') throw aborted();
-        if (this.#closing && failure.kind === 'network')
-          throw new ClientClosedError(`${operation}: the client was closed during the call`, summary());
+        if (failure.kind === 'closed' || (this.#closing && failure.kind === 'network')) throw closed();
+        // Not an attempt: the request never reached the server. Sent again at once, once.
+        if (failure.staleConnection && idempotent && staleResend === 'unused') {
+          staleResend = 'next';
+          attempt--;
+          continue;
+        }
         if (failure.kind === 'too-large') {
           throw new ResponseTooLargeError(
             `${operation}: HTTP ${failure.status} response body is larger than maxResponseBytes (${this.maxResponseBytes} bytes, decoded); reading stopped there`,
