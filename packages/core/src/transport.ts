@@ -42,27 +42,27 @@ export const DEFAULT_MAX_REDIRECTS = 5;
 /** Transport settings every client accepts. All are checked when the client is made. */
 export interface TransportOptions {
   /** Time allowed for one attempt, headers and body, ms. Default 30 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry policy; `false` turns retries off. Default: 2 retries on healable failures and 429/502/503/504. */
-  retry?: RetryOptions | boolean;
+  retry?: RetryOptions | boolean | undefined;
   /** A fetch to send requests with instead of the built-in undici pool. Called with `redirect: 'manual'`. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** TLS settings for appliances with private or self-signed certificates (https `baseUrl` only). */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   /** Largest response body accepted, counted after decompression, bytes. Default 32 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Same-origin redirects followed per call (retries included), 0–20. Default 5. Other origins are never followed. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
 }
 
 /** Options every API method takes. */
 export interface CallOptions {
   /** Cancels the call, its retries and their waits at once. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's per-attempt timeout for this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** One HTTP request, ready to send (URL built, headers merged). */

@@ -194,7 +194,13 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   });
 
   it('missing credentials: Prism refuses with 401 before any server sees the request', async () => {
-    const anonymous = createSnapserviceClient({ baseUrl: target.url, retry: false });
+    // A client cannot be made without one (ConfigurationError): this one's fetch drops it on the way.
+    const withoutSession: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.delete('vmware-api-session-id');
+      return fetch(input, { ...init, headers });
+    };
+    const anonymous = createSnapserviceClient({ baseUrl: target.url, sessionId: 'dropped', fetch: withoutSession, retry: false });
     const error = await anonymous.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapserviceError);
     if (target.mode === 'mock') expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });

@@ -1,8 +1,8 @@
 import createClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client } from 'openapi-fetch';
 import {
   ApiError,
+  checkedQuery,
   checkedQuerySerializer,
-  checkQuery,
   checkRequireAnyOf,
   formatMessage,
   isRecord,
@@ -10,6 +10,8 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  requireOneCredential,
+  requireOptions,
   safeUrl,
   Transport,
   type CallOptions,
@@ -48,11 +50,11 @@ export interface SnapserviceClientOptions extends TransportOptions {
   /** The host root, e.g. `https://snap.example.com`. */
   baseUrl: string;
   /** Sent as `vmware-api-session-id` (newer releases). */
-  sessionId?: string;
+  sessionId?: string | undefined;
   /** Sent verbatim as `Authorization`, e.g. `SIGN token="…"` (older releases). */
-  authorization?: string;
+  authorization?: string | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 // The vAPI REST binding's status for each standard error, read backwards: what a body without
@@ -141,8 +143,27 @@ const listTasks: OperationSpec<ListResult, SnapserviceError> = {
   toError: (status, body, request) => new SnapserviceError(status, body, request),
 };
 
+// The parameters `listTasks` takes, one entry per field of the generated type: a field the spec
+// adds or drops fails to compile here. Only these are ever put in its URL.
+const LIST_TASKS_PARAMETERS = Object.keys({
+  tasks: true,
+  services: true,
+  operations: true,
+  status: true,
+  users: true,
+} satisfies Record<keyof TaskFilterFields, true>);
+
+// The ways to authenticate; a client needs at least one.
+const CREDENTIAL_OPTIONS = ['sessionId', 'authorization'] as const satisfies readonly (keyof SnapserviceClientOptions)[];
+
 export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
+  requireOptions(options, 'createSnapserviceClient', "{ baseUrl, sessionId: '…' }");
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
+  requireOneCredential(
+    options as unknown as Record<string, unknown>,
+    CREDENTIAL_OPTIONS,
+    'the vmware-api-session-id of a session, or the Authorization header value older releases take',
+  );
   const auth: Record<string, string> = {};
   if (options.sessionId !== undefined)
     auth['vmware-api-session-id'] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id', true);
@@ -156,11 +177,15 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   });
   const headers = { ...userHeaders, Accept: 'application/json', ...auth };
   // The spec's filters are `style: form, explode: true`: one key per value.
-  const querySerializer = createQuerySerializer<TaskFilterFields>({ array: { style: 'form', explode: true } });
+  const querySerializer = createQuerySerializer({ array: { style: 'form', explode: true } });
   const raw = createClient<paths>({
     baseUrl,
     fetch: transport.fetchFor(),
-    querySerializer: checkedQuerySerializer(querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
+    querySerializer: checkedQuerySerializer(
+      querySerializer,
+      { operation: 'raw', method: 'GET', url: transport.origin },
+      LIST_TASKS_PARAMETERS,
+    ),
     headers,
   });
   const tasksPath = '/api/snapservice/tasks' satisfies keyof paths;
@@ -172,10 +197,10 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
     transport.invoke(
       listTasks,
       () => {
-        checkQuery(filter, 'filter');
-        checkRequireAnyOf(filter, parameterRules.listTasks.requireAnyOf, 'filter');
-        const query = { params: { query: filter }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer };
-        return { method: 'GET', url: createFinalURL(tasksPath, query), headers };
+        const query = checkedQuery(filter, 'filter', LIST_TASKS_PARAMETERS);
+        checkRequireAnyOf(query, parameterRules.listTasks.requireAnyOf, 'filter');
+        const url = createFinalURL(tasksPath, { params: { query }, baseUrl, querySerializer, pathSerializer: defaultPathSerializer });
+        return { method: 'GET', url, headers };
       },
       call,
     );

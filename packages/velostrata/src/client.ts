@@ -7,6 +7,7 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  requireOptions,
   safeUrl,
   Transport,
   type CallOptions,
@@ -32,11 +33,11 @@ export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */
   baseUrl: string;
   /** Default `apiuser`. */
-  username?: string;
+  username?: string | undefined;
   /** The subscription ID of the Velostrata Manager. */
   password: string;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** An error status from the Velostrata Manager, with its `ErrorInfo` body. */
@@ -75,6 +76,7 @@ const listActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
 };
 
 export function createVelostrataClient(options: VelostrataClientOptions): VelostrataClient {
+  requireOptions(options, 'createVelostrataClient', "{ baseUrl, password: '…' }");
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://mgr.example.com/velostrata/api/v42');
   const password = requireCredential(options.password, 'password', 'the subscription ID of the Velostrata Manager');
   const username = options.username === undefined ? 'apiuser' : requireCredential(options.username, 'username', 'the API user');
