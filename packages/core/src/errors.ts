@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { neutralize } from './neutralize.js';
 
 /** Where a failed call was going: enough to find it in logs, never a credential. */
 export interface RequestSummary {
@@ -19,7 +20,8 @@ export abstract class VmtasksError extends Error {
   readonly url: string;
 
   constructor(message: string, request: RequestSummary, options?: { cause?: unknown }) {
-    super(message, options);
+    // The one place server text reaches a message: whatever a server said is shown, never obeyed.
+    super(neutralize(message), options);
     this.name = new.target.name;
     this.operation = request.operation;
     this.method = request.method;
@@ -36,7 +38,7 @@ export abstract class VmtasksError extends Error {
   }
 
   [inspect.custom](): string {
-    const cause = this.cause instanceof Error ? `\n  [cause]: ${this.cause.name}: ${this.cause.message}` : '';
+    const cause = this.cause instanceof Error ? `\n  [cause]: ${neutralize(`${this.cause.name}: ${this.cause.message}`)}` : '';
     return `${this.stack ?? `${this.name}: ${this.message}`}\n  ${inspect(this.details(), { depth: 4, breakLength: Infinity })}${cause}`;
   }
 }

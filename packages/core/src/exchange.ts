@@ -1,7 +1,7 @@
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { type ContentDecoder, contentDecoder, DecodedTooLargeError } from './decode.js';
 import { onAbort } from './signal.js';
+import { metStaleConnection } from './stale-connection.js';
 import type { FetchFunction } from './tls.js';
 
 /** Response headers, lower-cased names, as undici gives them. */
@@ -16,6 +16,8 @@ export interface Exchange {
   /** This attempt's time limit, ms: headers and the whole body. */
   limitMs: number;
   signal: AbortSignal | undefined;
+  /** Aborted when the client closes: ends the attempt at once if its request is not written yet. */
+  unsent?: AbortSignal | undefined;
 }
 
 /** A response whose body has been read in full (and decoded), inside the attempt that fetched it. */
@@ -28,12 +30,16 @@ export interface Received {
 
 /** Why an attempt ended without a response. */
 export class AttemptFailure extends Error {
+  /** A reused keep-alive connection was found closed by the server; the request never reached it. */
+  readonly staleConnection: boolean;
+
   constructor(
-    readonly kind: 'timeout' | 'aborted' | 'too-large' | 'network',
+    readonly kind: 'timeout' | 'aborted' | 'too-large' | 'network' | 'closed',
     readonly status = 0,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; staleConnection?: boolean },
   ) {
     super(kind, options);
+    this.staleConnection = options?.staleConnection ?? false;
   }
 }
 
@@ -43,8 +49,9 @@ export type Sender = (exchange: Exchange) => Promise<Received>;
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
- * Settles an attempt once: on its result, its timer, or the caller's signal. `cancel` stops the
- * wire side (undici's controller, or fetch's signal).
+ * Settles an attempt once: on its result, its timer, the caller's signal, or the client's close
+ * while the request is not written yet (`written` says when it is). `cancel` stops the wire side
+ * (undici's controller, or fetch's signal).
  */
 function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -52,14 +59,17 @@ function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promi
     // Declared before anything that can throw: a timer must never meet an uninitialised binding.
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unsubscribe: (() => void) | undefined;
+    let unsubscribeClose: (() => void) | undefined;
     const finish = (): boolean => {
       if (done) return false;
       done = true;
       clearTimeout(timer);
       unsubscribe?.();
+      unsubscribeClose?.();
       return true;
     };
     const settle: Settle<T> = {
+      written: false,
       cancel: () => undefined,
       resolve: (value) => finish() && resolve(value),
       reject: (failure) => {
@@ -74,6 +84,10 @@ function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promi
     try {
       timer = setTimeout(() => settle.reject(new AttemptFailure('timeout')), exchange.limitMs);
       unsubscribe = exchange.signal ? onAbort(exchange.signal, () => settle.reject(new AttemptFailure('aborted'))) : undefined;
+      const closed = (): void => {
+        if (!settle.written) settle.reject(new AttemptFailure('closed'));
+      };
+      unsubscribeClose = exchange.unsent ? onAbort(exchange.unsent, closed) : undefined;
       run(settle);
     } catch (error) {
       settle.reject(new AttemptFailure('network', 0, { cause: error }));
@@ -82,6 +96,8 @@ function attempt<T>(exchange: Exchange, run: (settle: Settle<T>) => void): Promi
 }
 
 interface Settle<T> {
+  /** True once the request is on the wire (a user fetch counts as written from the start). */
+  written: boolean;
   cancel: (reason: Error) => void;
   resolve: (value: T) => void;
   reject: (failure: AttemptFailure) => void;
@@ -90,8 +106,8 @@ interface Settle<T> {
 
 /**
  * Sends through undici's dispatcher API (a keep-alive Pool), the fastest path Node has: no
- * Request/Response objects, no streams, body chunks collected as they come and counted against
- * `maxBytes`, then decoded with a cap on the decoded size.
+ * Request/Response objects, body chunks collected as they come and counted against `maxBytes`,
+ * an encoded body decoded as it arrives with the same cap on every decoded layer.
  */
 export function dispatchSender(dispatcher: Dispatcher, maxBytes: number): Sender {
   return (exchange) =>
@@ -101,45 +117,61 @@ export function dispatchSender(dispatcher: Dispatcher, maxBytes: number): Sender
       let status = 0;
       let statusText = '';
       let headers: ResponseHeaders = {};
-      dispatcher.dispatch(
-        {
-          origin: exchange.url.origin,
-          path: exchange.url.pathname + exchange.url.search,
-          method: exchange.method,
-          headers: exchange.headers,
-          body: exchange.body,
+      // Set when the body is encoded: it is decoded as it arrives, so a bomb stops at the cap.
+      let decoder: ContentDecoder | undefined;
+      const options: Dispatcher.DispatchOptions = {
+        origin: exchange.url.origin,
+        path: exchange.url.pathname + exchange.url.search,
+        method: exchange.method,
+        headers: exchange.headers,
+        body: exchange.body,
+      };
+      dispatcher.dispatch(options, {
+        onRequestStart(controller) {
+          if (settle.done) return controller.abort(new Error('attempt already settled'));
+          settle.written = true;
+          settle.cancel = (reason) => {
+            decoder?.destroy();
+            controller.abort(reason);
+          };
         },
-        {
-          onRequestStart(controller) {
-            if (settle.done) controller.abort(new Error('attempt already settled'));
-            else settle.cancel = (reason) => controller.abort(reason);
-          },
-          onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
-            status = statusCode;
-            statusText = statusMessage ?? '';
-            headers = responseHeaders;
-            const length = Number(responseHeaders['content-length']);
-            if (length > maxBytes) settle.reject(new AttemptFailure('too-large', status));
-          },
-          onResponseData(_controller, chunk) {
-            size += chunk.length;
-            if (size > maxBytes) settle.reject(new AttemptFailure('too-large', status));
-            else chunks.push(chunk);
-          },
-          onResponseEnd() {
-            if (settle.done) return;
-            const raw = NULL_BODY_STATUSES.has(status) ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-            if (!raw || headers['content-encoding'] === undefined) return settle.resolve({ status, statusText, headers, payload: raw });
-            decode(raw, headers['content-encoding'], maxBytes).then(
-              (payload) => settle.resolve({ status, statusText, headers, payload }),
-              (error: unknown) => settle.reject(decodeFailure(error, status)),
-            );
-          },
-          onResponseError(_controller, error) {
-            settle.reject(new AttemptFailure('network', status, { cause: error }));
-          },
+        onResponseStart(controller, statusCode, responseHeaders, statusMessage) {
+          status = statusCode;
+          statusText = statusMessage ?? '';
+          headers = responseHeaders;
+          const length = Number(responseHeaders['content-length']);
+          if (length > maxBytes) return settle.reject(new AttemptFailure('too-large', status));
+          const encoding = responseHeaders['content-encoding'];
+          if (encoding === undefined || NULL_BODY_STATUSES.has(status)) return;
+          decoder = contentDecoder(encoding, maxBytes);
+          if (!decoder) return;
+          decoder.onFailure = (error) => settle.reject(decodeFailure(error, status));
+          decoder.onDrain = () => settle.done || controller.resume();
         },
-      );
+        onResponseData(controller, chunk) {
+          size += chunk.length;
+          if (size > maxBytes) settle.reject(new AttemptFailure('too-large', status));
+          else if (!decoder) chunks.push(chunk);
+          // zlib is behind: stop reading the socket until it drains.
+          else if (!decoder.write(chunk)) controller.pause();
+        },
+        onResponseEnd() {
+          if (settle.done) return;
+          if (NULL_BODY_STATUSES.has(status)) return settle.resolve({ status, statusText, headers, payload: null });
+          if (!decoder) {
+            const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+            return settle.resolve({ status, statusText, headers, payload });
+          }
+          decoder.finish().then(
+            (payload) => settle.resolve({ status, statusText, headers, payload }),
+            (error: unknown) => settle.reject(decodeFailure(error, status)),
+          );
+        },
+        onResponseError(_controller, error) {
+          const staleConnection = metStaleConnection(options, error, status !== 0);
+          settle.reject(new AttemptFailure('network', status, { cause: error, staleConnection }));
+        },
+      });
     });
 }
 
@@ -150,6 +182,8 @@ export function dispatchSender(dispatcher: Dispatcher, maxBytes: number): Sender
 export function fetchSender(fetch: FetchFunction, dispatcher: Dispatcher | undefined, maxBytes: number): Sender {
   return (exchange) =>
     attempt<Received>(exchange, (settle) => {
+      // fetch does not say when the request is written.
+      settle.written = true;
       const controller = new AbortController();
       settle.cancel = (reason) => controller.abort(reason);
       const init: RequestInit = {
@@ -189,43 +223,6 @@ export function fetchSender(fetch: FetchFunction, dispatcher: Dispatcher | undef
     });
 }
 
-type Decoder = (buffer: Buffer, options: ZlibOptions) => Promise<Buffer>;
-const DECODERS: Readonly<Record<string, Decoder>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  br: promisify(brotliDecompress) as Decoder,
-  // "deflate" is meant to be zlib-wrapped, but some servers send it raw.
-  // Only a format error falls back: a zlib stream that outgrew the cap is a bomb, not raw deflate.
-  deflate: (buffer, options) =>
-    promisify(inflate)(buffer, options).catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw error;
-      return promisify(inflateRaw)(buffer, options);
-    }),
-};
-
-/**
- * Undoes `Content-Encoding` (last applied, first undone) on zlib's thread pool, with
- * `maxOutputLength` so a gzip bomb stops at the cap instead of filling memory. Hand-written:
- * undici's decompress interceptor does this too but is experimental and prints a warning to
- * every user's stderr.
- */
-async function decode(raw: Buffer, encoding: string | string[], maxBytes: number): Promise<Buffer> {
-  const codings = String(encoding)
-    .toLowerCase()
-    .split(',')
-    .map((coding) => coding.trim())
-    .filter((coding) => coding && coding !== 'identity');
-  let payload = raw;
-  for (const coding of codings.reverse()) {
-    const decoder = DECODERS[coding];
-    // An unknown coding is left as it is; the caller sees bytes it cannot read, as with fetch.
-    if (!decoder) return payload;
-    payload = await decoder(payload, { maxOutputLength: maxBytes });
-  }
-  return payload;
-}
-
 function decodeFailure(error: unknown, status: number): AttemptFailure {
-  const code = (error as { code?: unknown }).code;
-  return new AttemptFailure(code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : 'network', status, { cause: error });
+  return new AttemptFailure(error instanceof DecodedTooLargeError ? 'too-large' : 'network', status, { cause: error });
 }

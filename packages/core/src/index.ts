@@ -27,10 +27,19 @@ export {
 } from './transport.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
-export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
+export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';
+export { neutralize } from './neutralize.js';
 export { pathSegment } from './path.js';
 export type { TlsOptions, FetchFunction } from './tls.js';
-export { formatMessage, isRecord, requireBaseUrl, requireCredential, requireHeaders } from './util.js';
+export {
+  formatMessage,
+  isRecord,
+  requireBaseUrl,
+  requireCredential,
+  requireHeaders,
+  requireOneCredential,
+  requireOptions,
+} from './util.js';
 // The waiting and watching surface users see (also re-exported by the clients)…
 export * from './public.js';
 // …and the engine the clients build it on.

@@ -1,4 +1,5 @@
 import { InvalidRequestError, type RequestSummary } from './errors.js';
+import { neutralize } from './neutralize.js';
 import { isRecord, isWellFormed } from './util.js';
 
 /**
@@ -14,46 +15,87 @@ export class ArgumentProblem extends Error {
   }
 }
 
+/** Query parameters as the serializers take them: strings, or arrays of strings (repeated keys). */
+export type QueryValues = Record<string, string | string[]>;
+
 /**
- * Checks query parameters before they are serialized: each value a well-formed string, a
- * finite number or a boolean, or an array of those. Throws an `ArgumentProblem` naming the
- * parameter (`filter.status[1]`), which `invoke` reports as an `InvalidRequestError`.
+ * Checks the query parameters of a call before anything is serialized, and returns what may be
+ * sent: a copy holding only the object's own keys (an `Object.prototype.users` set elsewhere in
+ * an app is not a parameter), each one of `allowed` (the operation's parameters, as the spec
+ * names them: an unknown key could carry `&`, `=` or `#` into the URL), each value a
+ * well-formed string or an array of them (undefined and null are left out). The copy has no
+ * prototype, so a serializer's `for…in` sees nothing else. Anything else throws an
+ * `ArgumentProblem` naming the parameter (`filter.status[1]`), which `invoke` reports as an
+ * `InvalidRequestError`.
  */
-export function checkQuery(query: unknown, name: string): void {
-  if (query === undefined || query === null) return;
+export function checkedQuery(query: unknown, name: string, allowed: readonly string[]): QueryValues {
+  const checked: QueryValues = Object.create(null) as QueryValues;
+  if (query === undefined || query === null) return checked;
   if (!isRecord(query))
     throw new ArgumentProblem(name, `${name} must be an object, got ${Array.isArray(query) ? 'an array' : typeof query}`);
-  for (const [key, value] of Object.entries(query)) {
+  for (const key of Object.keys(query)) {
+    const value: unknown = query[key];
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) value.forEach((item, i) => checkScalar(item, `${name}.${key}[${i}]`));
-    else checkScalar(value, `${name}.${key}`);
+    if (!allowed.includes(key)) {
+      const parameter = `${name}.${neutralize(key)}`;
+      throw new ArgumentProblem(parameter, `${parameter} is not a parameter of this operation (${allowed.join(', ')})`);
+    }
+    if (!Array.isArray(value)) {
+      checked[key] = checkString(value, `${name}.${key}`);
+      continue;
+    }
+    // Own elements only, read by index: a hole would be filled from Array.prototype.
+    checked[key] = Array.from({ length: value.length }, (_, i) =>
+      checkString(Object.hasOwn(value, i) ? value[i] : HOLE, `${name}.${key}[${i}]`),
+    );
   }
+  return checked;
 }
 
-function checkScalar(value: unknown, parameter: string): void {
+const HOLE = Symbol('hole');
+
+function checkString(value: unknown, parameter: string): string {
   if (typeof value === 'string') {
     if (!isWellFormed(value))
       throw new ArgumentProblem(parameter, `${parameter} is not well-formed Unicode (a lone surrogate) and cannot be put in a URL`);
-    return;
+    return value;
   }
-  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return;
-  const what = Array.isArray(value) ? 'a nested array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value;
-  throw new ArgumentProblem(parameter, `${parameter} must be a string, a number or a boolean, got ${what}`);
+  const what =
+    value === HOLE
+      ? 'a hole in the array'
+      : Array.isArray(value)
+        ? 'a nested array'
+        : value === null
+          ? 'null'
+          : typeof value === 'object'
+            ? 'an object'
+            : typeof value;
+  throw new ArgumentProblem(
+    parameter,
+    `${parameter} must be a string${parameter.endsWith(']') ? '' : ' or an array of strings'}, got ${what}`,
+  );
 }
 
 /**
- * A query serializer for the `raw` openapi-fetch client that checks values first: openapi-fetch
- * would otherwise throw a bare `URIError` for a lone surrogate. Rejects with `InvalidRequestError`.
+ * A query serializer for the `raw` openapi-fetch client that checks values first (see
+ * `checkedQuery`; openapi-fetch would walk inherited keys, send any key as it is, and throw a
+ * bare `URIError` for a lone surrogate). `allowed` is every query parameter of the API's
+ * operations. Rejects with `InvalidRequestError`.
  */
-export function checkedQuerySerializer<Q>(serialize: (query: Q) => string, where: RequestSummary): (query: Q) => string {
+export function checkedQuerySerializer(
+  serialize: (query: QueryValues) => string,
+  where: RequestSummary,
+  allowed: readonly string[],
+): (query: unknown) => string {
   return (query) => {
+    let checked: QueryValues;
     try {
-      checkQuery(query, 'query');
+      checked = checkedQuery(query, 'query', allowed);
     } catch (error) {
       if (!(error instanceof ArgumentProblem)) throw error;
       throw new InvalidRequestError(`${where.operation}: ${error.message}`, { ...where, parameter: error.parameter });
     }
-    return serialize(query);
+    return serialize(checked);
   };
 }
 

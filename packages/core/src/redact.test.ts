@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, TransportError } from './errors.js';
-import { checkQuery } from './query.js';
 import { REDACTED, Redactor, safeUrl } from './redact.js';
 import { formatMessage, requireBaseUrl, requireCredential } from './util.js';
 
@@ -156,15 +155,5 @@ describe('requireBaseUrl and requireCredential', () => {
     expect(() => requireBaseUrl('https://u:sekrit@h', 'x')).not.toThrow(/sekrit/);
     expect(() => requireCredential('a\nb', 'password', 'x')).toThrow(/password must not contain control characters/);
     expect(() => requireCredential('', 'password', 'x')).toThrow(/password must be a non-empty string/);
-  });
-});
-
-describe('checkQuery', () => {
-  it('accepts strings, numbers, booleans and arrays of them; names the first bad value', () => {
-    expect(() => checkQuery({ a: 'x', b: [1, true, 'y'], c: undefined }, 'filter')).not.toThrow();
-    expect(() => checkQuery({ a: ['ok', '\uDC00'] }, 'filter')).toThrow(/filter\.a\[1\] is not well-formed/);
-    expect(() => checkQuery({ a: [[1]] }, 'filter')).toThrow(/filter\.a\[0\] must be .* got a nested array/);
-    expect(() => checkQuery({ a: NaN }, 'filter')).toThrow(/filter\.a/);
-    expect(() => checkQuery(['x'], 'filter')).toThrow(/filter must be an object/);
   });
 });

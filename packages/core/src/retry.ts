@@ -6,18 +6,18 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How failed attempts are retried. Only idempotent requests are ever retried. */
 export interface RetryOptions {
   /** Retries after the first attempt, an integer 0–100. Default 2. */
-  retries?: number;
+  retries?: number | undefined;
   /**
    * Base of the exponential backoff: retry n waits a random time in [½·base·2ⁿ⁻¹, base·2ⁿ⁻¹]
    * ("equal jitter"), at most `maxDelayMs`. Default 200 ms.
    */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Longest single wait. A server asking (`Retry-After`) for longer ends the call with `RetryAfterTooLongError`. Default 10 s. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Bounds the whole call, waits and attempts included: the last attempt's timeout is cut to what remains. Default 60 s. */
-  maxElapsedMs?: number;
+  maxElapsedMs?: number | undefined;
   /** Statuses worth another attempt. Default 429, 502, 503, 504. */
-  statuses?: readonly number[];
+  statuses?: readonly number[] | undefined;
 }
 
 export type ResolvedRetry = Required<RetryOptions>;

@@ -24,18 +24,26 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   return () => void set.delete(listener);
 }
 
-/** Waits `ms`, or rejects with `false` as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or rejects with `false` as soon as one of `signals` aborts; no timer is left behind either way. */
+export function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(false);
-    const unsubscribe = signal
-      ? onAbort(signal, () => {
-          clearTimeout(timer);
-          reject(false);
-        })
-      : undefined;
+    if (signals.some((signal) => signal?.aborted)) return reject(false);
+    const unsubscribes: (() => void)[] = [];
+    const end = (): void => {
+      clearTimeout(timer);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+    for (const signal of signals) {
+      if (signal)
+        unsubscribes.push(
+          onAbort(signal, () => {
+            end();
+            reject(false);
+          }),
+        );
+    }
     const timer = setTimeout(() => {
-      unsubscribe?.();
+      end();
       resolve();
     }, ms);
   });

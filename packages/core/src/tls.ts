@@ -8,14 +8,14 @@ import { ConfigurationError } from './errors.js';
  */
 export interface TlsOptions {
   /** Extra CA certificate(s), PEM, to trust for this client only. */
-  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  ca?: string | Buffer | ReadonlyArray<string | Buffer> | undefined;
   /** Client certificate and key, PEM, for mutual TLS. */
-  cert?: string | Buffer;
-  key?: string | Buffer;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
   /** Set to false, explicitly, to accept any certificate (self-signed, expired, wrong host). Default true. */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** Expected server name, when it differs from the URL's host. */
-  servername?: string;
+  servername?: string | undefined;
 }
 
 /**

@@ -28,8 +28,10 @@ import {
   type ResolvedRetry,
   type RetryOptions,
 } from './retry.js';
+import { InFlight } from './in-flight.js';
 import { ArgumentProblem } from './query.js';
 import { sleep } from './signal.js';
+import { reuseAwarePool } from './stale-connection.js';
 import { tlsConnectOptions, type FetchFunction, type TlsOptions } from './tls.js';
 import { headerProblem, isRecord } from './util.js';
 
@@ -40,27 +42,27 @@ export const DEFAULT_MAX_REDIRECTS = 5;
 /** Transport settings every client accepts. All are checked when the client is made. */
 export interface TransportOptions {
   /** Time allowed for one attempt, headers and body, ms. Default 30 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry policy; `false` turns retries off. Default: 2 retries on healable failures and 429/502/503/504. */
-  retry?: RetryOptions | boolean;
+  retry?: RetryOptions | boolean | undefined;
   /** A fetch to send requests with instead of the built-in undici pool. Called with `redirect: 'manual'`. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** TLS settings for appliances with private or self-signed certificates (https `baseUrl` only). */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   /** Largest response body accepted, counted after decompression, bytes. Default 32 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Same-origin redirects followed per call (retries included), 0–20. Default 5. Other origins are never followed. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
 }
 
 /** Options every API method takes. */
 export interface CallOptions {
   /** Cancels the call, its retries and their waits at once. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's per-attempt timeout for this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** One HTTP request, ready to send (URL built, headers merged). */
@@ -119,6 +121,9 @@ export class Transport {
   readonly #createSender: () => Promise<Sender>;
   readonly #usesPool: boolean;
   #pool: Dispatcher | undefined;
+  /** Sends one attempt on a connection of its own: the resend after a stale keep-alive connection. */
+  #freshSender: Sender | undefined;
+  readonly #inFlight = new InFlight();
   readonly #random: () => number;
   // Request header objects, normalised once (lower-case names, Accept-Encoding): the convenience
   // methods send the same object every time.
@@ -148,10 +153,20 @@ export class Transport {
     // undici is loaded with the first request, not with this module: it is most of what importing
     // a client costs (~70 of ~120 ms), paid by programs that never send (the CLI's --help).
     this.#createSender = async () => {
-      const { Pool } = await import('undici');
-      const pool = new Pool(this.origin, connect ? { connect } : {});
+      const undici = await import('undici');
+      const options = connect ? { connect } : {};
+      const pool = reuseAwarePool(undici, this.origin, options);
       this.#pool = pool;
-      return userFetch ? fetchSender(userFetch, pool, this.maxResponseBytes) : dispatchSender(pool, this.maxResponseBytes);
+      if (userFetch) return fetchSender(userFetch, pool, this.maxResponseBytes);
+      this.#freshSender = async (exchange) => {
+        const client = new undici.Client(this.origin, options);
+        try {
+          return await dispatchSender(client, this.maxResponseBytes)(exchange);
+        } finally {
+          void client.destroy().catch(() => undefined);
+        }
+      };
+      return dispatchSender(pool, this.maxResponseBytes);
     };
   }
 
@@ -227,11 +242,17 @@ export class Transport {
     }
   };
 
-  /** Releases the pool's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
+  /**
+   * Releases the pool's sockets once the requests in flight end (each within its own time limit).
+   * A request not written yet (still connecting, e.g. a TLS handshake that stalls) gets a short
+   * grace, then ends with `ClientClosedError`; so do retry waits. Idempotent; later calls reject
+   * with `ClientClosedError`.
+   */
   close(): Promise<void> {
     // A pool still being created is closed once it exists.
     this.#closing ??= (this.#senderLoading ?? Promise.resolve())
-      .then(() => this.#pool?.close())
+      .then(() => this.#inFlight.drain())
+      .then(() => this.#pool?.destroy())
       .then(
         () => undefined,
         () => undefined,
@@ -293,16 +314,22 @@ export class Transport {
     let redirects = 0;
     const summary = (): RequestSummary => ({ ...callSummary, url: safeUrl(url.href) });
     const aborted = (): AbortError => new AbortError(`${operation}: aborted by the caller`, summary(), { cause: caller?.reason });
+    const closed = (): ClientClosedError => new ClientClosedError(`${operation}: the client was closed during the call`, summary());
     const pause = async (ms: number): Promise<void> => {
       try {
-        await sleep(ms, caller);
+        await sleep(ms, caller, this.#inFlight.waits);
       } catch {
-        throw aborted();
+        throw caller?.aborted ? aborted() : closed();
       }
     };
+    // The one resend, on a fresh connection, of a request a stale keep-alive connection lost.
+    let staleResend: 'unused' | 'next' | 'used' = 'unused';
+    // A call under way when the client closes finishes the request it was sending, and no other.
+    let sent = false;
 
     for (let attempt = 1; ; attempt++) {
       if (caller?.aborted) throw aborted();
+      if (this.#closing && sent) throw closed();
       const remaining = deadline - Date.now();
       const cut = remaining < timeoutMs;
       const limit = cut ? 'maxElapsedMs' : 'timeoutMs';
@@ -314,12 +341,29 @@ export class Transport {
       if (remaining <= 0) throw timedOut();
       let received: Received;
       try {
-        received = await send({ method, url, headers, body, limitMs: Math.min(timeoutMs, remaining), signal: caller });
+        const via = staleResend === 'next' && this.#freshSender ? this.#freshSender : send;
+        if (staleResend === 'next') staleResend = 'used';
+        sent = true;
+        const exchange = {
+          method,
+          url,
+          headers,
+          body,
+          limitMs: Math.min(timeoutMs, remaining),
+          signal: caller,
+          unsent: this.#inFlight.unsent,
+        };
+        received = await this.#inFlight.track(via(exchange));
       } catch (failure) {
         if (!(failure instanceof AttemptFailure)) throw failure;
         if (failure.kind === 'aborted') throw aborted();
-        if (this.#closing && failure.kind === 'network')
-          throw new ClientClosedError(`${operation}: the client was closed during the call`, summary());
+        if (failure.kind === 'closed' || (this.#closing && failure.kind === 'network')) throw closed();
+        // Not an attempt: the request never reached the server. Sent again at once, once.
+        if (failure.staleConnection && idempotent && staleResend === 'unused') {
+          staleResend = 'next';
+          attempt--;
+          continue;
+        }
         if (failure.kind === 'too-large') {
           throw new ResponseTooLargeError(
             `${operation}: HTTP ${failure.status} response body is larger than maxResponseBytes (${this.maxResponseBytes} bytes, decoded); reading stopped there`,

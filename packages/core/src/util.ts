@@ -18,6 +18,24 @@ export function formatMessage(template: string, args: readonly string[]): string
 }
 
 /**
+ * Checks that a `create…Client` function was given an options object (a missing one would be
+ * a bare TypeError on its first property). `example` shows the least it takes.
+ */
+export function requireOptions(options: unknown, factory: string, example: string): void {
+  if (!isRecord(options)) throw new ConfigurationError('options', `${factory} takes an options object, e.g. ${factory}(${example})`);
+}
+
+/**
+ * Checks that at least one of the ways to authenticate is given (each is then checked on its
+ * own). The error names the first; its message lists them all.
+ */
+export function requireOneCredential(options: Record<string, unknown>, names: readonly [string, ...string[]], what: string): void {
+  if (names.some((name) => options[name] !== undefined)) return;
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  throw new ConfigurationError(names[0], `${list} is required: ${what}`);
+}
+
+/**
  * Checks a client's `baseUrl` at construction: an absolute http(s) URL without credentials,
  * query, fragment or surrounding spaces. Returns it without trailing slashes.
  */
@@ -72,7 +90,8 @@ export function requireHeaders(headers: unknown, option = 'headers'): Record<str
  * The message names the option, never the value.
  */
 export function requireCredential(value: unknown, option: string, what: string, asHeader = false): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigurationError(option, `${option} must be a non-empty string: ${what}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigurationError(option, `${option} must be a non-empty string, not blank: ${what}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new ConfigurationError(option, `${option} must not contain control characters (CR, LF, NUL, …)`);

@@ -28,6 +28,8 @@ it('compiles every ts snippet of the Usage section', async () => {
     }),
   );
   expect(typeCheck(files, { skipLibCheck: true })).toEqual([]);
+  // Projects that turn exactOptionalPropertyTypes on may pass `undefined` to an optional option too.
+  expect(typeCheck(files, { skipLibCheck: true, exactOptionalPropertyTypes: true })).toEqual([]);
 });
 
 it('runs the simulator example as written: the README shows simulator-example.test.ts verbatim', async () => {

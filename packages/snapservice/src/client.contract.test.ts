@@ -194,14 +194,17 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   });
 
   it('missing credentials: Prism refuses with 401 before any server sees the request', async () => {
-    // A client always has a credential (createSnapserviceClient refuses none); raw can drop it.
-    const { error, response } = await client.raw.GET('/api/snapservice/tasks', {
-      params: { query: { services: ['svc'] } },
-      headers: { 'vmware-api-session-id': null, Authorization: null },
-    });
-    expect(response.status).toBe(401);
-    if (target.mode === 'mock') expect(error).toMatchObject({ error_type: 'UNAUTHENTICATED' });
-    else expect(error).toMatchObject({ title: 'Invalid security scheme used', status: 401 });
+    // A client cannot be made without one (ConfigurationError): this one's fetch drops it on the way.
+    const withoutSession: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.delete('vmware-api-session-id');
+      return fetch(input, { ...init, headers });
+    };
+    const anonymous = createSnapserviceClient({ baseUrl: target.url, sessionId: 'dropped', fetch: withoutSession, retry: false });
+    const error = await anonymous.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapserviceError);
+    if (target.mode === 'mock') expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
+    else expect(error).toMatchObject({ status: 401, body: { title: 'Invalid security scheme used' } });
   });
 
   it('reports no contract violation for a plain call', async () => {

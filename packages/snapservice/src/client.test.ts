@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   createSnapserviceClient,
   InvalidRequestError,
   SnapserviceError,
@@ -130,5 +131,69 @@ describe('listTasks', () => {
     await expect(client.listTasks({ services: ['svc'] }, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+});
+
+describe('the filter, checked before anything is sent', () => {
+  afterEach(() => {
+    delete (Object.prototype as Record<string, unknown>)['users'];
+  });
+
+  it('sends only its own parameters: an Object.prototype.users set elsewhere is not sent', async () => {
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
+    (Object.prototype as Record<string, unknown>)['users'] = ['polluted'];
+    await client.listTasks({ services: ['svc'] });
+    await client.raw.GET('/api/snapservice/tasks', { params: { query: { services: ['svc'] } } });
+    expect(server.requests.map((r) => r.url)).toEqual(['/api/snapservice/tasks?services=svc', '/api/snapservice/tasks?services=svc']);
+  });
+
+  it('refuses a parameter the operation does not have, and values that are not strings, naming them', async () => {
+    const { server, client } = await setup((_req, res) => sendJson(res, 200, result));
+    const rogue: [unknown, string, RegExp][] = [
+      [{ services: ['svc'], 'status&tasks=t-evil#': ['x'] }, 'filter.status&tasks=t-evil#', /is not a parameter of this operation/],
+      [{ services: ['svc'], status: [5] }, 'filter.status[0]', /must be a string, got number/],
+    ];
+    for (const [filter, parameter, message] of rogue) {
+      const error = await client.listTasks(filter as TaskFilter).catch((e: unknown) => e);
+      expect(error, parameter).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter, message });
+      const raw = await client.raw
+        .GET('/api/snapservice/tasks', { params: { query: filter as { services: string[] } } })
+        .catch((e: unknown) => e);
+      expect(raw, `raw ${parameter}`).toMatchObject({ name: 'InvalidRequestError', parameter: parameter.replace('filter', 'query') });
+    }
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('createSnapserviceClient', () => {
+  it('refuses no options, and no credential, naming the option', () => {
+    expect(() => createSnapserviceClient(undefined as unknown as SnapserviceClientOptions)).toThrow(
+      /createSnapserviceClient takes an options object/,
+    );
+    const error = (() => {
+      try {
+        createSnapserviceClient({ baseUrl: 'https://snap.example.com' });
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({
+      option: 'sessionId',
+      message: expect.stringMatching(/^sessionId, authorization or username is required/),
+    });
+  });
+});
+
+describe('server text in messages', () => {
+  it('shows CR, LF, escape sequences and bidi overrides as escapes; the body keeps them', async () => {
+    const forged = 'Task failed\r\n2026-12-07 INFO all tasks succeeded \u001b[2J\u202etxt.exe';
+    const body = { error_type: 'INVALID_ARGUMENT', messages: [{ id: 'x', default_message: forged, args: [] }] };
+    const { client } = await setup((_req, res) => sendJson(res, 400, body));
+    const error = (await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e)) as SnapserviceError;
+    expect(error.message).toBe('Task failed\\r\\n2026-12-07 INFO all tasks succeeded \\x1b[2J\\u202etxt.exe');
+    expect(error.messages[0]?.default_message).toBe(forged);
   });
 });

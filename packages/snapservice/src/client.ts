@@ -6,6 +6,8 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  requireOneCredential,
+  requireOptions,
   safeUrl,
   Transport,
   type CallOptions,
@@ -14,7 +16,7 @@ import {
 import { SnapserviceError } from './error.js';
 import type { paths } from './generated/openapi.js';
 import type { ListResult, SessionInfo, TaskFilter, TaskInfo } from './model.js';
-import { snapserviceOperations } from './operations.js';
+import { LIST_TASKS_PARAMETERS, snapserviceOperations } from './operations.js';
 import { Session } from './session.js';
 import { taskWatching, type TaskWatching } from './watch.js';
 
@@ -66,17 +68,23 @@ export interface SnapserviceClient extends TaskWatching {
 
 const SESSION_HEADER = 'vmware-api-session-id';
 
+// The ways to authenticate; a client needs at least one (`username` comes with `password`).
+const CREDENTIAL_OPTIONS = ['sessionId', 'authorization', 'username'] as const satisfies readonly (keyof SnapserviceClientOptions)[];
+
 export function createSnapserviceClient(options: SnapserviceClientOptions): SnapserviceClient {
-  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options', 'options must be an object with a baseUrl');
+  requireOptions(options, 'createSnapserviceClient', "{ baseUrl, username: '…', password: '…' }");
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://snap.example.com');
+  requireOneCredential(
+    options as unknown as Record<string, unknown>,
+    CREDENTIAL_OPTIONS,
+    'the vmware-api-session-id of a session, the Authorization header value older releases take, or a user name and password to log in with',
+  );
   const auth: Record<string, string> = {};
   if (options.sessionId !== undefined)
     auth[SESSION_HEADER] = requireCredential(options.sessionId, 'sessionId', 'the vmware-api-session-id', true);
   if (options.authorization !== undefined)
     auth['Authorization'] = requireCredential(options.authorization, 'authorization', 'the Authorization header value', true);
   const login = loginCredentials(options);
-  if (!login && Object.keys(auth).length === 0)
-    throw new ConfigurationError('username', 'a credential is needed: username and password, sessionId, or authorization');
   const userHeaders = requireHeaders(options.headers);
   const transport = new Transport({
     ...options,
@@ -115,7 +123,11 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
   const raw = createClient<paths>({
     baseUrl,
     fetch: transport.fetchFor(),
-    querySerializer: checkedQuerySerializer(operations.querySerializer, { operation: 'raw', method: 'GET', url: transport.origin }),
+    querySerializer: checkedQuerySerializer(
+      operations.querySerializer,
+      { operation: 'raw', method: 'GET', url: transport.origin },
+      LIST_TASKS_PARAMETERS,
+    ),
     headers,
   });
   if (session) raw.use({ onRequest: async ({ request }) => void request.headers.set(SESSION_HEADER, await session.token()) });

@@ -507,6 +507,8 @@ describe('bad configuration is refused at construction, naming the option', () =
     ['a servername that is not a host name', { tls: { servername: 5 as unknown as string } }, 'tls.servername'],
     ['a CA that does not parse', { tls: { ca: '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----' } }, 'tls.ca'],
     ['an empty session id', { sessionId: '' }, 'sessionId'],
+    ['a blank session id', { sessionId: '   ' }, 'sessionId'],
+    ['no credential at all', { sessionId: undefined }, 'sessionId'],
     ['a numeric session id', { sessionId: 42 as unknown as string }, 'sessionId'],
     ['CR/LF in a session id', { sessionId: `${SESSION}\r\nX-Evil: 1` }, 'sessionId'],
     ['a session id beyond Latin-1 (no header can carry it)', { sessionId: `${SESSION}€` }, 'sessionId'],

@@ -145,6 +145,8 @@ describe('login with username and password', () => {
   it('refuses half a login, or no credential at all, naming the option', () => {
     expect(() => createSnapserviceClient({ baseUrl: 'https://snap.example.com', username: USER })).toThrow(ConfigurationError);
     expect(() => createSnapserviceClient({ baseUrl: 'https://snap.example.com', password: PASSWORD })).toThrow(/username/);
-    expect(() => createSnapserviceClient({ baseUrl: 'https://snap.example.com' })).toThrow(/a credential is needed/);
+    expect(() => createSnapserviceClient({ baseUrl: 'https://snap.example.com' })).toThrow(
+      /^sessionId, authorization or username is required/,
+    );
   });
 });

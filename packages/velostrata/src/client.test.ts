@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { sendJson, startTestServer, type Handler, type TestServer } from '@vmtasks/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MalformedResponseError, TimeoutError } from '@vmtasks/core';
+import { ConfigurationError, MalformedResponseError, TimeoutError } from '@vmtasks/core';
 import { createVelostrataClient, VelostrataError, type VelostrataClientOptions } from './index.js';
 
 const PASSWORD = 'c0ffee00-sub-scription-1d';
@@ -115,9 +115,24 @@ describe('listActiveTasks', () => {
 
 describe('createVelostrataClient', () => {
   it('says what is missing', () => {
+    for (const options of [undefined, null, 'https://mgr.example.com']) {
+      const make = () => createVelostrataClient(options as unknown as VelostrataClientOptions);
+      expect(make).toThrow(ConfigurationError);
+      expect(make).toThrow(/createVelostrataClient takes an options object, e\.g\. createVelostrataClient\(\{ baseUrl, password: '…' \}\)/);
+    }
     expect(() => createVelostrataClient({ baseUrl: 'mgr.example.com', password: 'x' })).toThrow(/absolute URL/);
     expect(() => createVelostrataClient({ baseUrl: 'https://mgr.example.com/velostrata/api/v42', password: '' })).toThrow(
       /subscription ID/,
     );
+  });
+});
+
+describe('server text in messages', () => {
+  it('shows CR, LF, escape sequences and C1 controls as escapes; the body keeps them', async () => {
+    const forged = 'Bad credentials\r\nINFO login ok \u001b]0;owned\u0007\u009b31m';
+    const { client } = await setup((_req, res) => sendJson(res, 401, { errorCode: 'UNAUTHORIZED', message: forged }));
+    const error = (await client.listActiveTasks().catch((e: unknown) => e)) as VelostrataError;
+    expect(error.message).toBe('Bad credentials\\r\\nINFO login ok \\x1b]0;owned\\x07\\u009b31m');
+    expect(error.body).toMatchObject({ message: forged });
   });
 });

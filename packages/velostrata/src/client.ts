@@ -5,6 +5,7 @@ import {
   requireBaseUrl,
   requireCredential,
   requireHeaders,
+  requireOptions,
   safeUrl,
   Transport,
   type CallOptions,
@@ -50,6 +51,7 @@ export interface VelostrataClient extends TaskWatching {
 }
 
 export function createVelostrataClient(options: VelostrataClientOptions): VelostrataClient {
+  requireOptions(options, 'createVelostrataClient', "{ baseUrl, password: '…' }");
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://mgr.example.com/velostrata/api/v42');
   const password = requireCredential(options.password, 'password', 'the subscription ID of the Velostrata Manager');
   const username = options.username === undefined ? 'apiuser' : requireCredential(options.username, 'username', 'the API user');

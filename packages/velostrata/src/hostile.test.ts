@@ -99,6 +99,8 @@ describe('Velostrata client against a hostile server', () => {
 
   it.each([
     ['an empty password', { password: '' }, 'password'],
+    ['a blank password', { password: ' \t ' }, 'password'],
+    ['a blank user name', { username: '  ' }, 'username'],
     ['a password with a line break', { password: `${PASSWORD}\n` }, 'password'],
     ['a numeric password', { password: 12345 as unknown as string }, 'password'],
     ['a user name with a colon', { username: 'api:user' }, 'username'],

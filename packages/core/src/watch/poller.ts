@@ -15,15 +15,15 @@ import { realClock, type WatchClock } from './clock.js';
 /** How often to poll and for how long; the same names for every wait and watch. */
 export interface PollPolicy {
   /** Stops the polling at once; the wait or watch then rejects with `AbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** The interval after a poll that changed something (and the first backoff step). Default 1 s. */
-  minIntervalMs?: number;
+  minIntervalMs?: number | undefined;
   /** The longest interval while nothing changes or the server is in trouble. Default 30 s. */
-  maxIntervalMs?: number;
+  maxIntervalMs?: number | undefined;
   /** No poll starts after this much time; then `WaitTimeoutError`. Default: no limit. */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
   /** Where time is read and waited for; default real time (tests pass a manual clock). */
-  clock?: WatchClock;
+  clock?: WatchClock | undefined;
 }
 
 export const DEFAULT_MIN_INTERVAL_MS = 1_000;

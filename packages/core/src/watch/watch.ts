@@ -17,9 +17,9 @@ import type { TaskSnapshot } from './snapshot.js';
 /** Options of `waitForTask` and `watchTasks`, the same names in both clients. */
 export interface WatchOptions extends PollPolicy {
   /** Called with every new or changed snapshot, in order, the terminal one included. */
-  onProgress?: (snapshot: TaskSnapshot) => void;
+  onProgress?: ((snapshot: TaskSnapshot) => void) | undefined;
   /** Called for each poll that failed in a way that may heal (a watch also yields it as an event). */
-  onTransientFailure?: (notice: TransientFailure) => void;
+  onTransientFailure?: ((notice: TransientFailure) => void) | undefined;
 }
 
 /** Options of `waitForTask`. */
@@ -29,7 +29,7 @@ export interface WaitOptions extends WatchOptions {
    * just started may appear in the list a moment later. Default 5 s; 0 gives up at the first
    * listing without it. A task that was listed and then left is not waited for.
    */
-  notFoundGraceMs?: number;
+  notFoundGraceMs?: number | undefined;
 }
 
 export const DEFAULT_NOT_FOUND_GRACE_MS = 5_000;
