@@ -1,7 +1,7 @@
 import type { Document } from '@redocly/openapi-core';
 import type { SpecProblem } from './problem.js';
 import { isRecord } from './registry.js';
-import { pointerPlace, problemAt } from './spec-place.js';
+import { escapePointer, pointerPlace, problemAt } from './spec-place.js';
 import { METHODS } from './responses.js';
 
 /**
@@ -44,8 +44,6 @@ interface RuleMistake {
   message: string;
 }
 
-const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** Every operation's rules, by operationId, in the spec's order, and the rules that cannot work. */
 function readParameterRules(document: unknown): { rules: Map<string, ParameterRule>; mistakes: RuleMistake[] } {
   const rules = new Map<string, ParameterRule>();
@@ -58,7 +56,7 @@ function readParameterRules(document: unknown): { rules: Map<string, ParameterRu
       if (!isRecord(operation)) continue;
       const anyOf = operation[REQUIRE_ANY_OF];
       if (anyOf === undefined) continue;
-      const pointer = `#/paths/${pointerKey(route)}/${method}/${REQUIRE_ANY_OF}`;
+      const pointer = `#/paths/${escapePointer(route)}/${method}/${REQUIRE_ANY_OF}`;
       const id = typeof operation['operationId'] === 'string' ? operation['operationId'] : undefined;
       if (id === undefined) {
         mistakes.push({ pointer, message: `${REQUIRE_ANY_OF} needs the operation to have an operationId (the rules are keyed by it)` });

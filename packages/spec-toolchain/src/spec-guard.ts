@@ -4,7 +4,7 @@ import type { Document, ResolveError, Source, YamlParseError } from '@redocly/op
 import { redoclyCore } from './deps.js';
 import type { SpecProblem } from './problem.js';
 import { isRecord } from './registry.js';
-import { type Place, pointerPlace, problemAt, refPlace } from './spec-place.js';
+import { escapePointer, type Place, pointerPlace, problemAt, refPlace, unescapePointer } from './spec-place.js';
 
 /**
  * What a spec may cost before any rule runs on it: a spec is text from many hands, and Redocly's
@@ -135,8 +135,6 @@ interface ShapeProblem {
   message: string;
 }
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /**
  * YAML aliases, bounded: js-yaml shares the anchored node, so memory stays small, but every
  * walker after it (Redocly's, ajv's) goes through each alias as if it were written out. Counts
@@ -196,8 +194,7 @@ function atPointer(root: unknown, pointer: string): unknown {
   const keys = pointer.replace(/^#\/?/, '').split('/').filter(Boolean);
   let node = root;
   for (const key of keys) {
-    const unescaped = decodeURIComponent(key).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[unescaped] : undefined;
+    node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[unescapePointer(key)] : undefined;
   }
   return node;
 }

@@ -17,6 +17,19 @@ export function pointerPlace(source: Source, pointer: string, onKey = false): Pl
   return { file: source.absoluteRef, line: start.line, column: start.col };
 }
 
+/** A key as a segment of the pointers Redocly reads (`/`, `~` escaped; `%` too: it URI-decodes them). */
+export const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1').replace(/%/g, '%25');
+
+/** A pointer segment as a key (see escapePointer); a `%` that starts no escape stays as it is. */
+export function unescapePointer(segment: string): string {
+  const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}
+
 /** A problem at `place`, its file shown relative to `rootDir`. */
 export function problemAt(place: Place, rootDir: string, rule: string, message: string): SpecProblem {
   return { file: path.relative(rootDir, place.file), line: place.line, column: place.column, rule, message, severity: 'error' };

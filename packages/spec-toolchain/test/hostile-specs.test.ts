@@ -1,6 +1,8 @@
 // Specs from many hands: each hostile or broken one is a problem at file:line:col, found quickly,
 // never a stack trace, a hang, a gigabyte, or a file read from outside the API's folder.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +10,7 @@ import type { Config } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
 import { formatProblem, type SpecProblem } from '../src/problem.js';
-import { repo } from '../src/scratch.js';
+import { copyWorkspace, repo, run } from '../src/scratch.js';
 import { SPEC_LIMITS } from '../src/spec-guard.js';
 
 let scratch: string;
@@ -81,6 +83,50 @@ describe('$refs that leave the API folder', () => {
     const spec = valid.replaceAll(PROBLEM_REF, "$ref: './problem.yaml'").replace(/ {4}Problem:\n(?: {6}.*\n)+/, '');
     const { problems } = await lint(spec, { 'problem.yaml': 'type: object\nproperties:\n  message:\n    type: string\n' });
     expect(problems).toEqual([]);
+  });
+});
+
+describe('remote $refs', () => {
+  it('are a lint error at their line, and nothing is fetched: no connection at all, under strace', async () => {
+    try {
+      execFileSync('strace', ['-V'], { stdio: 'ignore' });
+    } catch {
+      throw new Error('strace is missing: apt-get install -y strace (.ci/run does)');
+    }
+    // A server that records each connection and never answers: a fetch would hang lint.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const workspace = await copyWorkspace();
+    try {
+      const spec = 'specs/velostrata/openapi.yaml';
+      const text = await readFile(path.join(workspace.dir, spec), 'utf8');
+      const remote = replaced(text, "$ref: '#/components/schemas/ErrorInfo'", `$ref: 'http://127.0.0.1:${port}/error-info.yaml'`);
+      await writeFile(path.join(workspace.dir, spec), remote.text);
+      const trace = path.join(workspace.dir, 'strace.txt');
+      const cli = path.join(repo, 'packages/spec-toolchain/bin/vmtasks-codegen.js');
+      // `timeout`: were lint to connect, the test would fail in a minute rather than hang.
+      const result = await run(
+        'timeout',
+        ['120', 'strace', '-f', '-qq', '-e', 'trace=network', '-o', trace, process.execPath, cli, 'lint', 'velostrata'],
+        workspace.dir,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(`^  ${spec}:${remote.line}:\\d+ remote-ref "http://127\\.0\\.0\\.1:${port}/error-info\\.yaml" `, 'm'),
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(sockets).toHaveLength(0);
+      // No socket of the Internet families was even opened (Node's own IPC uses AF_UNIX).
+      const network = (await readFile(trace, 'utf8')).split('\n').filter((line) => /AF_INET|connect\(/.test(line));
+      expect(network).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await workspace.remove();
+    }
   });
 });
 
