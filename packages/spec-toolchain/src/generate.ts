@@ -4,6 +4,7 @@ import type { Config } from '@redocly/openapi-core';
 import { loadOpenapiTypescript, redoclyCore } from './deps.js';
 import { assertNoErrors, lintAndBundle, lintApi, SpecError } from './lint.js';
 import type { SpecProblem } from './problem.js';
+import { generatedProblems, generatedTypeErrors } from './generated-check.js';
 import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
@@ -63,9 +64,13 @@ export async function renderSpec(api: ApiEntry, registry: Registry): Promise<Ren
     enumValues: true,
     silent: true,
   });
+  // The parameter rules come from the same parse as the lint and the types.
+  const content = header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed);
+  // A file that does not compile fails here, not in the client's build after generate said "updated".
+  const errors = generatedTypeErrors(api.output, content);
+  if (errors.length > 0) throw new SpecError(api.name, generatedProblems(errors, content, linted.document, registry.rootDir));
   return {
-    // The parameter rules come from the same parse as the lint and the types.
-    content: header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed),
+    content,
     warnings: linted.problems.filter((problem) => problem.severity === 'warn'),
     files: [api.root, ...fileDependencies],
   };

@@ -8,9 +8,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateApi } from '../src/generate.js';
+import { generatedTypeErrors } from '../src/generated-check.js';
 import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
 import { formatProblem, type SpecProblem } from '../src/problem.js';
-import { copyWorkspace, repo, run } from '../src/scratch.js';
+import { loadRegistry } from '../src/registry.js';
+import { copyWorkspace, repo, repoApis, run } from '../src/scratch.js';
 import { SPEC_LIMITS } from '../src/spec-guard.js';
 
 let scratch: string;
@@ -232,5 +235,55 @@ describe('problems said once, where they are', () => {
     const { problems } = await lint(text);
     expect(problems.length).toBeGreaterThan(0);
     expect(new Set(problems).size).toBe(problems.length);
+  });
+});
+
+describe('generated code that would not compile', () => {
+  it('refuses an inline enum beside a schema that gets the same value-list name, at both enums, and writes nothing', async () => {
+    const dir = path.join(scratch, 'generate-clash');
+    await mkdir(path.join(dir, 'specs/a'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'redocly.yaml'),
+      'apis:\n  a:\n    root: specs/a/openapi.yaml\n    x-openapi-ts:\n      output: out/a.ts\nextends:\n  - minimal\n',
+    );
+    const withState = replaced(
+      valid,
+      '        size:\n          type: integer\n',
+      '        size:\n          type: integer\n        state:\n          type: string\n          enum: [on, off]\n',
+    );
+    const { text, line } = replaced(
+      withState.text,
+      '    Problem:\n',
+      '    ThingState:\n      type: string\n      enum: [on, off, broken]\n    Problem:\n',
+    );
+    await writeFile(path.join(dir, 'specs/a/openapi.yaml'), text);
+    const registry = await loadRegistry(path.join(dir, 'redocly.yaml'));
+    const api = registry.apis[0];
+    if (!api) throw new Error('no API');
+    const error = await generateApi(api, registry).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^specs/a/openapi\\.yaml:${withState.line + 2}:9 generated-name-clash .*\`thingStateValues\`.*#/components/schemas/ThingState`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(`^specs/a/openapi\\.yaml:${line}:5 generated-name-clash .*#/components/schemas/Thing/properties/state`),
+      ),
+    ]);
+    await expect(readFile(path.join(dir, 'out/a.ts'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it("type-checks what it generates: the real outputs pass, a broken one fails with TypeScript's verdict", async () => {
+    for (const name of await repoApis()) {
+      const file = path.join(repo, `packages/${name}/src/generated/openapi.ts`);
+      expect(generatedTypeErrors(file, await readFile(file, 'utf8')), name).toEqual([]);
+    }
+    const errors = generatedTypeErrors('/x.ts', 'export const a: ReadonlyArray<"on"> = ["off"];\nexport const b: Blob = 1;\n');
+    expect(errors.map((error) => [error.line, error.code])).toEqual([
+      [1, 2322],
+      [2, 2322],
+    ]);
   });
 });
