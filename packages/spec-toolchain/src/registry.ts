@@ -94,6 +94,37 @@ export function apiNameProblem(name: string): string | undefined {
   return `${shown} is not a valid API name: lower-case letters and digits, words joined by "-" (e.g. inventory, vm-inventory), at most ${API_NAME_MAX} characters`;
 }
 
+const isUrl = (value: unknown): boolean => typeof value === 'string' && /^[a-z][a-z0-9+.-]+:/i.test(value);
+
+/**
+ * Where redocly.yaml points Redocly at a URL — a `$ref`, an `extends` preset or a plugin —
+ * which it would fetch when loading the lint configuration.
+ */
+function remoteConfigPointer(node: unknown, at: string[]): string[] | undefined {
+  if (Array.isArray(node)) {
+    const key = at[at.length - 1];
+    for (const [index, item] of node.entries()) {
+      if ((key === 'extends' || key === 'plugins') && isUrl(item)) return [...at, String(index)];
+      const found = remoteConfigPointer(item, [...at, String(index)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isRecord(node)) return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === '$ref' || key === 'extends') && isUrl(value)) return [...at, key];
+    const found = remoteConfigPointer(value, [...at, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const atPath = (node: unknown, keys: readonly string[]): unknown =>
+  keys.reduce<unknown>(
+    (value, key) => (isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined),
+    node,
+  );
+
 /** Whether `file`, its symlinks followed as far as it exists, is inside `dir`. */
 function realInside(dir: string, file: string): boolean {
   let existing = path.resolve(file);
@@ -114,14 +145,22 @@ export async function loadRegistry(configPath: string = findConfig()): Promise<R
   const apis = isRecord(raw) ? raw['apis'] : undefined;
   if (!isRecord(apis)) throw new RegistryError(`${shown}: no \`apis\` map`);
   const source = new redoclyCore.Source(configPath, text);
-  const refuse = (pointer: string[], rule: string, message: string): never => {
-    const place = pointerPlace(source, `#/${pointer.map(escapePointer).join('/')}`, pointer.length === 2);
+  const refuse = (pointer: string[], rule: string, message: string, onKey = false): never => {
+    const place = pointerPlace(source, `#/${pointer.map(escapePointer).join('/')}`, onKey);
     throw new RegistryError(formatProblem(problemAt(place, rootDir, rule, message)));
   };
+  const remote = remoteConfigPointer(raw, []);
+  if (remote) {
+    refuse(
+      remote,
+      'remote-config',
+      `${JSON.stringify(remote.length > 0 ? atPath(raw, remote) : '')} is a URL: the toolchain never fetches anything; put the configuration in the repository`,
+    );
+  }
   const entries: ApiEntry[] = [];
   for (const [name, value] of Object.entries(apis)) {
     const badName = apiNameProblem(name);
-    if (badName) refuse(['apis', name], 'api-name', badName);
+    if (badName) refuse(['apis', name], 'api-name', badName, true);
     const root = isRecord(value) ? value['root'] : undefined;
     const options = isRecord(value) ? value['x-openapi-ts'] : undefined;
     const output = isRecord(options) ? options['output'] : undefined;

@@ -64,3 +64,18 @@ it('refuses an x-openapi-ts.output outside the repository, at its line, symlinks
     await rm(elsewhere, { recursive: true, force: true });
   }
 });
+
+it('refuses a redocly.yaml that would have Redocly fetch its configuration (extends, $ref, plugins), at the URL', async () => {
+  const base =
+    '# APIs\napis:\n  a:\n    root: specs/a/openapi.yaml\n    x-openapi-ts:\n      output: packages/a/src/generated/openapi.ts\n';
+  for (const [extra, line, column] of [
+    ['extends:\n  - recommended\n  - https://127.0.0.1:9/preset.yaml\n', 9, 5],
+    ['rules:\n  $ref: http://127.0.0.1:9/rules.yaml\n', 8, 9],
+    ['plugins:\n  - http://127.0.0.1:9/plugin.js\n', 8, 5],
+  ] as const) {
+    await writeFile(path.join(dir, 'redocly.yaml'), base + extra);
+    const error = await loadRegistry(path.join(dir, 'redocly.yaml')).catch((e: unknown) => e);
+    expect(error, extra).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toMatch(new RegExp(`^redocly\\.yaml:${line}:${column} remote-config "http`));
+  }
+});
