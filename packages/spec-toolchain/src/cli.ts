@@ -172,13 +172,15 @@ async function main(argv: string[]): Promise<number> {
             `watching ${specs.join(', ')} and ${path.relative(process.cwd(), registry.configPath) || 'redocly.yaml'} (Ctrl-C to stop)`,
           );
         },
-        onRegistryChanged(added) {
-          console.log(`[${time()}] redocly.yaml changed${added.length > 0 ? `: new API ${added.join(', ')}` : ''}; regenerating`);
+        onRegistryChanged(added, changed) {
+          const news = added.length > 0 ? `: new API ${added.join(', ')}` : '';
+          const what = changed.length > 0 ? `regenerating ${changed.join(', ')}` : "no API's entry or rules changed, nothing to regenerate";
+          console.log(`[${time()}] redocly.yaml changed${news}; ${what}`);
         },
-        onGenerated(api, result, ms) {
+        onGenerated(api, result, ms, cause) {
           printWarnings(result.warnings);
           console.log(
-            `[${time()}] ${api}: spec changed → ${result.output} ${result.changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`,
+            `[${time()}] ${api}: ${cause} changed → ${result.output} ${result.changed ? 'updated' : 'unchanged'} in ${Math.round(ms)} ms`,
           );
         },
         onError(source, error) {

@@ -2,8 +2,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@redocly/openapi-core';
 import { loadOpenapiTypescript, redoclyCore } from './deps.js';
-import { assertNoErrors, lintAndBundle, lintApi, SpecError } from './lint.js';
+import { assertNoErrors, failureAsProblem, lintAndBundle, lintApi, SpecError } from './lint.js';
 import type { SpecProblem } from './problem.js';
+import { generatedProblems, generatedTypeErrors } from './generated-check.js';
 import { renderParameterRules } from './rules.js';
 import type { ApiEntry, Registry } from './registry.js';
 
@@ -55,17 +56,24 @@ export interface RenderedTypes {
 export async function renderSpec(api: ApiEntry, registry: Registry): Promise<RenderedTypes> {
   const { linted, parsed, fileDependencies } = await lintAndBundle(api, registry);
   const openapiTypescript = loadOpenapiTypescript();
-  const ast = await openapiTypescript.default(parsed as Parameters<typeof openapiTypescript.default>[0], {
-    redocly: await getGeneratorConfig(),
-    cwd: path.dirname(api.root),
-    // Also export each enum's values as a const array, so runtime checks use the spec's list
-    // instead of a hand-copied one.
-    enumValues: true,
-    silent: true,
-  });
+  const generatorConfig = await getGeneratorConfig();
+  const ast = await failureAsProblem(api.name, api.root, registry.rootDir, () =>
+    openapiTypescript.default(parsed as Parameters<typeof openapiTypescript.default>[0], {
+      redocly: generatorConfig,
+      cwd: path.dirname(api.root),
+      // Also export each enum's values as a const array, so runtime checks use the spec's list
+      // instead of a hand-copied one.
+      enumValues: true,
+      silent: true,
+    }),
+  );
+  // The parameter rules come from the same parse as the lint and the types.
+  const content = header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed);
+  // A file that does not compile fails here, not in the client's build after generate said "updated".
+  const errors = generatedTypeErrors(api.output, content);
+  if (errors.length > 0) throw new SpecError(api.name, generatedProblems(errors, content, linted.document, registry.rootDir));
   return {
-    // The parameter rules come from the same parse as the lint and the types.
-    content: header(api, registry.rootDir) + openapiTypescript.astToString(ast) + renderParameterRules(linted.document.parsed),
+    content,
     warnings: linted.problems.filter((problem) => problem.severity === 'warn'),
     files: [api.root, ...fileDependencies],
   };

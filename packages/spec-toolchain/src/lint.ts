@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseResolver, Config, Document, NormalizedProblem } from '@redocly/openapi-core';
 import { redoclyCore } from './deps.js';
 import { formatProblem, unreadableFile, yamlMarkPlace, yamlProblem, type SpecProblem } from './problem.js';
-import { apiFolder, inApiFolder, isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
+import { isRecord, readConfigYaml, type ApiEntry, type Registry } from './registry.js';
+import { parameterRuleProblems } from './rules.js';
+import { GuardedResolver, SpecRefused } from './spec-guard.js';
 
 /** A spec that cannot be turned into types; `message` lists every error as `file:line:col rule message`. */
 export class SpecError extends Error {
@@ -77,8 +78,10 @@ export interface LintedSpec {
 
 /** Parses `file` and lints it with `config` (already merged for its API); unreadable YAML is a SpecError. */
 export async function lintFile(name: string, file: string, config: Config, rootDir: string): Promise<LintedSpec> {
-  const resolver = new redoclyCore.BaseResolver(config.resolve);
+  // Every file of the spec must be in the root's folder (see GuardedResolver): the API's folder.
+  const resolver = new GuardedResolver(path.dirname(file), rootDir);
   const document = await resolver.resolveDocument(null, file, true).catch((error: unknown) => error as Error);
+  if (document instanceof SpecRefused) throw new SpecError(name, [document.problem]);
   if (document instanceof redoclyCore.YamlParseError) {
     throw new SpecError(name, [yamlProblem(document, yamlMarkPlace(document.originalError), file, rootDir)]);
   }
@@ -99,8 +102,52 @@ export async function lintFile(name: string, file: string, config: Config, rootD
       },
     ]);
   }
-  const problems = await redoclyCore.lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
-  return { document, resolver, config, problems: problems.map((problem) => toSpecProblem(problem, rootDir)) };
+  const found = await failureAsProblem(name, file, rootDir, () =>
+    redoclyCore.lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }),
+  );
+  const problems = [
+    ...resolver.refusals,
+    // A refused file is also an unresolved $ref to Redocly: said once, by the refusal.
+    ...found
+      .filter((problem) => !(problem.ruleId === 'no-unresolved-refs' && resolver.refused(problem.message)))
+      .map((problem) => toSpecProblem(problem, rootDir)),
+    ...parameterRuleProblems(document, rootDir),
+  ];
+  return { document, resolver, config, problems: unique(problems) };
+}
+
+/** Each problem once: Redocly reports one bad example once per rule path that reaches it. */
+function unique(problems: readonly SpecProblem[]): SpecProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = formatProblem(problem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Runs a step of Redocly or the generator on a linted spec: a failure nothing located (a `$ref`
+ * loop across files, say) becomes a SpecError at the spec's start, without a stack.
+ */
+export async function failureAsProblem<T>(name: string, file: string, rootDir: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof SpecError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SpecError(name, [
+      {
+        file: path.relative(rootDir, file),
+        line: 1,
+        column: 1,
+        rule: 'unprocessable-spec',
+        message: `the toolchain could not process this spec: ${message.split('\n')[0]}`,
+        severity: 'error',
+      },
+    ]);
+  }
 }
 
 /** Lints an API of the registry with the rules redocly.yaml gives it (including `apis.<name>` overrides). */
@@ -128,45 +175,9 @@ export interface BundledSpec {
 export async function lintAndBundle(api: ApiEntry, registry: Registry): Promise<BundledSpec> {
   const linted = await lintApi(api, registry);
   assertNoErrors(api.name, linted);
-  const bundled = await redoclyCore.bundle({
-    doc: linted.document,
-    config: linted.config,
-    externalRefResolver: linted.resolver,
-    dereference: false,
-  });
+  const bundled = await failureAsProblem(api.name, api.root, registry.rootDir, () =>
+    redoclyCore.bundle({ doc: linted.document, config: linted.config, externalRefResolver: linted.resolver, dereference: false }),
+  );
   const fileDependencies = [...bundled.fileDependencies];
-  const outside = fileDependencies.filter((file) => !inApiFolder(api, file));
-  if (outside.length > 0) {
-    throw new SpecError(api.name, await Promise.all(outside.map((file) => outsideProblem(api, file, fileDependencies, registry.rootDir))));
-  }
   return { linted, parsed: bundled.bundle.parsed, fileDependencies };
-}
-
-/**
- * A spec that reads a file outside its own folder: turbo hashes only `specs/<api>/**` for an API's
- * tasks (its per-API cache, check:generated included) and `npm run dev` watches only that folder,
- * so an edit there would leave stale types that nothing reports. Located at the `$ref` naming
- * the file when one of the API's files has it, else at the root spec.
- */
-async function outsideProblem(api: ApiEntry, file: string, files: readonly string[], rootDir: string): Promise<SpecProblem> {
-  let place = { file: api.root, line: 1, column: 1 };
-  for (const candidate of [api.root, ...files.filter((each) => inApiFolder(api, each))]) {
-    const lines = (await readFile(candidate, 'utf8').catch(() => '')).split('\n');
-    const line = lines.findIndex((text) => {
-      const target = /\$ref['"]?\s*:\s*['"]?([^'"#\s,}]+)/.exec(text)?.[1];
-      return target !== undefined && path.resolve(path.dirname(candidate), target) === path.resolve(file);
-    });
-    if (line >= 0) {
-      place = { file: candidate, line: line + 1, column: (lines[line] ?? '').indexOf('$ref') + 1 };
-      break;
-    }
-  }
-  return {
-    file: path.relative(rootDir, place.file),
-    line: place.line,
-    column: place.column,
-    rule: 'ref-outside-api-folder',
-    message: `${path.relative(rootDir, file)} is outside ${path.relative(rootDir, apiFolder(api))}/, which is all that turbo's cache and npm run dev look at for this API (its types could go stale unseen); move the file into the folder`,
-    severity: 'error',
-  };
 }

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generateApi } from './generate.js';
-import { loadRegistry, type Registry } from './registry.js';
+import { SpecError } from './lint.js';
+import { apiNameProblem, loadRegistry, RegistryError, type Registry } from './registry.js';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '../templates/api');
 
@@ -78,20 +79,104 @@ async function formatLikeTheRepository(rootDir: string, dir: string): Promise<vo
   await promisify(execFile)(process.execPath, [biome, 'check', '--write', '--no-errors-on-unmatched', dir], { cwd: rootDir });
 }
 
+/** The identifiers of the TypeScript templates, as written: `{{Name}}Error` stays a pattern. */
+async function templateIdentifiers(): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of await templateFiles(TEMPLATES)) {
+    if (!file.endsWith('.ts.tmpl')) continue;
+    const text = await readFile(path.join(TEMPLATES, file), 'utf8');
+    found.push(...(text.match(/[A-Za-z_$][\w$]*(?:\{\{\w+\}\}[\w$]*)*|\{\{\w+\}\}[\w$]*(?:\{\{\w+\}\}[\w$]*)*/g) ?? []));
+  }
+  return found;
+}
+
+/**
+ * The names `@vmtasks/core/public` exports, which every client re-exports next to its own
+ * (`export * from '@vmtasks/core/public'` in the template's index): read from its source.
+ */
+async function corePublicNames(rootDir: string): Promise<string[]> {
+  let core: string;
+  try {
+    core = realpathSync(path.join(rootDir, 'node_modules/@vmtasks/core'));
+  } catch {
+    return [];
+  }
+  for (const entry of ['src/public.ts', 'dist/public.d.ts']) {
+    const text = await readFile(path.join(core, entry), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    return [...text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((block) =>
+      (block[1] ?? '')
+        .split(',')
+        .map(
+          (item) =>
+            item
+              .replace(/\/\/.*$/gm, '')
+              .trim()
+              .replace(/^type\s+/, '')
+              .split(/\s+as\s+/)
+              .pop() ?? '',
+        )
+        .filter(Boolean),
+    );
+  }
+  return [];
+}
+
+/**
+ * Why the template cannot take `name`: an identifier it derives from the name (`{{Name}}Error`,
+ * `create{{Name}}Client`…) that is already one of its own (`ApiError` for "api") or one that
+ * core exports to every client (`TimeoutError` for "timeout").
+ */
+async function clashingIdentifiers(rootDir: string, values: Record<string, string>): Promise<string | undefined> {
+  const identifiers = await templateIdentifiers();
+  const fixed = new Set([...identifiers.filter((word) => !word.includes('{{')), ...(await corePublicNames(rootDir))]);
+  // `{{name}}` (lower case) is only ever in strings and URLs; identifiers take `{{Name}}`.
+  const derived = [...new Set(identifiers.filter((word) => word.includes('{{Name}}')).map((word) => render(word, values)))];
+  const clashes = derived.filter((word) => fixed.has(word));
+  return clashes.length > 0 ? clashes.join(', ') : undefined;
+}
+
+/** What add-api changed so far, and how to take it back. */
+class Undo {
+  private readonly steps: (() => Promise<void>)[] = [];
+  /** `dir` did not exist: removing it takes back everything written in it. */
+  created(dir: string): void {
+    this.steps.push(() => rm(dir, { recursive: true, force: true }));
+  }
+  /** `file` had `content` (undefined: it did not exist). */
+  async changing(file: string): Promise<void> {
+    const content = await readFile(file).catch(() => undefined);
+    this.steps.push(() => (content === undefined ? rm(file, { force: true }) : writeFile(file, content)));
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps.reverse()) await step();
+  }
+}
+
+/** A step's failure in one line: what failed, without a stack (npm's own words for npm). */
+function failure(step: string, error: unknown): string {
+  if (error instanceof SpecError || error instanceof RegistryError) return `${step}: ${error.message}`;
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const detail =
+    typeof stderr === 'string' && stderr.trim()
+      ? stderr.trim().split('\n').slice(-3).join(' ')
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return `${step} failed: ${detail}`;
+}
+
 /**
  * `npm run add-api <name>`: a new API from the template — a spec skeleton that lints clean, its
  * entry in redocly.yaml, and packages/<name> with a client, unit and contract tests, turbo and
  * tsconfig files — then its types are generated, so the next `npm test` covers it and passes.
  */
 export async function scaffoldApi(registry: Registry, name: string, options: ScaffoldOptions = {}): Promise<ScaffoldResult> {
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
-    throw new ScaffoldError(
-      `"${name}" is not a valid API name: lower-case letters and digits, words joined by "-" (e.g. inventory, vm-inventory)`,
-    );
-  }
+  const badName = apiNameProblem(name);
+  if (badName) throw new ScaffoldError(badName);
   // The title lands in YAML, JSON and comments unescaped: plain words only.
   if (options.title !== undefined && !/^[\w .,()/-]+$/.test(options.title)) {
-    throw new ScaffoldError(`--title "${options.title}": letters, digits, spaces and . , ( ) / - only`);
+    throw new ScaffoldError(`--title ${JSON.stringify(options.title)}: letters, digits, spaces and . , ( ) / - only`);
   }
   if (registry.apis.some((api) => api.name === name)) throw new ScaffoldError(`redocly.yaml already lists an API "${name}"`);
   const specDir = `specs/${name}`;
@@ -107,39 +192,70 @@ export async function scaffoldApi(registry: Registry, name: string, options: Sca
     Name: pascal(name),
     ENV: name.toUpperCase().replace(/-/g, '_'),
     title: options.title ?? `${pascal(name)} API`,
+    // A title such as 42, null or - would be a number, null or a list in YAML: always a string.
+    titleYaml: JSON.stringify(options.title ?? `${pascal(name)} API`),
     specDir,
     openapiFetchVersion: openapiFetch.version,
   };
-
-  const files: string[] = [];
-  const writeRendered = async (templateDir: string, targetDir: string): Promise<void> => {
-    for (const file of await templateFiles(path.join(TEMPLATES, templateDir))) {
-      const target = path.join(targetDir, file.replace(/\.tmpl$/, ''));
-      await mkdir(path.dirname(path.join(registry.rootDir, target)), { recursive: true });
-      await writeFile(path.join(registry.rootDir, target), render(await readFile(path.join(TEMPLATES, templateDir, file), 'utf8'), values));
-      files.push(target);
-    }
-  };
-  await writeRendered('spec', specDir);
-  await writeRendered('package', packageDir);
-
-  const config = await readFile(registry.configPath, 'utf8');
-  await writeFile(registry.configPath, addRegistryEntry(config, name, `${specDir}/openapi.yaml`, `${packageDir}/src/generated/openapi.ts`));
-  files.push(path.relative(registry.rootDir, registry.configPath));
-
-  await formatLikeTheRepository(registry.rootDir, packageDir);
-
-  const updated = await loadRegistry(registry.configPath);
-  const api = updated.apis.find((entry) => entry.name === name);
-  if (!api) throw new Error(`redocly.yaml does not list "${name}" after adding it`);
-  const generated = await generateApi(api, updated);
-  files.push(generated.output);
-
-  const install = options.install ?? 'full';
-  if (install !== 'none') {
-    const args = ['install', '--no-audit', '--no-fund', ...(install === 'lockfile' ? ['--package-lock-only'] : [])];
-    await promisify(execFile)('npm', args, { cwd: registry.rootDir });
-    files.push('package-lock.json');
+  const clash = await clashingIdentifiers(registry.rootDir, values);
+  if (clash) {
+    throw new ScaffoldError(
+      `"${name}" would make the client declare ${clash}, which the template or @vmtasks/core already has; pick another name`,
+    );
   }
-  return { files };
+
+  // Everything is checked above; a step that still fails (npm, say) takes back what was written.
+  const undo = new Undo();
+  let step = 'writing the scaffold';
+  try {
+    const files: string[] = [];
+    const writeRendered = async (templateDir: string, targetDir: string): Promise<void> => {
+      undo.created(path.join(registry.rootDir, targetDir));
+      for (const file of await templateFiles(path.join(TEMPLATES, templateDir))) {
+        const target = path.join(targetDir, file.replace(/\.tmpl$/, ''));
+        await mkdir(path.dirname(path.join(registry.rootDir, target)), { recursive: true });
+        await writeFile(
+          path.join(registry.rootDir, target),
+          render(await readFile(path.join(TEMPLATES, templateDir, file), 'utf8'), values),
+        );
+        files.push(target);
+      }
+    };
+    await writeRendered('spec', specDir);
+    await writeRendered('package', packageDir);
+
+    step = 'adding it to redocly.yaml';
+    await undo.changing(registry.configPath);
+    const config = await readFile(registry.configPath, 'utf8');
+    await writeFile(
+      registry.configPath,
+      addRegistryEntry(config, name, `${specDir}/openapi.yaml`, `${packageDir}/src/generated/openapi.ts`),
+    );
+    files.push(path.relative(registry.rootDir, registry.configPath));
+
+    step = 'formatting the package';
+    await formatLikeTheRepository(registry.rootDir, packageDir);
+
+    step = 'generating its types';
+    const updated = await loadRegistry(registry.configPath);
+    const api = updated.apis.find((entry) => entry.name === name);
+    if (!api) throw new Error(`redocly.yaml does not list "${name}" after adding it`);
+    const generated = await generateApi(api, updated);
+    files.push(generated.output);
+
+    const install = options.install ?? 'full';
+    if (install !== 'none') {
+      step = 'npm install';
+      await undo.changing(path.join(registry.rootDir, 'package-lock.json'));
+      const link = path.join(registry.rootDir, 'node_modules/@vmtasks', name);
+      if (!existsSync(link)) undo.created(link);
+      const args = ['install', '--no-audit', '--no-fund', ...(install === 'lockfile' ? ['--package-lock-only'] : [])];
+      await promisify(execFile)('npm', args, { cwd: registry.rootDir });
+      files.push('package-lock.json');
+    }
+    return { files };
+  } catch (error) {
+    await undo.run();
+    throw new ScaffoldError(`${failure(step, error)}\nNothing was left behind: the files written and redocly.yaml are as they were.`);
+  }
 }

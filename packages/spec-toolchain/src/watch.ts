@@ -3,16 +3,20 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch as chokidarWatch } from 'chokidar';
 import { generateApi, SpecError, type GenerateResult } from './generate.js';
-import { forgetLintConfig } from './lint.js';
+import { redoclyCore } from './deps.js';
+import { forgetLintConfig, loadLintConfig } from './lint.js';
 import { apiFolder, inApiFolder, loadRegistry, RegistryError, type ApiEntry, type Registry } from './registry.js';
+
+/** What made an API regenerate: a file of its spec, or its entry or rules in redocly.yaml. */
+export type GenerationCause = 'spec' | 'redocly.yaml';
 
 export interface WatchEvents {
   /** Watching has started (or the registry changed): the spec files now watched. */
   onReady?(specs: readonly string[]): void;
-  onGenerated(api: string, result: GenerateResult, ms: number): void;
+  onGenerated(api: string, result: GenerateResult, ms: number, cause: GenerationCause): void;
   onError(api: string, error: unknown): void;
-  /** redocly.yaml changed; `added` are APIs it did not list before. */
-  onRegistryChanged?(added: readonly string[]): void;
+  /** redocly.yaml changed; `added` are APIs it did not list before, `changed` those it now says other things of (added included). */
+  onRegistryChanged?(added: readonly string[], changed: readonly string[]): void;
 }
 
 export interface Watcher {
@@ -60,23 +64,33 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
   const generatedFrom = new Map<string, { files: string[]; fingerprint: string }>();
 
   // One regeneration at a time: they share the loaded lint configuration.
-  const regenerate = (name: string): void => {
+  const regenerate = (name: string, cause: GenerationCause = 'spec'): void => {
     running = running.then(async () => {
       const api = apis.find((entry) => entry.name === name);
       if (!api) return;
-      const files = generatedFrom.get(name)?.files ?? [api.root];
+      const last = generatedFrom.get(name);
+      const files = last?.files ?? [api.root];
       const before = await fingerprint(files);
+      // An editor's save comes as several events (a rename-save: add, change, unlink): once the
+      // files are as the last run read them, the rest have nothing to tell.
+      if (cause === 'spec' && before === last?.fingerprint) return;
       const started = performance.now();
+      let read = files;
       try {
         const result = await generateApi(api, registry);
-        generatedFrom.set(name, { files: result.files, fingerprint: before });
-        events.onGenerated(api.name, result, performance.now() - started);
+        read = [...new Set(result.files)];
+        events.onGenerated(api.name, result, performance.now() - started, cause);
       } catch (error) {
-        generatedFrom.set(name, { files, fingerprint: before });
         events.onError(api.name, error);
       }
       // Saved again while generating: that save's event may have been dropped.
-      if ((await fingerprint(files)) !== before) regenerate(name);
+      if ((await fingerprint(files)) !== before) {
+        regenerate(name);
+        return;
+      }
+      // What this run read, as it was then (a file it found new is taken as it is now).
+      const same = read.length === files.length && read.every((file, index) => file === files[index]);
+      generatedFrom.set(name, { files: read, fingerprint: same ? before : await fingerprint(read) });
     });
   };
 
@@ -102,8 +116,17 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
   const watcher = chokidarWatch([registry.configPath, ...folders()], { ignoreInitial: true, atomic: true });
 
   let registryFingerprint = '';
+  // What redocly.yaml says of each API (see configKey), as of the last good read: an edit
+  // regenerates only the APIs it changes.
+  let configKeys = new Map<string, string>();
+  const readConfigKeys = async (): Promise<Map<string, string>> =>
+    new Map(await Promise.all(apis.map(async (api) => [api.name, await configKey(registry, api)] as const)));
+  running = running.then(async () => {
+    configKeys = await readConfigKeys().catch(() => new Map());
+  });
   const reloadRegistry = (): void => {
     running = running.then(async () => {
+      let changed: string[];
       try {
         registryFingerprint = await fingerprint([registry.configPath]);
         forgetLintConfig(registry.configPath);
@@ -112,14 +135,17 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
         registry = next;
         apis = select(next, names);
         watcher.add(folders());
+        const keys = await readConfigKeys();
+        changed = apis.filter((api) => keys.get(api.name) !== configKeys.get(api.name)).map((api) => api.name);
+        configKeys = keys;
         const added = apis.filter((api) => !known.has(api.name)).map((api) => api.name);
-        events.onRegistryChanged?.(added);
+        events.onRegistryChanged?.(added, changed);
         events.onReady?.(apis.map((api) => path.relative(registry.rootDir, api.root)));
       } catch (error) {
         events.onError(path.basename(registry.configPath), error);
         return;
       }
-      for (const api of apis) regenerate(api.name);
+      for (const name of changed) regenerate(name, 'redocly.yaml');
     });
   };
   const recheckRegistry = (): void => {
@@ -160,6 +186,25 @@ export function watchApis(initial: Registry, names: readonly string[], events: W
       await running;
     },
   };
+}
+
+/**
+ * What redocly.yaml says of an API: its entry and the lint configuration it gets (rules,
+ * preprocessors, decorators, plugins), as JSON. An API whose key is unchanged needs no new run.
+ */
+async function configKey(registry: Registry, api: ApiEntry): Promise<string> {
+  const { rules, preprocessors, decorators, plugins } = redoclyCore.getMergedConfig(
+    await loadLintConfig(registry.configPath),
+    api.name,
+  ).styleguide;
+  return JSON.stringify({
+    root: api.root,
+    output: api.output,
+    rules,
+    preprocessors,
+    decorators,
+    plugins: plugins.map((plugin) => plugin.id),
+  });
 }
 
 /** The APIs named (all when none), skipping names the registry no longer lists. */

@@ -73,6 +73,48 @@ it('refuses a bad or taken name, a bad title or flag, with exit 2 and a reason',
   expect(existsSync(path.join(dir, `packages/${name}`))).toBe(false);
 });
 
+/** What git sees changed in the copy since its commit: '' when add-api left nothing behind. */
+const changes = async (): Promise<string> => (await run('git', ['status', '--porcelain', '--untracked-files=all'], dir)).stdout;
+
+it("refuses, before writing anything, a name too long for a file or npm, or one whose identifiers clash with the template's", async () => {
+  for (const [bad, reason] of [
+    ['x'.repeat(300), 'at most 50 characters'],
+    ['x'.repeat(250), 'at most 50 characters'],
+    ['api', 'would make the client declare ApiError'],
+    ['timeout', 'would make the client declare TimeoutError'],
+  ] as const) {
+    const result = await codegen(dir, 'add-api', bad, '--install', 'none');
+    expect(result.code, bad.slice(0, 20)).toBe(2);
+    expect(result.stderr).toContain(reason);
+    expect(result.stderr).not.toMatch(/ENAMETOOLONG|\n\s+at /);
+  }
+  expect(await changes()).toBe('');
+});
+
+it('takes a title that YAML would read as a number, null or a list, as the string it is', async () => {
+  for (const title of ['42', '-', 'null']) {
+    const result = await codegen(dir, 'add-api', name, '--title', title, '--install', 'none');
+    expect(outcome(result), title).toEqual({ code: 0, output: '' });
+    const spec = await readFile(path.join(dir, `specs/${name}/openapi.yaml`), 'utf8');
+    expect(spec).toContain(`  title: ${JSON.stringify(title)}\n`);
+    // Back to the commit for the next title (and the tests below).
+    await rm(path.join(dir, `specs/${name}`), { recursive: true });
+    await rm(path.join(dir, `packages/${name}`), { recursive: true });
+    await run('git', ['checkout', '-q', '--', 'redocly.yaml'], dir);
+    expect(await changes()).toBe('');
+  }
+});
+
+it('takes back everything it wrote when a late step fails (npm not on PATH)', async () => {
+  const result = await codegenWith({ PATH: '/nonexistent' }, dir, 'add-api', name, '--install', 'lockfile');
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^add-api: npm install failed: .*ENOENT/m);
+  expect(result.stderr).toContain('Nothing was left behind');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  // The spec, the package, its generated types and the redocly.yaml entry: all gone.
+  expect(await changes()).toBe('');
+});
+
 /** A step of `npm test` (root package.json) run in the copy; fails with its output. */
 async function step(command: string, ...args: string[]): Promise<RunResult> {
   const result = await run(command, args, dir);

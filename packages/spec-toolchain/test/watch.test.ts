@@ -79,6 +79,8 @@ it('keeps watching after rename-saves (vim, sed -i, IDEs) and a delete + re-crea
   await writeFile(spec, edited(5));
   await w.waitFor(UPDATED, from);
   expect(await readFile(generated, 'utf8')).toContain('Task progress (edit 5)');
+  // Each save was one regeneration: a rename-save used to add a second one, "unchanged".
+  expect(w.output()).not.toMatch(/unchanged/);
 });
 
 it('reports a lint problem as file:line:col rule message and keeps the last good output', async () => {
@@ -119,7 +121,7 @@ it('picks up an API added to redocly.yaml while running', async () => {
   );
   await w.waitFor(
     new RegExp(
-      `redocly\\.yaml changed: new API ${name}[\\s\\S]*${name}: spec changed → packages/${name}/src/generated/openapi\\.ts updated`,
+      `redocly\\.yaml changed: new API ${name}; regenerating ${name}\\n[\\s\\S]*${name}: redocly\\.yaml changed → packages/${name}/src/generated/openapi\\.ts updated`,
     ),
     from,
   );
@@ -147,8 +149,33 @@ it('reports a broken redocly.yaml at its line, keeps watching, and recovers when
 
   from = w.mark();
   await writeFile(registryFile, registry);
-  await w.waitFor(/redocly\.yaml changed; regenerating/, from);
+  // As it was before the broken edit: nothing to regenerate.
+  await w.waitFor(/redocly\.yaml changed; no API's entry or rules changed, nothing to regenerate/, from);
   from = w.mark();
   await writeFile(spec, edited(1));
   await w.waitFor(UPDATED, from);
+});
+
+it('regenerates, after an edit of redocly.yaml, only the APIs whose entry or rules it changed, and says so', async () => {
+  const w = watch!;
+  const registryFile = path.join(dir, 'redocly.yaml');
+  const registry = await readFile(registryFile, 'utf8');
+  // A comment: no API is regenerated.
+  let from = w.mark();
+  await writeFile(registryFile, `${registry}# a comment\n`);
+  await w.waitFor(/redocly\.yaml changed; no API's entry or rules changed, nothing to regenerate/, from);
+  // A rule for velostrata alone: velostrata only, and for that reason.
+  from = w.mark();
+  const ruled = registry.replace(
+    '      output: packages/velostrata/src/generated/openapi.ts\n',
+    '      output: packages/velostrata/src/generated/openapi.ts\n    rules:\n      operation-summary: warn\n',
+  );
+  expect(ruled).not.toBe(registry);
+  await writeFile(registryFile, ruled);
+  await w.waitFor(/redocly\.yaml changed; regenerating velostrata\n[\s\S]*velostrata: redocly\.yaml changed → \S+ unchanged/, from);
+  // A save of a spec after it: its output comes after any other regeneration the edit caused.
+  const after = w.mark();
+  await writeFile(spec, edited(1));
+  await w.waitFor(UPDATED, after);
+  expect(w.output().slice(from)).not.toMatch(/spec changed → \S+ unchanged|snapservice: /);
 });
