@@ -1,12 +1,14 @@
 // `npm run build` (and the root's `prepare`, so `npm ci` runs it): the toolchain's TypeScript,
 // bundled by esbuild into dist/ so that the bins load plain JavaScript, with no loader hook.
 //   dist/cli.js, dist/breaking/cli.js   the two commands, their shared code split into chunks
-//   dist/dependencies.cjs               @redocly/openapi-core and openapi-typescript (CommonJS, with
-//                                       the ~170 files behind them): one file to read instead of many
-// TypeScript (one 9 MB file already) and the libraries only some commands load (chokidar, Redoc,
-// Playwright…) stay in node_modules. dist/ is where src/ is, one folder below the package, so
+//   dist/dependencies.cjs               @redocly/openapi-core, openapi-typescript and TypeScript
+//                                       (CommonJS, the ~170 files behind them): one file to read
+//   dist/dependencies.v8-cache          V8's code cache for it (see src/deps.ts)
+// The libraries only some commands load (chokidar, Redoc, Playwright…) stay in node_modules. dist/ is where src/ is, one folder below the package, so
 // `import.meta.dirname`-relative paths (templates/, the repository root) hold in both.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -37,5 +39,21 @@ await esbuild.build({
   stdin: { contents: entry, resolveDir: packageDir, loader: 'js', sourcefile: 'dependencies.cjs' },
   outfile: path.join(outdir, 'dependencies.cjs'),
   format: 'cjs',
-  external: ['typescript'],
 });
+
+// V8's code cache for that bundle (src/deps.ts loads it with vm.Script): written by one lint and
+// generate of a small spec through the built bin, so it holds the functions a run compiles; made
+// under the bin's own V8 flags, which V8 checks. A failure leaves no cache, only slower starts.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'vmtasks-codegen-build-'));
+try {
+  cpSync(path.join(packageDir, 'test/fixtures/lint/valid.yaml'), path.join(scratch, 'openapi.yaml'));
+  writeFileSync(path.join(scratch, 'redocly.yaml'), 'apis:\n  sample:\n    root: openapi.yaml\n    x-openapi-ts:\n      output: out.ts\n');
+  const made = spawnSync(process.execPath, [path.join(packageDir, 'bin/vmtasks-codegen.js'), 'generate'], {
+    cwd: scratch,
+    env: { ...process.env, VMTASKS_WRITE_CODE_CACHE: path.join(outdir, 'dependencies.v8-cache') },
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) console.error(`build.mjs: no code cache (${made.stderr.trim() || `exit ${made.status}`})`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
