@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,13 @@ function loadBundle(file: string): Record<string, unknown> {
   // build.mjs runs one lint and generate with this set, to write the cache of what they compiled.
   // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by build.mjs for its own child process only
   const writeCacheTo = process.env.VMTASKS_WRITE_CODE_CACHE;
-  if (writeCacheTo) process.once('exit', () => writeFileSync(writeCacheTo, script.createCachedData()));
+  if (writeCacheTo) {
+    process.once('exit', () => {
+      // Through a rename: a generator starting meanwhile reads the whole cache or none.
+      writeFileSync(`${writeCacheTo}.${process.pid}`, script.createCachedData());
+      renameSync(`${writeCacheTo}.${process.pid}`, writeCacheTo);
+    });
+  }
   const module = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(file), module, file, path.dirname(file));
