@@ -48,9 +48,13 @@ const plan = {
   generateReps: quick ? 1 : 10,
   requests: quick ? 300 : 5_000,
   rounds: quick ? 2 : 5,
+  heapBatches: quick ? 3 : 6,
+  heapRounds: quick ? 1 : 3,
   startupReps: quick ? 1 : 3,
   throughputSeconds: quick ? 0.5 : 3,
   throughputReps: quick ? 1 : 3,
+  simulatorSeconds: quick ? 0.5 : 2,
+  simulatorReps: quick ? 1 : 6,
   contractReps: quick ? 1 : 3,
   operations: quick ? 100 : 1_000,
   scaleReps: quick ? 1 : 3,
@@ -58,6 +62,7 @@ const plan = {
   scaleApisReps: 1,
   watchedTasks: quick ? 2_000 : 10_000,
   watchPolls: quick ? 3 : 20,
+  watchRounds: quick ? 1 : 7,
   cliReps: quick ? 1 : 10,
   pollTasks: 1_000,
   pollReps: quick ? 2 : 15,
@@ -66,15 +71,34 @@ const plan = {
 const steps: [string, () => Promise<Row[]>][] = [
   ['regenerate', () => regenerateLoop(plan.saves)],
   ['generate', () => generateCommand(plan.generateReps)],
-  ['client', () => clientCost(plan.requests, plan.rounds)],
+  ['client', () => clientCost(plan.requests, plan.rounds, plan.heapBatches, plan.heapRounds)],
   ['mock', async () => [...(await mockStartup(plan.startupReps)), ...(await mockThroughput(plan.throughputSeconds, plan.throughputReps))]],
   ['contract', () => contractSuite(plan.contractReps)],
   ['scale', () => scale(plan.operations, plan.scaleReps)],
-  ['simulator', () => simulatorThroughput(plan.throughputSeconds, plan.throughputReps)],
-  ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls)],
+  ['simulator', () => simulatorThroughput(plan.simulatorSeconds, plan.simulatorReps)],
+  ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls, plan.watchRounds)],
   ['cli', () => cliStartup(plan.cliReps)],
   ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
 ];
+
+// What the figures were measured on: a loaded machine gives other figures (and the ratios, taken
+// within the same run, move least).
+const loadAverage = (): number[] => os.loadavg().map((load) => Math.round(load * 100) / 100);
+const machine = {
+  cpuModel: os.cpus()[0]?.model,
+  cpus: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+  loadAverageBefore: loadAverage(),
+  loadAverageAfter: [] as number[],
+};
+process.stderr.write(
+  `bench: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageBefore.join(' ')} (1, 5, 15 min)\n`,
+);
+if ((machine.loadAverageBefore[0] ?? 0) > machine.cpus / 2) {
+  process.stderr.write('bench: the machine is busy; absolute figures will be slower than on a quiet one (read the ratios)\n');
+}
 
 const rows: Row[] = [];
 if (scaleApis !== undefined) steps.splice(0, steps.length, ['scale-apis', () => fiftyApis(scaleApis, plan.scaleApisReps, plan.saves)]);
@@ -83,6 +107,8 @@ for (const [name, step] of steps) {
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await step()));
 }
+
+machine.loadAverageAfter = loadAverage();
 
 const table = formatTable(rows, { smoke: quick });
 console.log(`\n${table}\n`);
@@ -98,7 +124,7 @@ await writeFile(
       command: `npm run bench${quick || scaleApis !== undefined ? ' --' : ''}${quick ? ' --quick' : ''}${scaleApis === undefined ? '' : ` --scale ${scaleApis}`}`,
       date: new Date().toISOString(),
       node: process.version,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      machine,
       quick,
       plan,
       rows,

@@ -23,7 +23,7 @@ async function startPayloadServer(): Promise<{ url: string; stop(): void }> {
  * undici's own `request` on a keep-alive Pool, and a bare openapi-fetch client: same requests,
  * one process, alternating order between rounds.
  */
-export async function clientCost(requests: number, rounds: number): Promise<Row[]> {
+export async function clientCost(requests: number, rounds: number, heapBatches: number, heapRounds: number): Promise<Row[]> {
   const server = await startPayloadServer();
   const ours = createSnapserviceClient({ baseUrl: server.url, sessionId: 'bench' });
   const pool = new Pool(server.url);
@@ -86,19 +86,40 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
     }
 
     // A leak grows with every call; warm-up allocations (JIT, sockets, caches) do not. So: one
-    // batch to settle, then the heap after each of three more batches of the same size.
+    // batch to settle, then the heap after a full GC at the end of each further batch, and the
+    // slope of the least-squares line through those points, in bytes kept per call. A single
+    // difference between two heaps moves by hundreds of KiB whatever the code does; the slope over
+    // `heapBatches` × `requests` calls does not. The same is measured with a leak planted on
+    // purpose (an 8-element array kept per call, ~120 B), as proof in every run that the row
+    // would show one.
     const settledHeap = async (): Promise<number> => {
       await new Promise((resolve) => setImmediate(resolve));
       gc?.();
+      gc?.();
       return process.memoryUsage().heapUsed;
     };
-    await loop(variants['ours']!, requests);
-    const heaps = [await settledHeap()];
-    for (let i = 0; i < 3; i++) {
-      await loop(variants['ours']!, requests);
-      heaps.push(await settledHeap());
+    const planted: number[][] = [];
+    const leaky = async (): Promise<unknown> => {
+      const result = await ours.listTasks(query);
+      planted.push(new Array<number>(8).fill(planted.length)); // its own 8 slots, not a shared literal
+      return result;
+    };
+    const retained: Record<'ours' | 'leaky', number[]> = { ours: [], leaky: [] };
+    for (let r = 0; r < heapRounds; r++) {
+      for (const [name, call] of [
+        ['ours', variants['ours']!],
+        ['leaky', leaky],
+      ] as const) {
+        await loop(call, requests);
+        const points: [number, number][] = [[0, await settledHeap()]];
+        for (let b = 1; b <= heapBatches; b++) {
+          await loop(call, requests);
+          points.push([b * requests, await settledHeap()]);
+        }
+        retained[name].push(slope(points));
+        planted.length = 0;
+      }
     }
-    const growthKiB = heaps.slice(1).map((heap, i) => (heap - heaps[i]!) / 1024);
 
     const ratio = (name: string): number[] => perRequest[name]!.map((value, i) => value / perRequest['raw']![i]!);
     return [
@@ -112,17 +133,35 @@ export async function clientCost(requests: number, rounds: number): Promise<Row[
       row('client-ours-ratio', '3. @vmtasks/snapservice listTasks ÷ raw fetch', '×', ratio('ours'), { max: 0.6, text: '≤ 0.6×' }),
       row('client-raw-timeout-ratio', '3. raw fetch with timeout signal ÷ raw fetch', '×', ratio('rawTimeout')),
       row(
-        'client-heap-growth',
-        `3. heap growth per ${requests} calls, after warm-up (after GC)`,
-        'KiB',
-        growthKiB,
-        { max: 1024, text: '≤ 1 MiB' },
-        gc ? undefined : 'run with --expose-gc for a meaningful figure',
+        'client-heap-retained',
+        `3. heap kept per listTasks call (slope over ${heapBatches} × ${requests} calls, after GC)`,
+        'B',
+        retained.ours,
+        { max: 32, text: '≤ 32 B' },
+        gc ? 'each sample: one round of batches' : 'run with --expose-gc for a meaningful figure',
       ),
+      row('client-heap-planted-leak', '3. the same with a leak planted on purpose (~120 B a call): the row sees it', 'B', retained.leaky, {
+        min: 64,
+        text: '≥ 64 B',
+      }),
     ];
   } finally {
     await ours.close();
     await pool.close();
     server.stop();
   }
+}
+
+/** The slope of the least-squares line through `points` (x, y). */
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return covariance / variance;
 }

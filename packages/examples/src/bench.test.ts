@@ -35,9 +35,18 @@ it('the bench script, --quick, prints and records every row, in a temporary file
     );
     const results = JSON.parse(await readFile(out, 'utf8')) as {
       quick: boolean;
+      machine: { cpuModel: unknown; cpus: unknown; node: unknown; loadAverageBefore: unknown; loadAverageAfter: unknown };
       rows: { id: string; median: number; samples: number[] }[];
     };
     expect(results.quick).toBe(true);
+    // What the figures were measured on, the load before and after included.
+    expect(results.machine).toMatchObject({
+      cpuModel: expect.any(String),
+      cpus: expect.any(Number),
+      node: process.version,
+      loadAverageBefore: [expect.any(Number), expect.any(Number), expect.any(Number)],
+      loadAverageAfter: [expect.any(Number), expect.any(Number), expect.any(Number)],
+    });
     const ids = results.rows.map((r) => r.id);
     for (const id of [
       'regenerate-velostrata',
@@ -52,7 +61,8 @@ it('the bench script, --quick, prints and records every row, in a temporary file
       'client-ours',
       'client-undici-ratio',
       'client-ours-ratio',
-      'client-heap-growth',
+      'client-heap-retained',
+      'client-heap-planted-leak',
       'mock-first-velostrata',
       'mock-first-snapservice',
       'mock-rps',
@@ -61,6 +71,9 @@ it('the bench script, --quick, prints and records every row, in a temporary file
       'scale-ours-memory',
       'scale-plain-time',
       'scale-plain-memory',
+      'simulator-rps',
+      'simulator-reference-rps',
+      'simulator-ratio',
       'watch-diff',
       'watch-parse',
       'watch-diff-ratio',

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from './clock.js';
 import { json, type Appliance, type SimResponse } from './http-server.js';
+import { ListCache } from './list-cache.js';
 import { PROTECTION_GROUP_SERVICE, DEFAULTS } from './defaults.js';
 import type { Random } from './random.js';
 import { matches, parseFilter } from './snapservice-filter.js';
@@ -27,6 +28,8 @@ export class SnapserviceAppliance implements Appliance {
   readonly #timelines: Timeline<ListItem>[] = [];
   readonly #ids = new Set<string>();
   readonly #sessions = new Map<string, Session>();
+  /** List answers by query string (see list-cache.ts). */
+  readonly #lists = new ListCache<SimResponse>();
   #sessionId: string;
   #sessionCount = 0;
   #loginCount = 0;
@@ -96,6 +99,7 @@ export class SnapserviceAppliance implements Appliance {
     );
     this.#ids.add(id);
     this.#timelines.push(timeline);
+    this.#lists.clear();
     return id;
   }
 
@@ -125,20 +129,27 @@ export class SnapserviceAppliance implements Appliance {
     if (auth !== 'ok') return unauthenticated(auth);
     if (sessions) return this.#session(request);
     if (one) return this.#task(decodeURIComponent(one[1]!));
+    const now = this.clock.now();
+    const cached = this.#lists.get(url.search, now);
+    if (cached) return cached;
     const parsed = parseFilter(url.searchParams);
     if ('error' in parsed) return json(400, parsed.error);
-    const now = this.clock.now();
     const items: string[] = [];
+    // The answer holds until the first task, listed or not, moves to its next phase.
+    let until = Number.POSITIVE_INFINITY;
     for (const timeline of this.#timelines) {
       const view = timeline.view(now);
       if (view && matches(parsed.filter, view)) items.push(timeline.json(now)!);
+      until = Math.min(until, timeline.nextChange(now));
     }
-    if (items.length > DEFAULTS.maxListedTasks) {
-      return vapiError(500, 'RESOURCE_INACCESSIBLE', 'com.vmware.snapservice.tasks.too_many', 'More than {0} tasks match the filter.', [
-        String(DEFAULTS.maxListedTasks),
-      ]);
-    }
-    return { status: 200, body: `{"items":[${items.join(',')}]}` };
+    const response =
+      items.length > DEFAULTS.maxListedTasks
+        ? vapiError(500, 'RESOURCE_INACCESSIBLE', 'com.vmware.snapservice.tasks.too_many', 'More than {0} tasks match the filter.', [
+            String(DEFAULTS.maxListedTasks),
+          ])
+        : { status: 200, body: `{"items":[${items.join(',')}]}` };
+    this.#lists.set(url.search, now, until, response);
+    return response;
   }
 
   faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'reset' }>): SimResponse {

@@ -34,6 +34,11 @@ export class Timeline<T> {
     return i < 0 ? null : this.#phases[i]!.view;
   }
 
+  /** When what is listed next changes after `now` (the next phase's start), or Infinity. */
+  nextChange(now: number): number {
+    return this.#phases[this.#index(now) + 1]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
   /** The JSON of `view(now)`, rendered once per phase; null when not listed. */
   json(now: number): string | null {
     const i = this.#index(now);

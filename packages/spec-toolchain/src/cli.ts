@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { generateApi, renderSpec, SpecError } from './generate.js';
+import { generateApi, SpecError } from './generate.js';
 import { assertNoErrors, lintApi } from './lint.js';
 import { formatProblem, type SpecProblem } from './problem.js';
 import { findConfig, loadRegistry, RegistryError, selectApis } from './registry.js';
 
-const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs|warm> [api ...] [--config redocly.yaml] [--out docs]
+const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs> [api ...] [--config redocly.yaml] [--out docs]
        vmtasks-codegen add-api <name> [--title "Inventory API"] [--install full|lockfile|none]
 
   lint      lint each spec with the rules of redocly.yaml; exit 1 on any error
@@ -15,7 +15,6 @@ const USAGE = `usage: vmtasks-codegen <lint|generate|check|watch|docs|warm> [api
   watch     regenerate an API whenever a file in its spec folder or redocly.yaml changes
   add-api   scaffold a new API: spec skeleton, redocly.yaml entry, packages/<name> (client, tests), types
   docs      write one self-contained reference page per API and an index page to --out (default docs/)
-  warm      fill the start-up caches (lint and generate in memory; writes no output); run by npm install
 
 APIs are the keys of \`apis\` in redocly.yaml; none named means all of them.`;
 
@@ -44,24 +43,6 @@ function parseOptions(argv: string[]) {
   });
 }
 
-/**
- * `warm` (the root's `prepare`, so `npm ci` runs it): goes through lint and generation of every
- * API in memory, writing nothing but the start-up caches (bin/), so that the first
- * `npm run generate` after an install is as quick as the next ones. It never fails an install: a
- * broken spec is for `generate` to report.
- */
-async function warm(config: string | undefined): Promise<number> {
-  const started = performance.now();
-  try {
-    const registry = await loadRegistry(config ? path.resolve(config) : findConfig());
-    for (const api of registry.apis) await renderSpec(api, registry).catch(() => undefined);
-    console.log(`vmtasks-codegen: start-up caches ready (${elapsed(started)})`);
-  } catch {
-    // Nothing to warm (no redocly.yaml, say): the caches fill on the first run instead.
-  }
-  return 0;
-}
-
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseOptions>;
   try {
@@ -76,7 +57,6 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (command === 'warm') return warm(values.config);
   const registry = await loadRegistry(values.config ? path.resolve(values.config) : findConfig());
   const apis = command === 'add-api' ? [] : selectApis(registry, names);
 
