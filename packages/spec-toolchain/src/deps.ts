@@ -40,7 +40,6 @@ function loadBundle(file: string): Record<string, unknown> {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // build.mjs runs one lint and generate with this set, to write the cache of what they compiled.
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by build.mjs for its own child process only
   const writeCacheTo = process.env.VMTASKS_WRITE_CODE_CACHE;
   if (writeCacheTo) {
     process.once('exit', () => {
