@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, type DocsPage } from '../src/docs.js';
 import { isRecord, loadRegistry, type Registry } from '../src/registry.js';
 import { repo } from '../src/scratch.js';
-import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { CHROMIUM_ARGS, requireChromium } from './chromium.js';
 
 const SCREENSHOTS = path.join(import.meta.dirname, '../test-output/docs');
 const LOCAL = /^(file|data|blob|about):/;
@@ -23,13 +23,13 @@ let pages: DocsPage[];
 let browser: Browser;
 
 beforeAll(async () => {
-  assertChromium();
+  const executablePath = requireChromium();
   registry = await loadRegistry(path.join(repo, 'redocly.yaml'));
   outDir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-docs-'));
   pages = await buildDocs(registry, registry.apis, outDir);
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: CHROMIUM_ARGS,
   });
 });

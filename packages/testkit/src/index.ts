@@ -1,4 +1,5 @@
 export { exposedForms } from './exposure.js';
+export { findCommand, requireCommand } from './commands.js';
 export {
   startTestServer,
   sendJson,
