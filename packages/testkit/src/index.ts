@@ -10,7 +10,15 @@ export {
   type RecordedRequest,
   type Handler,
 } from './http-server.js';
-export { startPrism, preloadPrism, DEFAULT_SEED, type PrismServer, type PrismOptions, type PrismLogLine } from './prism.js';
+export {
+  startPrism,
+  preloadPrism,
+  DEFAULT_SEED,
+  type PrismServer,
+  type PrismOptions,
+  type PrismLogLine,
+  type ServedResponse,
+} from './prism.js';
 export { ContractCoverage } from './coverage.js';
 export { loadSpecSchemas, documentedResponses, type SpecSchemas, type SchemaCheck } from '@vmtasks/spec-toolchain';
 export { startContractTarget, specOf, violationsIn, prefer, type ContractTarget } from './contract.js';

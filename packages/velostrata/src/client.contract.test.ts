@@ -26,7 +26,6 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
   it('200: the page decodes and follows the spec', async () => {
     const page = await client.listActiveTasks();
     expect(target.schemas.check('TaskDescriptionPage', page).errors).toEqual([]);
-    target.coverage.hit('getActiveTasks', 200);
   });
 
   describe.skipIf(Boolean(upstream))('documented responses, forced with Prefer', () => {
@@ -34,7 +33,6 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
       const examples = target.examples('getActiveTasks', '200');
       const page = await client.listActiveTasks(prefer(`code=200, example=${name}`));
       expect(page).toEqual(examples[name]);
-      target.coverage.hit('getActiveTasks', 200);
     });
 
     it('401: VelostrataError with the ErrorInfo of the spec', async () => {
@@ -45,13 +43,11 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
         errorCode: 'UNAUTHORIZED',
         message: 'Full authentication is required to access this resource',
       });
-      target.coverage.hit('getActiveTasks', 401);
     });
 
     it('default: any other status is a VelostrataError too', async () => {
       const error = await client.listActiveTasks(prefer('code=500')).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'VelostrataError', status: 500, errorCode: 'INTERNAL_ERROR' });
-      target.coverage.hit('getActiveTasks', 'default');
     });
 
     it('dynamic: 50 seeded responses decode and follow the schema', async () => {
