@@ -20,10 +20,11 @@ export function withSharedTestConfig(suite: string, config: ViteUserConfig): Vit
           ['junit', { outputFile: `${junitDir}${suite}.xml`, suiteName: suite, classnameTemplate: `${suite}/{filename}` }],
         ],
         // vitest's 5 s default is met on an idle machine and missed under load (loading Prism alone
-        // took 38 s on a 2-core machine at load 37); a test that really hangs still fails, just
-        // later. Waits inside tests have their own margins.
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
+        // took 38 s on a 2-core machine at load 37, and a contract suite's start-up with Prism over
+        // 60 s at load 27–30 in a fresh-clone `npm test`); a test that really hangs still fails,
+        // just later. Waits inside tests have their own margins.
+        testTimeout: 180_000,
+        hookTimeout: 180_000,
       },
     } satisfies ViteUserConfig,
     config,

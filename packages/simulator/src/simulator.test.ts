@@ -464,10 +464,14 @@ describe('clock, seed and lifecycle', () => {
     const sim = await startSimulator({ clock: 'manual' });
     sim.snapservice.injectFault({ kind: 'slow', delayMs: 60_000 });
     const pending = snapserviceTasks(sim, ALL_SERVICES).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // In flight: the server has received it (and is holding it for the slow fault).
+    await expect.poll(() => sim.snapservice.requests, { timeout: 30_000, interval: 10 }).toBe(1);
     await sim.stop();
     await sim.stop();
-    expect(await pending).toBeInstanceOf(TypeError);
+    const failure = await pending;
+    expect(failure).toBeInstanceOf(TypeError);
+    // Cut off mid-request, not refused at connect: the connection was open when stop() closed it.
+    expect((failure as TypeError & { cause?: { code?: string } }).cause?.code).toBe('UND_ERR_SOCKET');
     await expect(fetch(`${sim.velostrata.url}/tasks`)).rejects.toThrow();
     await expect(fetch(sim.snapservice.url)).rejects.toThrow();
   });

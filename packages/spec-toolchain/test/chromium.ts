@@ -1,11 +1,12 @@
 // How the tests start Debian's Chromium: one list of flags for the docs test (through
 // playwright-core) and the privacy test (under strace), so that what the one proves the other uses.
-import { existsSync } from 'node:fs';
+// requireCommand comes by its subpath: testkit depends on spec-toolchain, so spec-toolchain cannot
+// list testkit as a dependency (a cycle turbo refuses); the workspace links it all the same.
+import { requireCommand } from '@vmtasks/testkit/commands';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export function assertChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
+/** The absolute path of Debian's Chromium (or of `CHROMIUM_PATH`), or one line saying to install it. */
+export function requireChromium(): string {
+  return requireCommand(process.env['CHROMIUM_PATH'] ?? 'chromium', 'chromium');
 }
 
 export const CHROMIUM_ARGS = [

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, type DocsPage } from '../src/docs.js';
 import { isRecord, loadRegistry, type Registry } from '../src/registry.js';
 import { repo } from '../src/scratch.js';
-import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { CHROMIUM_ARGS, requireChromium } from './chromium.js';
 import { CLICK_TEXT, PWNED_TITLE, payloads, writeHostileApi } from './hostile-spec.js';
 
 const SCREENSHOTS = path.join(import.meta.dirname, '../test-output/docs');
@@ -28,13 +28,13 @@ let pages: DocsPage[];
 let browser: Browser;
 
 beforeAll(async () => {
-  assertChromium();
+  const executablePath = requireChromium();
   registry = await loadRegistry(path.join(repo, 'redocly.yaml'));
   outDir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-docs-'));
   pages = await buildDocs(registry, registry.apis, outDir);
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: CHROMIUM_ARGS,
   });
 });

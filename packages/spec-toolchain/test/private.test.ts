@@ -1,28 +1,20 @@
 // No telemetry from any tool: the project's own commands, run under strace in a copy of the
 // workspace with no opt-out in the environment, make no DNS query and open no connection to
 // anything but 127.0.0.1 (the opt-outs live in the scripts and .npmrc, where users run them).
-import { execFileSync } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRegistry } from '../src/registry.js';
 import { copyWorkspace, outcome, repo, run } from '../src/scratch.js';
-import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { requireCommand } from '@vmtasks/testkit/commands';
+import { CHROMIUM_ARGS, requireChromium } from './chromium.js';
 
 let workspace: Awaited<ReturnType<typeof copyWorkspace>>;
-
-function hasStrace(): boolean {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+let strace: string;
 
 beforeAll(async () => {
-  if (!hasStrace()) throw new Error('strace is missing: apt-get install -y strace (.ci/run does)');
+  strace = requireCommand('strace', 'strace');
   workspace = await copyWorkspace();
   await copyFile(path.join(repo, '.npmrc'), path.join(workspace.dir, '.npmrc'));
   for (const args of [
@@ -63,7 +55,7 @@ async function offMachine(label: string, command: string[]): Promise<string[]> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['TURBO_TELEMETRY_DISABLED', 'DO_NOT_TRACK', 'CI']) delete env[name];
   const result = await run(
-    'strace',
+    strace,
     ['-f', '-qq', '-yy', '-e', 'trace=connect,sendto,sendmsg,sendmmsg', '-o', trace, ...command],
     workspace.dir,
     env,
@@ -81,7 +73,7 @@ it('npm run generate and npm run lint (turbo, npm, the generator, Redocly) stay 
 it('npm run docs, and Chromium (as the docs test starts it) rendering a page it built, stay on the machine', {
   timeout: 600_000,
 }, async () => {
-  assertChromium();
+  const chromium = requireChromium();
   expect(await offMachine('docs', ['npm', 'run', 'docs'])).toEqual([]);
   // Chromium's own lookups come with the browser, whatever the page: one page is enough here (the
   // docs test opens every page and records what each requests).
@@ -90,7 +82,7 @@ it('npm run docs, and Chromium (as the docs test starts it) rendering a page it 
   const url = pathToFileURL(path.join(workspace.dir, 'docs', `${api.name}.html`)).href;
   // The page as rendered goes to a file: with Redoc inlined it is larger than a pipe buffer is kept.
   const dom = path.join(workspace.dir, 'dom.html');
-  const browser = [CHROMIUM, ...CHROMIUM_ARGS, '--headless', '--virtual-time-budget=5000', '--dump-dom', url];
+  const browser = [chromium, ...CHROMIUM_ARGS, '--headless', '--virtual-time-budget=5000', '--dump-dom', url];
   expect(await offMachine('chromium', ['sh', '-c', 'out=$1; shift; exec "$@" > "$out"', 'sh', dom, ...browser])).toEqual([]);
   // Rendered, not just loaded: Redoc wrote the operations into the page.
   expect(await readFile(dom, 'utf8')).toMatch(/operation\/\w+/);

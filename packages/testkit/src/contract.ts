@@ -16,8 +16,8 @@ export interface ContractTarget {
   examples(operationId: string, status: string): Record<string, unknown>;
   close(): Promise<void>;
   /**
-   * Stops Prism, prints the coverage table, and returns the documented responses no test
-   * reached. Only in mock mode can every one be reached; against a real server it returns [].
+   * Stops Prism, prints the coverage table, and returns the documented responses Prism never
+   * served. Only in mock mode can every one be reached; against a real server it returns [].
    */
   finish(): Promise<string[]>;
 }
@@ -38,8 +38,8 @@ export async function specOf(api: string): Promise<string> {
 export async function startContractTarget(api: string, upstream?: string): Promise<ContractTarget> {
   const spec = await specOf(api);
   const responses = await documentedResponses(spec);
-  const prism = await startPrism({ spec, upstream });
   const coverage = ContractCoverage.fromResponses(spec, responses);
+  const prism = await startPrism({ spec, upstream, onServed: (served) => coverage.record(served) });
   const mode = upstream ? 'proxy' : 'mock';
   return {
     url: prism.url,

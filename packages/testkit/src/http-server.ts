@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { requireCommand } from './commands.js';
 
 export interface RecordedRequest {
   method: string;
@@ -110,6 +111,7 @@ export async function closedPort(): Promise<number> {
 
 /** A throwaway self-signed certificate for 127.0.0.1, made by the openssl command line. */
 export async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
+  const openssl = requireCommand('openssl', 'openssl');
   const dir = await mkdtemp(path.join(tmpdir(), 'vmtasks-cert-'));
   try {
     const args = [
@@ -132,7 +134,7 @@ export async function selfSignedCertificate(): Promise<{ cert: string; key: stri
       '-out',
       path.join(dir, 'cert.pem'),
     ];
-    await new Promise<void>((resolve, reject) => execFile('openssl', args, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => execFile(openssl, args, (error) => (error ? reject(error) : resolve())));
     return { cert: await readFile(path.join(dir, 'cert.pem'), 'utf8'), key: await readFile(path.join(dir, 'key.pem'), 'utf8') };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,8 @@
+import diagnostics from 'node:diagnostics_channel';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { parseYaml } from '@redocly/openapi-core';
 
@@ -15,6 +18,18 @@ export interface PrismOptions {
   seed?: string;
   /** Port to listen on; default 0, a free port the OS picks. */
   port?: number;
+  /** Told of every response Prism finished sending, as it went out. */
+  onServed?: (response: ServedResponse) => void;
+}
+
+/** A response Prism really sent: what the contract coverage counts. */
+export interface ServedResponse {
+  method: string;
+  /** Path and query, as requested. */
+  url: string;
+  status: number;
+  /** The `content-type` it was sent with (Prism's own errors are `application/problem+json`). */
+  contentType: string;
 }
 
 export interface PrismLogLine {
@@ -141,5 +156,43 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
     components: { logger: logger.child({ name: 'HTTP SERVER' }) },
   });
   const url = await server.listen(options.port ?? 0, '127.0.0.1');
-  return { url, logs, close: () => server.close() };
+  const stopWatching = watchResponses(Number(new URL(url).port), options.onServed);
+  return {
+    url,
+    logs,
+    close: async () => {
+      await server.close();
+      stopWatching();
+    },
+  };
+}
+
+interface ResponseFinished {
+  request: IncomingMessage;
+  response: ServerResponse;
+  server: Server;
+}
+
+const RESPONSE_FINISHED = 'http.server.response.finish';
+
+/**
+ * Reports each response the HTTP server on `port` of this process finishes, from Node's own
+ * `http.server.response.finish` diagnostics channel: Prism's server is not reachable otherwise,
+ * and what went out on the wire is what counts, whoever asked for it.
+ */
+function watchResponses(port: number, onServed: ((response: ServedResponse) => void) | undefined): () => void {
+  if (!onServed) return () => {};
+  const listener = (message: unknown): void => {
+    const { request, response, server } = message as ResponseFinished;
+    if ((server.address() as AddressInfo | null)?.port !== port) return;
+    const contentType = response.getHeader('content-type');
+    onServed({
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      status: response.statusCode,
+      contentType: Array.isArray(contentType) ? contentType.join(', ') : String(contentType ?? ''),
+    });
+  };
+  diagnostics.subscribe(RESPONSE_FINISHED, listener);
+  return () => diagnostics.unsubscribe(RESPONSE_FINISHED, listener);
 }

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseYaml } from '@redocly/openapi-core';
-
-/** Where the vendors' pages and descriptions live, beside the repository (never copied into it). */
-export const SHARED_DIR = path.resolve(import.meta.dirname, '../../../../shared');
+import { isSchema, resolveSchema, type Schema } from './schema-walk.js';
+import { seedsDir } from './vendor-files.js';
 
 /** A JSON body shown on a vendor's reference page, with the line of text just before it. */
 export interface SeedExample {
@@ -15,11 +13,11 @@ export interface SeedExample {
 }
 
 /**
- * The top-level JSON bodies of a reference page saved as text (`shared/seeds/*.txt`): each
+ * The top-level JSON bodies of a reference page saved as text (`<seedsDir>/*.txt`): each
  * starts with a `{` at the start of a line and ends where its braces balance.
  */
 export async function seedExamples(file: string): Promise<SeedExample[]> {
-  const lines = (await readFile(path.join(SHARED_DIR, 'seeds', file), 'utf8')).split('\n');
+  const lines = (await readFile(seedsDir().file(file), 'utf8')).split('\n');
   const found: SeedExample[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i]?.startsWith('{')) continue;
@@ -40,15 +38,9 @@ export async function seedExamples(file: string): Promise<SeedExample[]> {
   return found;
 }
 
-type Schema = Record<string, unknown>;
-
 /** A YAML (or JSON) document from disk, parsed as Redocly parses specs. */
 export async function loadYamlDocument(file: string): Promise<unknown> {
   return parseYaml(await readFile(file, 'utf8'));
-}
-
-function isSchema(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -71,26 +63,7 @@ export class PlaceholderFiller {
   }
 
   private resolve(schema: unknown): Schema {
-    let current = isSchema(schema) ? schema : {};
-    while (typeof current['$ref'] === 'string') {
-      const target = current['$ref']
-        .replace(/^#\//, '')
-        .split('/')
-        .reduce<unknown>((node, key) => (isSchema(node) ? node[key] : undefined), this.document);
-      current = isSchema(target) ? target : {};
-    }
-    // allOf: the union of the parts' keywords is enough for the shapes these pages use.
-    if (Array.isArray(current['allOf'])) {
-      const parts = current['allOf'].map((part) => this.resolve(part));
-      const properties = Object.assign(
-        {},
-        ...parts.map((part) => (isSchema(part['properties']) ? part['properties'] : {})),
-        current['properties'],
-      );
-      const required = parts.flatMap((part) => (Array.isArray(part['required']) ? part['required'] : []));
-      return { ...Object.assign({}, ...parts), ...current, allOf: undefined, properties, required };
-    }
-    return current;
+    return resolveSchema(this.document, schema);
   }
 
   private fillValue(value: unknown, schemaRef: unknown): unknown {

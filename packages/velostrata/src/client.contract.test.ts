@@ -26,7 +26,6 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
   it('200: the page decodes and follows the spec', async () => {
     const page = await client.listActiveTasks();
     expect(target.schemas.check('TaskDescriptionPage', page).errors).toEqual([]);
-    target.coverage.hit('getActiveTasks', 200);
   });
 
   describe.skipIf(Boolean(upstream))('documented responses, forced with Prefer', () => {
@@ -34,7 +33,6 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
       const examples = target.examples('getActiveTasks', '200');
       const page = await client.listActiveTasks(prefer(`code=200, example=${name}`));
       expect(page).toEqual(examples[name]);
-      target.coverage.hit('getActiveTasks', 200);
     });
 
     it('401: VelostrataError with the ErrorInfo of the spec', async () => {
@@ -45,13 +43,11 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
         errorCode: 'UNAUTHORIZED',
         message: 'Full authentication is required to access this resource',
       });
-      target.coverage.hit('getActiveTasks', 401);
     });
 
     it('default: any other status is a VelostrataError too', async () => {
       const error = await client.listActiveTasks(prefer('code=500')).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'VelostrataError', status: 500, errorCode: 'INTERNAL_ERROR' });
-      target.coverage.hit('getActiveTasks', 'default');
     });
 
     it('dynamic: 50 seeded responses decode and follow the schema', async () => {
@@ -100,7 +96,6 @@ function errorStatuses(operation: string, call: (status: number) => Promise<unkn
     expect(error).toBeInstanceOf(VelostrataError);
     const example = target.examples(operation, String(status === 500 ? 'default' : status))['example'] as { errorCode: string };
     expect(error).toMatchObject({ status, operation, errorCode: example.errorCode });
-    target.coverage.hit(operation, status === 500 ? 'default' : status);
   });
 }
 
@@ -109,7 +104,6 @@ describe.skipIf(Boolean(upstream))('getTask (Prism mock)', () => {
     const task = await client.getTask('task-42', prefer(`code=200, example=${name}`));
     expect(task).toEqual(target.examples('getTask', '200')[name]);
     expect(target.schemas.check('TaskDescription', task).errors).toEqual([]);
-    target.coverage.hit('getTask', 200);
   });
   errorStatuses('getTask', (status) => client.getTask('task-42', prefer(`code=${status}`)), [401, 403, 404, 500]);
 });
@@ -117,9 +111,7 @@ describe.skipIf(Boolean(upstream))('getTask (Prism mock)', () => {
 describe.skipIf(Boolean(upstream))('cancelTask (Prism mock)', () => {
   it("202: 'accepted', 204: 'already-ended', no body either way", async () => {
     expect(await client.cancelTask('task-42', prefer('code=202'))).toBe('accepted');
-    target.coverage.hit('cancelTask', 202);
     expect(await client.cancelTask('task-42', prefer('code=204'))).toBe('already-ended');
-    target.coverage.hit('cancelTask', 204);
   });
   errorStatuses('cancelTask', (status) => client.cancelTask('task-42', prefer(`code=${status}`)), [401, 403, 404, 500]);
 });
@@ -135,7 +127,6 @@ describe.skipIf(Boolean(upstream))('listTasks (Prism mock)', () => {
     for (const request of requests) {
       const page = await client.listTasks(request, prefer('code=200, example=history'));
       expect(page).toEqual(target.examples('listTasks', '200')['history']);
-      target.coverage.hit('listTasks', 200);
     }
   });
 
