@@ -10,7 +10,8 @@ const served = (status: number, url = LIST, contentType = 'application/json') =>
 
 it('lists every operation × documented status, and counts what was served under its operation and status', async () => {
   const coverage = await ContractCoverage.fromSpec(await specOf('snapservice'));
-  expect(coverage.expected).toEqual([
+  const listTasks = (keys: readonly string[]) => keys.filter((key) => key.startsWith('listTasks '));
+  expect(listTasks(coverage.expected)).toEqual([
     'listTasks 200',
     'listTasks 400',
     'listTasks 401',
@@ -24,7 +25,7 @@ it('lists every operation × documented status, and counts what was served under
   coverage.record(served(500, LIST, 'application/problem+json')); // Prism's own error, not the spec's 500
   coverage.record(served(503, '/api/snapservice/other')); // no such operation
   coverage.record({ ...served(400), method: 'POST' }); // nor this one
-  expect(coverage.missing()).toEqual(['listTasks 400', 'listTasks 401', 'listTasks 403', 'listTasks 500', 'listTasks 503']);
+  expect(listTasks(coverage.missing())).toEqual(['listTasks 400', 'listTasks 401', 'listTasks 403', 'listTasks 500', 'listTasks 503']);
   expect(coverage.table()).toMatch(/listTasks\s+200\s+1 served/);
   expect(coverage.table()).toMatch(/listTasks\s+400\s+NOT SERVED/);
 });
@@ -36,10 +37,11 @@ it('a response added to a spec shows up as missing until one is served', async (
     const original = await readFile(await specOf('velostrata'), 'utf8');
     await writeFile(spec, original.replace("        '401':\n", "        '404':\n          description: Not found.\n        '401':\n"));
     const coverage = await ContractCoverage.fromSpec(spec);
+    const getActiveTasks = () => coverage.missing().filter((key) => key.startsWith('getActiveTasks '));
     for (const status of [200, 401, 500]) coverage.record(served(status, '/tasks'));
-    expect(coverage.missing()).toEqual(['getActiveTasks 404']);
+    expect(getActiveTasks()).toEqual(['getActiveTasks 404']);
     coverage.record(served(404, '/tasks'));
-    expect(coverage.missing()).toEqual([]);
+    expect(getActiveTasks()).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
