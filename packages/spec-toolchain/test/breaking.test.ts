@@ -384,7 +384,7 @@ describe("on this repository's own specs", () => {
     await editVelostrata(dir, removal, '        startTime:');
     // And from the examples, which must match the schema (the lint would refuse them).
     const spec = path.join(dir, 'specs/velostrata/openapi.yaml');
-    await writeFile(spec, (await readFile(spec, 'utf8')).replace(/\n {24}progressMessage:\n(?: {26}- .*\n)+/g, '\n'));
+    await writeFile(spec, (await readFile(spec, 'utf8')).replace(/\n( +)progressMessage:\n(?:\1 {2}- .*\n)+/g, '\n'));
     const failed = await gate(dir);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('velostrata (@vmtasks/velostrata): BREAKING');
