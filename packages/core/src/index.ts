@@ -29,7 +29,7 @@ export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDela
 export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
 export type { TlsOptions, FetchFunction } from './tls.js';
-export { formatMessage, isRecord, requireBaseUrl, requireCredential, requireHeaders } from './util.js';
+export { formatMessage, hasFieldTypes, isRecord, requireBaseUrl, requireCredential, requireHeaders, type FieldType } from './util.js';
 // The waiting and watching surface users see (also re-exported by the clients)…
 export * from './public.js';
 // …and the engine the clients build it on.

@@ -5,6 +5,7 @@ import {
   checkQuery,
   checkRequireAnyOf,
   formatMessage,
+  hasFieldTypes,
   isRecord,
   Redactor,
   requireBaseUrl,
@@ -134,10 +135,38 @@ export interface SnapserviceClient extends TaskWatching {
   close(): Promise<void>;
 }
 
+// The fields toSnapshot and the waiters read, with the spec's types.
+const INFO_FIELDS = {
+  operation: 'string',
+  status: 'string',
+  target: 'object',
+  progress: 'object',
+  description: 'object',
+  start_time: 'string',
+  end_time: 'string',
+  user: 'string',
+} as const;
+const PROGRESS_FIELDS = { total: 'number', completed: 'number', message: 'object' } as const;
+
+const isReadableMessage = (value: unknown): boolean =>
+  value === undefined || value === null || (isLocalizableMessage(value) && hasFieldTypes(value, { args: 'string[]' }));
+
+/** A listed task whose fields the client reads have the spec's types; anything else is a malformed answer. */
+function isListItem(value: unknown): value is ListItem {
+  if (!isRecord(value) || typeof value['task'] !== 'string' || !hasFieldTypes(value['info'], INFO_FIELDS)) return false;
+  const { target, progress, description } = value['info'];
+  return (
+    hasFieldTypes(target ?? {}, { id: 'string' }) &&
+    hasFieldTypes(progress ?? {}, PROGRESS_FIELDS) &&
+    isReadableMessage(isRecord(progress) ? progress['message'] : undefined) &&
+    isReadableMessage(description)
+  );
+}
+
 const listTasks: OperationSpec<ListResult, SnapserviceError> = {
   operation: 'listTasks',
   method: 'GET',
-  accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']),
+  accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']) && value['items'].every(isListItem),
   toError: (status, body, request) => new SnapserviceError(status, body, request),
 };
 

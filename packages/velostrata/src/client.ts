@@ -2,6 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import {
   ApiError,
   ConfigurationError,
+  hasFieldTypes,
   isRecord,
   Redactor,
   requireBaseUrl,
@@ -67,10 +68,34 @@ export interface VelostrataClient extends TaskWatching {
   close(): Promise<void>;
 }
 
+// The fields toSnapshot and the waiters read, with the spec's types.
+const TASK_FIELDS = {
+  id: 'object',
+  entity: 'object',
+  taskType: 'string',
+  state: 'string',
+  progress: 'number',
+  progressMessage: 'string[]',
+  errorMessage: 'string[]',
+  errorDetails: 'string',
+  startTime: 'string',
+  endTime: 'string',
+  username: 'string',
+} as const;
+const ID_FIELDS = { value: 'string' } as const;
+
+/** A task whose fields the client reads have the spec's types; anything else is a malformed answer. */
+function isTaskDescription(value: unknown): value is TaskDescription {
+  return (
+    hasFieldTypes(value, TASK_FIELDS) && hasFieldTypes(value['id'] ?? {}, ID_FIELDS) && hasFieldTypes(value['entity'] ?? {}, ID_FIELDS)
+  );
+}
+
 const listActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
   operation: 'getActiveTasks',
   method: 'GET',
-  accepts: (value): value is TaskDescriptionPage => isRecord(value) && (value['content'] === undefined || Array.isArray(value['content'])),
+  accepts: (value): value is TaskDescriptionPage =>
+    isRecord(value) && (value['content'] === undefined || (Array.isArray(value['content']) && value['content'].every(isTaskDescription))),
   toError: (status, body, request) => new VelostrataError(status, body, request),
 };
 

@@ -1,21 +1,28 @@
 import { resolveConnections, type Connections, type FilterFlags } from '../config.js';
 import { note, type Context } from '../context.js';
+import { credentialRedactor } from '../credentials.js';
 import { UsageError } from '../exit-codes.js';
 import type { CommonFlags } from '../options.js';
+import { ServerText } from '../server-text.js';
 import { connect, type TaskApi } from '../sources.js';
 
-/** Resolves the configuration, prints its notes, and opens the APIs; `use` gets them and they are closed after. */
+/**
+ * Resolves the configuration, prints its notes, and opens the APIs; `use` gets them and they are
+ * closed after. What they return is redacted and, unless it is printed as JSON, made visible.
+ */
 export async function withApis<T>(
   context: Context,
-  flags: CommonFlags,
+  flags: CommonFlags & { json?: boolean },
   filters: FilterFlags | undefined,
   use: (apis: TaskApi[], connections: Connections) => Promise<T>,
 ): Promise<T> {
   const connections = resolveConnections(flags, context.io.env, filters);
   for (const text of connections.notes) note(context, text);
+  const redactor = credentialRedactor(connections);
+  context.secrets.add(redactor);
   let apis: TaskApi[];
   try {
-    apis = connect(connections);
+    apis = connect(connections, new ServerText(redactor, { forPeople: !flags.json }));
   } catch (error) {
     // The clients check their options when made (a URL that is not one, …): a configuration error.
     throw new UsageError(error instanceof Error ? error.message : String(error));

@@ -7,6 +7,8 @@ import { describeError, exitCodeFor } from '../exit.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
+import { jsonText } from '../server-text.js';
+import { BadAnswerError } from '../sources.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
@@ -20,9 +22,11 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     context.signal.throwIfAborted();
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
-    if (flags.json) stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);
-    else if (snapshots.length === 0) stderr.write('No tasks.\n');
-    else {
+    if (flags.json) stdout.write(`${jsonText(snapshots, 2)}\n`);
+    // Said only when an API answered: an error below explains an empty list otherwise.
+    else if (snapshots.length === 0) {
+      if (results.some((result) => result.status === 'fulfilled')) stderr.write('No tasks.\n');
+    } else {
       const rows: BoardTask[] = snapshots.map((snapshot) => ({ snapshot, gone: false }));
       const width = isTerminal(stdout) ? terminalSize(stdout).width : undefined;
       const lines = renderTaskTable(rows, { width, now: context.io.now(), colors: context.colors.stdout, showApi: apis.length > 1 });
@@ -32,7 +36,9 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     let code: ExitCode = ExitCode.ok;
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      stderr.write(`${context.colors.stderr.red('error:')} ${apis[i]!.name}: ${describeError(result.reason)}\n`);
+      // A bad answer names its appliance itself.
+      const which = result.reason instanceof BadAnswerError ? '' : `${apis[i]!.name}: `;
+      stderr.write(`${context.colors.stderr.red('error:')} ${which}${describeError(result.reason)}\n`);
       if (code === ExitCode.ok) code = exitCodeFor(result.reason);
     });
     return code;
