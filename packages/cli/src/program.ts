@@ -15,7 +15,9 @@ Configuration (flags win over the environment):
   skipped with a note. NO_COLOR turns colour off, FORCE_COLOR on.
 
 Exit status: 0 success · 1 a task failed, was cancelled or its outcome is unknown · 2 usage or
-configuration error · 3 credentials refused · 124 timeout · 130 Ctrl-C · 143 SIGTERM
+configuration error · 3 credentials refused · 5 the appliance's answer did not match the API ·
+124 timeout · 130 Ctrl-C · 143 SIGTERM
+Text from appliances is shown with control characters made visible (^[ for ESC, <U+202E>).
 
 Try it without an appliance:
   vmtasks simulate --speed 20     # in one terminal; paste the export lines into another
