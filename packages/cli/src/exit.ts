@@ -1,7 +1,7 @@
 import { VelostrataError } from '@vmtasks/velostrata';
 import { ApiError } from '@vmtasks/core';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { BadAnswerError } from './sources.js';
+import { BadAnswerError } from './untrusted.js';
 
 const TASK_OUTCOMES = new Set(['TaskFailedError', 'TaskCancelledError', 'TaskNotFoundError', 'TaskOutcomeUnknownError']);
 

@@ -1,9 +1,10 @@
 import { createSnapserviceClient, toSnapshot as snapserviceSnapshot, type SnapserviceClient, type TaskFilter } from '@vmtasks/snapservice';
 import { createVelostrataClient, toSnapshot as velostrataSnapshot, type VelostrataClient } from '@vmtasks/velostrata';
-import { MalformedResponseError, type TaskSnapshot, type WaitOptions, type WatchEvent, type WatchOptions } from '@vmtasks/core';
+import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
 import type { ServerText } from './server-text.js';
+import { untrusted } from './untrusted.js';
 
 /**
  * One API as the commands see it: list, watch and wait in the common task model. A thin
@@ -63,53 +64,6 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
     },
     lists: async (taskId, signal) => (await client.listTasks({ tasks: [taskId] }, { signal })).items.length > 0,
     close: () => client.close(),
-  };
-}
-
-/** An appliance answered with something the API does not allow (not JSON, wrong shape or types). */
-export class BadAnswerError extends Error {
-  override name = 'BadAnswerError';
-
-  constructor(api: Pick<TaskApi, 'name' | 'origin'>, cause: MalformedResponseError) {
-    super(`${api.name} at ${api.origin}: the answer did not match the API (${cause.message})`, { cause });
-  }
-}
-
-/**
- * The API as the commands see it: everything it returns, yields, reports or throws has been
- * through `server` (redacted, and made safe to print), and a malformed answer is a
- * `BadAnswerError` naming the appliance.
- */
-function untrusted(api: TaskApi, server: ServerText): TaskApi {
-  const fail = (error: unknown): never => {
-    const clean = server.error(error);
-    throw clean instanceof MalformedResponseError ? new BadAnswerError(api, clean) : clean;
-  };
-  async function* watch(options: WatchOptions): AsyncIterable<WatchEvent> {
-    try {
-      for await (const event of api.watch(options)) yield server.event(event);
-    } catch (error) {
-      fail(error);
-    }
-  }
-  return {
-    name: api.name,
-    origin: api.origin,
-    list: (signal) => api.list(signal).then((snapshots) => snapshots.map((snapshot) => server.snapshot(snapshot)), fail),
-    watch,
-    wait: (taskId, options) => {
-      const { onProgress, onTransientFailure } = options;
-      return api
-        .wait(taskId, {
-          ...options,
-          ...(onProgress ? { onProgress: (snapshot) => onProgress(server.snapshot(snapshot)) } : {}),
-          ...(onTransientFailure ? { onTransientFailure: (notice) => onTransientFailure(server.trouble(notice)) } : {}),
-        })
-        .catch(fail);
-    },
-    // Compared with the task ids as the server sent them, before they are made printable.
-    lists: (taskId, signal) => api.lists(taskId, signal).catch(fail),
-    close: () => api.close(),
   };
 }
 

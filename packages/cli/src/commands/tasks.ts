@@ -8,7 +8,7 @@ import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
 import { jsonText } from '../server-text.js';
-import { BadAnswerError } from '../sources.js';
+import { BadAnswerError } from '../untrusted.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
