@@ -1,5 +1,6 @@
 import { Redactor } from '@vmtasks/core';
 import type { SnapserviceConfig, VelostrataConfig } from './config.js';
+import type { IOStreams } from './io.js';
 
 /**
  * A redactor for every form in which the clients redact their credentials, made the way they
@@ -22,23 +23,33 @@ export function credentialRedactor(connections: {
   return base.withHeaders(headers);
 }
 
+/** The credentials the environment holds, whether or not the command will use them. */
+export function envCredentials(env: IOStreams['env']): Parameters<typeof credentialRedactor>[0] {
+  const password = env['VELOSTRATA_PASSWORD'];
+  return {
+    velostrata: password ? { username: env['VELOSTRATA_USERNAME'] || 'apiuser', password } : undefined,
+    snapservice: { sessionId: env['SNAPSERVICE_SESSION_ID'] || undefined, authorization: env['SNAPSERVICE_AUTHORIZATION'] || undefined },
+  };
+}
+
 /**
  * The redactor every byte `vmtasks` prints goes through, the last line of defence: made from the
- * environment at start, and completed by the configuration's own once flags are read (a
- * `--velostrata-user` changes the Basic credential).
+ * environment at start, and replaced once flags are read by one that also knows the
+ * configuration's (a `--velostrata-user` changes the Basic credential). One redactor, not a
+ * chain: each compiles a large pattern the first time it runs.
  */
 export class PrintedSecrets {
-  readonly #redactors: Redactor[];
+  #redactor: Redactor;
 
   constructor(redactor: Redactor) {
-    this.#redactors = [redactor];
+    this.#redactor = redactor;
   }
 
-  add(redactor: Redactor): void {
-    this.#redactors.push(redactor);
+  use(redactor: Redactor): void {
+    this.#redactor = redactor;
   }
 
   text(value: string): string {
-    return this.#redactors.reduce((text, redactor) => redactor.text(text), value);
+    return this.#redactor.text(value);
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { taskStatusValues } from '@vmtasks/snapservice';
 import { createContext } from './context.js';
-import { credentialRedactor, PrintedSecrets } from './credentials.js';
+import { credentialRedactor, envCredentials, PrintedSecrets } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { describeError, exitCodeFor } from './exit.js';
 import { redactingStream, type IOStreams } from './io.js';
@@ -22,7 +22,7 @@ const STOP_CODES: Record<StopReason, ExitCode> = { SIGINT: ExitCode.interrupted,
  */
 export async function main(argv: readonly string[], raw: IOStreams, stop: AbortSignal): Promise<number> {
   // Whatever is printed is scrubbed of the secrets in the environment, in every form the clients
-  // know; withApis adds the configuration's own (the user name may come from a flag).
+  // know; withApis adds the configuration's (the user name may come from a flag).
   const secrets = new PrintedSecrets(credentialRedactor(envCredentials(raw.env)));
   const io: IOStreams = { ...raw, stdout: redactingStream(raw.stdout, secrets), stderr: redactingStream(raw.stderr, secrets) };
   const context = createContext(io, stop, secrets);
@@ -42,13 +42,4 @@ export async function main(argv: readonly string[], raw: IOStreams, stop: AbortS
     io.stderr.write(`${context.colors.stderr.red('error:')} ${describeError(error)}\n`);
     return exitCodeFor(error);
   }
-}
-
-/** The credentials the environment holds, whether or not the command will use them. */
-function envCredentials(env: IOStreams['env']): Parameters<typeof credentialRedactor>[0] {
-  const password = env['VELOSTRATA_PASSWORD'];
-  return {
-    velostrata: password ? { username: env['VELOSTRATA_USERNAME'] || 'apiuser', password } : undefined,
-    snapservice: { sessionId: env['SNAPSERVICE_SESSION_ID'] || undefined, authorization: env['SNAPSERVICE_AUTHORIZATION'] || undefined },
-  };
 }

@@ -1,6 +1,6 @@
 import { resolveConnections, type Connections, type FilterFlags } from '../config.js';
 import { note, type Context } from '../context.js';
-import { credentialRedactor } from '../credentials.js';
+import { credentialRedactor, envCredentials } from '../credentials.js';
 import { UsageError } from '../exit-codes.js';
 import type { CommonFlags } from '../options.js';
 import { ServerText } from '../server-text.js';
@@ -17,9 +17,13 @@ export async function withApis<T>(
   use: (apis: TaskApi[], connections: Connections) => Promise<T>,
 ): Promise<T> {
   const connections = resolveConnections(flags, context.io.env, filters);
+  // The environment's secrets and the configuration's: the user name may come from a flag.
+  const redactor = credentialRedactor({
+    ...envCredentials(context.io.env),
+    ...(connections.velostrata ? { velostrata: connections.velostrata } : {}),
+  });
+  context.secrets.use(redactor);
   for (const text of connections.notes) note(context, text);
-  const redactor = credentialRedactor(connections);
-  context.secrets.add(redactor);
   let apis: TaskApi[];
   try {
     apis = connect(connections, new ServerText(redactor, { forPeople: !flags.json }));
