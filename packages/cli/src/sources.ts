@@ -3,8 +3,6 @@ import { createVelostrataClient, toSnapshot as velostrataSnapshot, type Velostra
 import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
-import type { ServerText } from './server-text.js';
-import { untrusted } from './untrusted.js';
 
 /**
  * One API as the commands see it: list, watch and wait in the common task model. A thin
@@ -67,10 +65,10 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
   };
 }
 
-/** The configured APIs, Velostrata first, behind `server`: the one way in for server text. */
-export function connect(connections: Connections, server: ServerText): TaskApi[] {
+/** The configured APIs, Velostrata first. */
+export function connect(connections: Connections): TaskApi[] {
   return [
     ...(connections.velostrata ? [velostrataApi(connections.velostrata)] : []),
     ...(connections.snapservice ? [snapserviceApi(connections.snapservice)] : []),
-  ].map((api) => untrusted(api, server));
+  ];
 }

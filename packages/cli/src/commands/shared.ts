@@ -5,6 +5,7 @@ import { UsageError } from '../exit-codes.js';
 import type { CommonFlags } from '../options.js';
 import { ServerText } from '../server-text.js';
 import { connect, type TaskApi } from '../sources.js';
+import { untrusted } from '../untrusted.js';
 
 /**
  * Resolves the configuration, prints its notes, and opens the APIs; `use` gets them and they are
@@ -26,7 +27,9 @@ export async function withApis<T>(
   for (const text of connections.notes) note(context, text);
   let apis: TaskApi[];
   try {
-    apis = connect(connections, new ServerText(redactor, { forPeople: !flags.json }));
+    // Everything from the appliances goes through one gate on its way in (untrusted.ts).
+    const server = new ServerText(redactor, { forPeople: !flags.json });
+    apis = connect(connections).map((api) => untrusted(api, server));
   } catch (error) {
     // The clients check their options when made (a URL that is not one, …): a configuration error.
     throw new UsageError(error instanceof Error ? error.message : String(error));
