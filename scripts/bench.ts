@@ -12,6 +12,7 @@ import { cliStartup } from './bench/cli.js';
 import { clientCost } from './bench/client.js';
 import { contractSuite } from './bench/contract.js';
 import { mockStartup, mockThroughput } from './bench/mock.js';
+import { pollCost } from './bench/poll-cost.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
 import { simulatorThroughput } from './bench/simulator.js';
@@ -42,6 +43,8 @@ const plan = {
   watchedTasks: quick ? 2_000 : 10_000,
   watchPolls: quick ? 3 : 20,
   cliReps: quick ? 1 : 10,
+  pollTasks: 1_000,
+  pollReps: quick ? 2 : 15,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -54,6 +57,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['simulator', () => simulatorThroughput(plan.throughputSeconds, plan.throughputReps)],
   ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls)],
   ['cli', () => cliStartup(plan.cliReps)],
+  ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
 ];
 
 const rows: Row[] = [];

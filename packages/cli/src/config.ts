@@ -54,6 +54,8 @@ export interface SnapserviceConfig {
   tls?: TlsConfig;
   /** Present when the command lists tasks (`tasks`, `watch`); `wait` names its own. */
   filter?: SnapserviceFilter;
+  /** `wait` only: the services (SNAPSERVICE_SERVICES) among whose tasks a shortened task id is looked for. */
+  services?: string[];
 }
 
 export interface Connections {
@@ -143,9 +145,10 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
     const url = flags.snapserviceUrl ?? env['SNAPSERVICE_URL'];
     const sessionId = env['SNAPSERVICE_SESSION_ID'] || undefined;
     const authorization = env['SNAPSERVICE_AUTHORIZATION'] || undefined;
+    const envServices = (env[SERVICES_ENV] ?? '').split(/[\s,]+/).filter(Boolean);
     const filter: SnapserviceFilter | undefined = filters && {
       tasks: list(filters.task),
-      services: list(filters.service.length ? filters.service : (env[SERVICES_ENV] ?? '').split(/[\s,]+/).filter(Boolean)),
+      services: list(filters.service.length ? filters.service : envServices),
       status: list(filters.status),
       operations: list(filters.operation),
       users: list(filters.user),
@@ -164,6 +167,7 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
         ...(authorization ? { authorization } : {}),
         ...(tls ? { tls } : {}),
         ...(filter ? { filter: Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) } : {}),
+        ...(!filter && envServices.length > 0 ? { services: envServices } : {}),
       };
     }
   }

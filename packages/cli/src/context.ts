@@ -1,6 +1,7 @@
 import type { PrintedSecrets } from './credentials.js';
 import type { IOStreams } from './io.js';
-import { colorEnabled } from './io.js';
+import wrapAnsi from 'wrap-ansi';
+import { colorEnabled, isTerminal, terminalSize } from './io.js';
 import { createColors, type Colors } from './render/colors.js';
 
 /** What every command gets: its streams, colours for each, and the signal that ends it. */
@@ -22,7 +23,15 @@ export function createContext(io: IOStreams, signal: AbortSignal, secrets: Print
   };
 }
 
-/** Writes a line to stderr: notes, warnings and errors never mix with the data on stdout. */
+/**
+ * Writes a note to stderr: notes, warnings and errors never mix with the data on stdout. On a
+ * terminal it is wrapped between words to the terminal's width (the terminal itself would break
+ * `SNAPSERVICE_SERVICES` in two); in a pipe or log it stays one line.
+ */
 export function note(context: Context, text: string): void {
-  context.io.stderr.write(`${context.colors.stderr.dim(`note: ${text}`)}\n`);
+  const { stderr } = context.io;
+  const line = `note: ${text}`;
+  // Lines after the first are indented by 2, hence 2 columns less to wrap at.
+  const lines = isTerminal(stderr) ? wrapAnsi(line, terminalSize(stderr).width - 2, { hard: false, trim: true }).split('\n') : [line];
+  stderr.write(`${lines.map((each, i) => context.colors.stderr.dim(i === 0 ? each : `  ${each}`)).join('\n')}\n`);
 }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fakeIO } from '../test/fake-io.js';
+import { fakeIO, runMain as run } from '../test/fake-io.js';
+import { main } from './main.js';
 import { Redactor } from '@vmtasks/core';
 import { redactingStream } from './io.js';
-import { main } from './main.js';
-
-const run = async (argv: string[], env: Record<string, string> = {}) => {
-  const io = fakeIO(env);
-  const code = await main(argv, io, new AbortController().signal);
-  return { code, stdout: io.stdout.text(), stderr: io.stderr.text() };
-};
 
 describe('vmtasks usage', () => {
   it('--help and --version succeed on stdout', async () => {
@@ -67,5 +61,27 @@ describe('vmtasks usage', () => {
     stream.write('echoed: pw-secret-77 and token saml-token-secret-99\n');
     expect(io.stdout.text()).toBe('echoed: [REDACTED] and token [REDACTED]\n');
     expect(stream.isTTY).toBe(io.stdout.isTTY);
+  });
+});
+
+describe('notes on a terminal', () => {
+  it('are wrapped between words to its width, not broken inside a name by the terminal', async () => {
+    const env = { VELOSTRATA_URL: 'http://127.0.0.1:9/velostrata/api/v42', VELOSTRATA_PASSWORD: 'pw' };
+    const io = fakeIO(
+      { ...env, SNAPSERVICE_URL: 'http://127.0.0.1:9', SNAPSERVICE_SESSION_ID: 's', NO_COLOR: '1' },
+      { columns: 80, rows: 24 },
+    );
+    // Stops before any request: only the configuration's notes are written.
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    await main(['tasks', '--verbose'], io, stop.signal);
+    const lines = io.stderr.text().trimEnd().split('\n');
+    const skipped = lines.findIndex((line) => line.startsWith('note: snapservice skipped'));
+    const noteLines = [lines[skipped]!, ...lines.slice(skipped + 1).filter((line) => line.startsWith('  '))];
+    expect(noteLines.length).toBeGreaterThan(1);
+    for (const line of noteLines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(noteLines.map((line) => line.trim()).join(' ')).toBe(
+      'note: snapservice skipped: it lists tasks only of given tasks or services: pass --task ID or --service NAME (each repeatable), or set SNAPSERVICE_SERVICES=NAME[,NAME…]',
+    );
   });
 });

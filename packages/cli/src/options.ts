@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { API_CHOICES, type ConnectionFlags, type FilterFlags } from './config.js';
+import { durationOption, MIN_INTERVAL_MS } from './duration.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -10,18 +11,6 @@ const collectChoice =
     if (!choices.includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
     return [...previous, value];
   };
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500`, `500ms`, `2s`, `1.5m`, `2h` → milliseconds (a bare number is milliseconds). */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 'ms']! : Number.NaN;
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) {
-    throw new InvalidArgumentError('expected a positive duration such as 500, 500ms, 2s, 10m or 1h');
-  }
-  return Math.round(ms);
-}
 
 export function parsePositiveNumber(text: string): number {
   const value = Number(text);
@@ -60,8 +49,11 @@ export function addFilterOptions(command: Command, statuses: readonly string[]):
 
 export function addIntervalOption(command: Command): Command {
   return command.addOption(
-    new Option('--interval <duration>', 'time between polls after a change; backs off to 10× (at most 30s) while nothing changes')
-      .argParser(parseDuration)
+    new Option(
+      '--interval <duration>',
+      `time between polls after a change (at least ${MIN_INTERVAL_MS}ms); backs off to 10× (at most 30s) while nothing changes`,
+    )
+      .argParser(durationOption(MIN_INTERVAL_MS))
       .default(1000, '1s'),
   );
 }

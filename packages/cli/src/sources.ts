@@ -3,22 +3,66 @@ import { createVelostrataClient, toSnapshot as velostrataSnapshot, type Velostra
 import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
+import { isUnreachable, unreachableOr } from './unreachable.js';
 
 /**
  * One API as the commands see it: list, watch and wait in the common task model. A thin
- * adapter over each client's own methods; the polling itself is the clients'.
+ * adapter over each client's own methods; the polling itself is the clients'. An appliance
+ * that cannot be reached rejects with `UnreachableError` (exit 4), whichever method asked.
  */
 export interface TaskApi {
   readonly name: ApiName;
-  /** Where it is, for titles and messages: the URL's origin, never credentials. */
+  /** Where it is, for titles and messages: the URL's host, never credentials. */
   readonly origin: string;
   list(signal: AbortSignal): Promise<TaskSnapshot[]>;
+  /**
+   * The watch's events. Trouble after the first answer is ridden out (`transient-failure`
+   * events); an appliance that cannot be reached before it ever answered ends the watch with
+   * `UnreachableError`: a wrong URL or a dead appliance should not look like a quiet one.
+   */
   watch(options: WatchOptions): AsyncIterable<WatchEvent>;
   /** Resolves when the task succeeded; rejects with the client's typed error otherwise. */
   wait(taskId: string, options: WaitOptions): Promise<void>;
-  /** Whether the API lists this task right now (to find which API an id belongs to). */
-  lists(taskId: string, signal: AbortSignal): Promise<boolean>;
+  /**
+   * The ids this API lists right now that are `idOrPrefix` (then only it) or start with it: a
+   * task id cut short in a table is still found, as git and docker find a short id.
+   */
+  find(idOrPrefix: string, signal: AbortSignal): Promise<string[]>;
+  /** Why a shortened id cannot be looked up here, when it cannot (said when an id is not found). */
+  readonly prefixHint: string | undefined;
   close(): Promise<void>;
+}
+
+/** `id` alone when it is listed, else the listed ids that start with it. */
+function matching(idOrPrefix: string, listed: readonly string[]): string[] {
+  return listed.includes(idOrPrefix) ? [idOrPrefix] : listed.filter((id) => id.startsWith(idOrPrefix));
+}
+
+/** Every call of `api` with the appliance's unreachability as `UnreachableError`, and the watch ended by it before a first answer. */
+function reaching(api: TaskApi): TaskApi {
+  const rethrow = (error: unknown): never => {
+    throw unreachableOr(api, error);
+  };
+  return {
+    ...api,
+    list: (signal) => api.list(signal).catch(rethrow),
+    find: (idOrPrefix, signal) => api.find(idOrPrefix, signal).catch(rethrow),
+    wait: (taskId, options) => api.wait(taskId, options).catch(rethrow),
+    watch: (options) => watchReaching(api, options),
+  };
+}
+
+async function* watchReaching(api: TaskApi, options: WatchOptions): AsyncGenerator<WatchEvent> {
+  let answered = false;
+  try {
+    for await (const event of api.watch(options)) {
+      if (event.type === 'polled') answered = true;
+      else if (event.type === 'transient-failure' && !answered && isUnreachable(event.error)) throw unreachableOr(api, event.error);
+      yield event;
+    }
+  } catch (error) {
+    throw unreachableOr(api, error);
+  }
 }
 
 function velostrataApi(config: VelostrataConfig): TaskApi {
@@ -38,7 +82,12 @@ function velostrataApi(config: VelostrataConfig): TaskApi {
     wait: async (taskId, options) => {
       await client.waitForTask(taskId, options);
     },
-    lists: async (taskId, signal) => (await list(signal)).some((task) => task.id === taskId),
+    find: async (idOrPrefix, signal) =>
+      matching(
+        idOrPrefix,
+        (await list(signal)).map((task) => task.id),
+      ),
+    prefixHint: undefined,
     close: () => client.close(),
   };
 }
@@ -60,7 +109,21 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
     wait: async (taskId, options) => {
       await client.waitForTask(taskId, options);
     },
-    lists: async (taskId, signal) => (await client.listTasks({ tasks: [taskId] }, { signal })).items.length > 0,
+    find: async (idOrPrefix, signal) => {
+      // snapservice lists only named tasks or services: a whole id is asked for by name, a
+      // shortened one is looked for among the tasks of the services configured.
+      if ((await client.listTasks({ tasks: [idOrPrefix] }, { signal })).items.length > 0) return [idOrPrefix];
+      const [service, ...more] = config.services ?? [];
+      if (service === undefined) return [];
+      const listed = await client.listTasks({ services: [service, ...more] }, { signal });
+      return matching(
+        idOrPrefix,
+        listed.items.map((item) => snapserviceSnapshot(item).id),
+      );
+    },
+    prefixHint: config.services
+      ? undefined
+      : 'a shortened snapservice id is looked for among the tasks of SNAPSERVICE_SERVICES, which is not set',
     close: () => client.close(),
   };
 }
@@ -70,5 +133,5 @@ export function connect(connections: Connections): TaskApi[] {
   return [
     ...(connections.velostrata ? [velostrataApi(connections.velostrata)] : []),
     ...(connections.snapservice ? [snapserviceApi(connections.snapservice)] : []),
-  ];
+  ].map(reaching);
 }

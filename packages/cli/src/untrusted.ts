@@ -42,7 +42,8 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
         })
         .catch(fail);
     },
-    // Compared with the task ids as the server sent them, before they are made printable.
-    lists: (taskId, signal) => api.lists(taskId, signal).catch(fail),
+    // Ids as the server sent them: they are passed back to wait. Where they are shown (an
+    // ambiguous prefix), wait.ts makes them visible itself.
+    find: (idOrPrefix, signal) => api.find(idOrPrefix, signal).catch(fail),
   };
 }

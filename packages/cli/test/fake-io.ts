@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { IOStreams, OutputStream } from '../src/io.js';
+import { main } from '../src/main.js';
 
 export type CapturedStream = OutputStream & { text(): string };
 
@@ -20,4 +21,15 @@ export function fakeIO(
   terminal?: { columns: number; rows: number },
 ): IOStreams & { stdout: CapturedStream; stderr: CapturedStream } {
   return { stdout: captureStream(terminal), stderr: captureStream(terminal), env, now: () => Date.parse('2026-11-23T21:10:00Z') };
+}
+
+/** Runs `vmtasks` in-process with `argv`, a chosen environment and captured output (a terminal of that size when given). */
+export async function runMain(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  terminal?: { columns: number; rows: number },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = fakeIO(env, terminal);
+  const code = await main(argv, io, new AbortController().signal);
+  return { code, stdout: io.stdout.text(), stderr: io.stderr.text() };
 }

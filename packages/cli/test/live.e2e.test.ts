@@ -42,7 +42,7 @@ describe('live view in a terminal', () => {
   ] as const) {
     it(`fits ${columns}×${rows}, sorted with failures first, and Ctrl-C restores the cursor and exits 130`, async () => {
       const env = await wave(50);
-      const terminal = runInTerminal(['watch', '--interval', '100'], { env, columns, rows });
+      const terminal = runInTerminal(['watch', '--interval', '100ms'], { env, columns, rows });
       try {
         // A moment with something failed, something running and something done.
         const screen = await terminal.waitFor((text) => /^✗/m.test(text) && /^●/m.test(text) && /\d+ succeeded/.test(text));
@@ -65,7 +65,7 @@ describe('live view in a terminal', () => {
 
   it('--until-done leaves the final frame on screen and exits with the outcome; NO_COLOR drops colour but not the view', async () => {
     const env = await wave(300);
-    const terminal = runInTerminal(['watch', '--until-done', '--interval', '100'], {
+    const terminal = runInTerminal(['watch', '--until-done', '--interval', '100ms'], {
       env: { ...env, NO_COLOR: '1' },
       columns: 80,
       rows: 50,
@@ -91,7 +91,7 @@ describe('live view in a terminal', () => {
         { afterMs: 60_000, state: 'Succeeded', progress: 100 },
       ],
     });
-    const terminal = runInTerminal(['wait', id, '--interval', '100'], { env: sim.env(), columns: 60, rows: 12 });
+    const terminal = runInTerminal(['wait', id, '--interval', '100ms'], { env: sim.env(), columns: 60, rows: 12 });
     try {
       const running = await terminal.waitFor((text) => /^● +task-\d+ .* running/m.test(text));
       checkScreen(running, 60);

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim?.stop());
 
-const fast = ['--interval', '100'];
+const fast = ['--interval', '100ms'];
 
 describe('vmtasks wait', () => {
   it('exits 0 when the task succeeded, showing each step of its progress', async () => {
@@ -80,16 +80,17 @@ describe('vmtasks wait', () => {
     expect(result.stderr).toMatch(new RegExp(`${id}.*cancelled`, 'i'));
   });
 
-  it('exits 124 on --timeout, naming the task still going', async () => {
+  it('exits 124 on --timeout (a bare number is seconds), naming the task still going', async () => {
     const id = sim.velostrata.addTask({
       steps: [
         { state: 'Running', progress: 5 },
         { afterMs: 36_000_000, state: 'Succeeded', progress: 100 },
       ],
     });
-    const result = await runVmtasks(['wait', id, '--timeout', '1s', ...fast], env);
+    const result = await runVmtasks(['wait', id, '--timeout', '1', ...fast], env);
     expect(result.code).toBe(124);
     expect(result.stderr).toContain(id);
+    expect(result.stderr).toContain('did not finish within 1000 ms');
   });
 
   it('exits 3 when the appliance refuses the credentials, without printing them', async () => {

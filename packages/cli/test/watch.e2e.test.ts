@@ -1,5 +1,6 @@
 // `vmtasks watch`, `tasks` and `simulate` end to end: the real binary against the simulator.
 import { spawn } from 'node:child_process';
+import { exportLines } from '@vmtasks/simulator';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, printed, runVmtasks } from './run.js';
 import { BIN } from './terminal.js';
@@ -20,7 +21,7 @@ describe('vmtasks watch', () => {
     // The wave takes ~15 s at 60×: long enough that the watch starts while tasks are running,
     // however slowly this machine starts a process.
     const env = await wave(60);
-    const result = await runVmtasks(['watch', '--json', '--until-done', '--interval', '100'], env);
+    const result = await runVmtasks(['watch', '--json', '--until-done', '--interval', '100ms'], env);
     const events = result.stdout
       .trim()
       .split('\n')
@@ -47,8 +48,11 @@ describe('vmtasks watch', () => {
 
   it('not on a terminal: one plain line per change and no escape codes; trouble is a note and watching goes on', async () => {
     const env = await wave(100);
+    const running = runVmtasks(['watch', '--until-done', '--interval', '100ms'], env);
+    // Once Velostrata has answered (before that, 503s mean it cannot be reached: exit 4).
+    await printed(running, 'stdout', / velostrata /);
     sims.current.velostrata.injectFault({ kind: 'unavailable' }, 5);
-    const result = await runVmtasks(['watch', '--until-done', '--interval', '100'], env);
+    const result = await running;
     expect(result.stdout + result.stderr).not.toContain(ESC);
     const lines = result.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(20);
@@ -83,7 +87,7 @@ describe('vmtasks watch', () => {
 
   it('SIGTERM ends it cleanly with status 143', async () => {
     const env = await wave(50);
-    const running = runVmtasks(['watch', '--interval', '100'], env);
+    const running = runVmtasks(['watch', '--interval', '100ms'], env);
     await printed(running, 'stdout', /running/);
     running.child.kill('SIGTERM');
     const result = await running;
@@ -93,7 +97,7 @@ describe('vmtasks watch', () => {
 
   it('a reader that goes away (| head) is not an error', async () => {
     const env = await wave(50);
-    const script = `"${process.execPath}" "${BIN}" watch --interval 100 | head -n 2; echo "vmtasks exited $\{PIPESTATUS[0]}" >&2`;
+    const script = `"${process.execPath}" "${BIN}" watch --interval 100ms | head -n 2; echo "vmtasks exited $\{PIPESTATUS[0]}" >&2`;
     const child = spawn('bash', ['-c', script], { env: isolatedEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
@@ -163,15 +167,10 @@ describe('vmtasks simulate', () => {
   it('prints export lines that a second vmtasks can use, and stops on Ctrl-C', async () => {
     const simulate = runVmtasks(['simulate', '--speed', '20'], {});
     const exports = await printed(simulate, 'stdout', /SNAPSERVICE_SERVICES=.*\n/);
-    const env = Object.fromEntries([...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [match[1]!, match[2]!]));
-    expect(Object.keys(env).sort()).toEqual([
-      'SNAPSERVICE_SERVICES',
-      'SNAPSERVICE_SESSION_ID',
-      'SNAPSERVICE_URL',
-      'VELOSTRATA_PASSWORD',
-      'VELOSTRATA_URL',
-      'VELOSTRATA_USERNAME',
-    ]);
+    const env = Object.fromEntries([...exports.matchAll(/(\w+)='([^']*)'/g)].map((match) => [match[1]!, match[2]!]));
+    // Exactly the lines `npm run simulate` prints (one piece of code: the simulator's exportLines).
+    expect(exports).toBe(exportLines({ env: () => env }));
+    expect(exports.split('\n')).toHaveLength(3);
     const listed = await runVmtasks(['tasks'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/velostrata/);

@@ -28,6 +28,7 @@ export {
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem } from './query.js';
+export { pathSegment } from './path.js';
 export type { TlsOptions, FetchFunction } from './tls.js';
 export { formatMessage, hasFieldTypes, isRecord, requireBaseUrl, requireCredential, requireHeaders, type FieldType } from './util.js';
 // The waiting and watching surface users see (also re-exported by the clients)…

@@ -83,6 +83,8 @@ export interface OperationSpec<T, E extends ApiError> {
   method: string;
   /** True when a decoded 2xx body has the documented shape. */
   accepts(value: unknown): value is T;
+  /** For an operation whose success has no body (202, 204): the result of an empty 2xx, from its status. */
+  withoutBody?(status: number): T;
   /** Makes the API's own error class; `body` is already redacted. */
   toError(status: number, body: unknown, request: RequestSummary): E;
 }
@@ -507,6 +509,7 @@ function build(request: () => PreparedRequest, where: RequestSummary): PreparedR
 function decodeResult<T, E extends ApiError>(spec: OperationSpec<T, E>, response: BufferedResponse, redactorFor: () => Redactor): T {
   const text = response.payload ? response.payload.toString('utf8') : '';
   if (response.status >= 200 && response.status <= 299) {
+    if (text === '' && spec.withoutBody) return spec.withoutBody(response.status);
     try {
       const value: unknown = JSON.parse(text);
       if (spec.accepts(value)) return value;

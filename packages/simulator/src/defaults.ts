@@ -16,6 +16,9 @@ export const DEFAULTS = {
   velostrataPassword: 'simulated-subscription-id',
   snapserviceSessionPrefix: 'simulated-session-',
   samlToken: 'simulated-saml-token',
+  /** Who logs in to the snapservice (`POST /api/snapservice/sessions`, HTTP Basic). */
+  snapserviceUsername: 'administrator@vsphere.local',
+  snapservicePassword: 'simulated-password',
   /** The API version in the Velostrata URL (`/velostrata/api/v42`). */
   velostrataVersion: '42',
   /** A snapservice list never returns more (vendor reference). */

@@ -51,7 +51,16 @@ describe('npm run simulate', () => {
       Object.keys(env)
         .filter((name) => /^(VELOSTRATA|SNAPSERVICE)_/.test(name))
         .sort(),
-    ).toEqual(['SNAPSERVICE_SESSION_ID', 'SNAPSERVICE_URL', 'VELOSTRATA_PASSWORD', 'VELOSTRATA_URL', 'VELOSTRATA_USERNAME']);
+    ).toEqual([
+      'SNAPSERVICE_SERVICES',
+      'SNAPSERVICE_SESSION_ID',
+      'SNAPSERVICE_URL',
+      'VELOSTRATA_PASSWORD',
+      'VELOSTRATA_URL',
+      'VELOSTRATA_USERNAME',
+    ]);
+    // What `vmtasks watch` needs to list the built-in snapshot tasks without flags.
+    expect(env['SNAPSERVICE_SERVICES']).toBe('com.vmware.snapservice.protection_group');
     const velostrata = await fetch(`${env['VELOSTRATA_URL']}/tasks`, {
       headers: { authorization: basic(env['VELOSTRATA_USERNAME']!, env['VELOSTRATA_PASSWORD']!) },
     });

@@ -180,8 +180,12 @@ describe('Velostrata manager', () => {
     const missing = await fetch(`${sim.velostrata.url}/vms`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ errorCode: 'NOT_FOUND' });
-    const post = await fetch(`${sim.velostrata.url}/tasks`, { method: 'POST' });
-    expect(post.status).toBe(405);
+    const put = await fetch(`${sim.velostrata.url}/tasks`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    const patch = await fetch(`${sim.velostrata.url}/tasks/task-1`, { method: 'PATCH' });
+    expect(patch.status).toBe(405);
+    expect(patch.headers.get('allow')).toBe('GET, HEAD, DELETE');
   });
 });
 
@@ -485,6 +489,8 @@ describe('clock, seed and lifecycle', () => {
       VELOSTRATA_PASSWORD: 'simulated-subscription-id',
       SNAPSERVICE_URL: sim.snapservice.url,
       SNAPSERVICE_SESSION_ID: 'simulated-session-1',
+      SNAPSERVICE_USERNAME: 'administrator@vsphere.local',
+      SNAPSERVICE_PASSWORD: 'simulated-password',
     });
     expect(sim.velostrata.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/velostrata\/api\/v42$/);
     expect(sim.snapservice.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -53,6 +53,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     options.credentials?.snapserviceSessionId,
     options.credentials?.samlToken ?? DEFAULTS.samlToken,
     options.sessionTtlMs ?? Number.POSITIVE_INFINITY,
+    {
+      username: options.credentials?.snapserviceUsername ?? DEFAULTS.snapserviceUsername,
+      password: options.credentials?.snapservicePassword ?? DEFAULTS.snapservicePassword,
+    },
   );
   if ((options.scenario ?? 'wave') === 'wave') {
     velostrataWave(velostrata, velostrataRandom, count('size.vms', options.size?.vms, DEFAULTS.vms), clock.now());
@@ -85,6 +89,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       Object.assign(controls(snapserviceServer), {
         url: snapserviceUrl,
         authorization: snapservice.authorization,
+        username: snapservice.login.username,
+        password: snapservice.login.password,
+        sessions: () => snapservice.sessionCounts(),
         addTask: (script: Parameters<SnapserviceAppliance['addTask']>[0]) => snapservice.addTask(script),
         tasks: () => snapservice.tasks(),
         expireSession: () => snapservice.expireSession(),
@@ -102,6 +109,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       VELOSTRATA_PASSWORD: velostrata.password,
       SNAPSERVICE_URL: snapserviceUrl,
       SNAPSERVICE_SESSION_ID: snapservice.sessionId,
+      SNAPSERVICE_USERNAME: snapservice.login.username,
+      SNAPSERVICE_PASSWORD: snapservice.login.password,
     }),
     stop,
     [Symbol.asyncDispose]: stop,

@@ -1,4 +1,5 @@
-// The simulated snapservice appliance: GET /api/snapservice/tasks with a session id or a SAML token.
+// The simulated snapservice appliance: GET /api/snapservice/tasks and /tasks/{task} with a session id or a
+// SAML token; sessions created with HTTP Basic (or the SAML token), read, deleted, expiring when idle.
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from './clock.js';
 import { json, type Appliance, type SimResponse } from './http-server.js';
@@ -11,11 +12,15 @@ import type { Timeline } from './timeline.js';
 import type { Fault, SnapserviceTaskScript } from './types.js';
 
 const TASKS_PATH = /^\/api\/snapservice\/tasks\/?$/;
+const TASK_PATH = /^\/api\/snapservice\/tasks\/([^/]+)$/;
+const SESSIONS_PATH = /^\/api\/snapservice\/sessions\/?$/;
 const CHALLENGE = 'SIGN realm="snapservice",service="snapservice"';
 
 interface Session {
   createdAt: number;
+  lastAccessedAt: number;
   expired: boolean;
+  user: string;
 }
 
 export class SnapserviceAppliance implements Appliance {
@@ -24,6 +29,7 @@ export class SnapserviceAppliance implements Appliance {
   readonly #sessions = new Map<string, Session>();
   #sessionId: string;
   #sessionCount = 0;
+  #loginCount = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -31,6 +37,7 @@ export class SnapserviceAppliance implements Appliance {
     firstSessionId: string | undefined,
     private readonly samlToken: string,
     private readonly sessionTtlMs: number,
+    readonly login: { username: string; password: string },
   ) {
     this.#sessionId = this.#openSession(firstSessionId);
   }
@@ -44,7 +51,17 @@ export class SnapserviceAppliance implements Appliance {
   }
 
   expireSession(): void {
-    this.#sessions.get(this.#sessionId)!.expired = true;
+    for (const session of this.#sessions.values()) session.expired = true;
+  }
+
+  sessionCounts(): { created: number; live: number } {
+    const now = this.clock.now();
+    const live = [...this.#sessions.values()].filter((session) => !this.#lapsed(session, now)).length;
+    return { created: this.#loginCount, live };
+  }
+
+  #lapsed(session: Session, now: number): boolean {
+    return session.expired || now - session.lastAccessedAt >= this.sessionTtlMs;
   }
 
   renewSession(): string {
@@ -55,7 +72,8 @@ export class SnapserviceAppliance implements Appliance {
   #openSession(id: string | undefined): string {
     this.#sessionCount++;
     const sessionId = id ?? `${DEFAULTS.snapserviceSessionPrefix}${this.#sessionCount}`;
-    this.#sessions.set(sessionId, { createdAt: this.clock.now(), expired: false });
+    const now = this.clock.now();
+    this.#sessions.set(sessionId, { createdAt: now, lastAccessedAt: now, expired: false, user: this.login.username });
     return sessionId;
   }
 
@@ -90,17 +108,23 @@ export class SnapserviceAppliance implements Appliance {
   }
 
   handle(request: IncomingMessage, url: URL): SimResponse {
-    if (!TASKS_PATH.test(url.pathname)) return vapiError(404, 'NOT_FOUND', 'com.vmware.vapi.std.errors.not_found', 'Not found.');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const one = TASK_PATH.exec(url.pathname);
+    const sessions = SESSIONS_PATH.test(url.pathname);
+    const allowed = sessions ? ['GET', 'POST', 'DELETE'] : one || TASKS_PATH.test(url.pathname) ? ['GET', 'HEAD'] : undefined;
+    if (!allowed) return vapiError(404, 'NOT_FOUND', 'com.vmware.vapi.std.errors.not_found', 'Not found.');
+    if (!allowed.includes(request.method ?? '')) {
       return {
         ...vapiError(405, 'OPERATION_NOT_FOUND', 'com.vmware.vapi.rest.method_not_allowed', 'Method {0} is not allowed.', [
           request.method ?? '',
         ]),
-        headers: { allow: 'GET' },
+        headers: { allow: allowed.join(', ') },
       };
     }
+    if (sessions && request.method === 'POST') return this.#createSession(request);
     const auth = this.#authenticate(request);
     if (auth !== 'ok') return unauthenticated(auth);
+    if (sessions) return this.#session(request);
+    if (one) return this.#task(decodeURIComponent(one[1]!));
     const parsed = parseFilter(url.searchParams);
     if ('error' in parsed) return json(400, parsed.error);
     const now = this.clock.now();
@@ -149,12 +173,50 @@ export class SnapserviceAppliance implements Appliance {
     }
   }
 
+  /** `GET /api/snapservice/tasks/{task}`: the task as listed now, or 404. */
+  #task(id: string): SimResponse {
+    const now = this.clock.now();
+    const view = this.#timelines.find((timeline) => timeline.view(now)?.task === id)?.view(now);
+    if (!view) return vapiError(404, 'NOT_FOUND', 'com.vmware.snapservice.tasks.not_found', 'Task {0} was not found.', [id]);
+    return json(200, view.info);
+  }
+
+  /** `POST /api/snapservice/sessions`: the user's Basic credentials (or the SAML token) for a new token, a JSON string. */
+  #createSession(request: IncomingMessage): SimResponse {
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    const decoded = basic === undefined ? undefined : Buffer.from(basic, 'base64').toString('utf8');
+    const saml = /^SIGN\s+token="([^"]*)"/i.exec(request.headers.authorization ?? '')?.[1];
+    if (decoded !== `${this.login.username}:${this.login.password}` && saml !== this.samlToken) return unauthenticated('invalid');
+    this.#loginCount++;
+    const token = this.#openSession(`${this.random.uuid().replaceAll('-', '')}`);
+    return json(201, token);
+  }
+
+  /** `GET` (the session's info) and `DELETE` (log out) of `/api/snapservice/sessions`. */
+  #session(request: IncomingMessage): SimResponse {
+    const id = request.headers['vmware-api-session-id'];
+    const session = typeof id === 'string' ? this.#sessions.get(id) : undefined;
+    if (!session || typeof id !== 'string') return unauthenticated('invalid'); // a SAML token has no session to read or end
+    if (request.method === 'DELETE') {
+      this.#sessions.delete(id);
+      return { status: 204, body: '' };
+    }
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return json(200, { user: session.user, created_time: iso(session.createdAt), last_accessed_time: iso(session.lastAccessedAt) });
+  }
+
+  badRequest(reason: string): SimResponse {
+    return vapiError(400, 'INVALID_ARGUMENT', 'com.vmware.vapi.rest.badRequest', reason);
+  }
+
   #authenticate(request: IncomingMessage): 'ok' | 'invalid' | 'expired' {
     const sessionId = request.headers['vmware-api-session-id'];
     if (typeof sessionId === 'string' && sessionId !== '') {
       const session = this.#sessions.get(sessionId);
       if (!session) return 'invalid';
-      if (session.expired || this.clock.now() - session.createdAt >= this.sessionTtlMs) return 'expired';
+      const now = this.clock.now();
+      if (this.#lapsed(session, now)) return 'expired';
+      session.lastAccessedAt = now; // any use keeps an idle-expiring session alive
       return 'ok';
     }
     const token = /^SIGN\s+token="([^"]*)"/i.exec(request.headers.authorization ?? '')?.[1];

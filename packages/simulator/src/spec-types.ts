@@ -1,7 +1,7 @@
 // The types generated from both specs, so the simulator cannot drift from them at compile time.
 // Type-only imports (erased from the JavaScript): the simulator never loads the clients at run time.
-// They are optional peer dependencies, which turbo leaves out of the package graph, so the clients
-// may use the simulator in their own tests without a cycle; turbo.json builds both clients first.
+// The simulator depends on the clients for their generated types; no client depends on the simulator (tests
+// that need both live in packages/examples), so the package graph has no cycle.
 import type { components as VelostrataComponents } from '@vmtasks/velostrata';
 import type { components as SnapserviceComponents, parameterRules } from '@vmtasks/snapservice';
 
@@ -9,6 +9,7 @@ type V = VelostrataComponents['schemas'];
 type S = SnapserviceComponents['schemas'];
 
 export type TaskDescriptionPage = V['TaskDescriptionPage'];
+export type PageRequest = V['PageRequest'];
 export type TaskDescription = V['TaskDescription'];
 export type TaskState = V['TaskState'];
 export type EntityId = V['EntityId'];

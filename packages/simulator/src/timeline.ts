@@ -5,10 +5,12 @@
 export interface Phase<T> {
   at: number;
   view: T | null;
+  /** From `at` on the appliance does not know the task at all (no history either): a removed task. */
+  forgotten?: boolean;
 }
 
 export class Timeline<T> {
-  readonly #phases: Phase<T>[];
+  #phases: Phase<T>[];
   readonly #json: (string | undefined)[];
   #cursor = -1;
 
@@ -42,5 +44,25 @@ export class Timeline<T> {
       this.#json[i] = text;
     }
     return text;
+  }
+
+  /** The latest view at or before `now`, listed or no longer: what the task's history shows; null before it began. */
+  latest(now: number): T | null {
+    const current = this.#index(now);
+    if (current >= 0 && this.#phases[current]!.forgotten) return null;
+    for (let i = current; i >= 0; i--) {
+      const { view } = this.#phases[i]!;
+      if (view !== null) return view;
+    }
+    return null;
+  }
+
+  /** Replaces every phase after `now` with `phases` (the task changed course: it is being cancelled). */
+  replaceAfter(now: number, phases: Phase<T>[]): void {
+    const keep = this.#index(now) + 1;
+    if (phases.some((phase) => phase.at < now)) throw new RangeError('a timeline cannot change its past');
+    this.#phases = [...this.#phases.slice(0, keep), ...phases];
+    this.#json.length = keep;
+    for (let i = keep; i < this.#phases.length; i++) this.#json.push(undefined);
   }
 }

@@ -27,8 +27,14 @@ export interface SimulatorOptions {
    * document it; default 300 000 (5 minutes).
    */
   retentionMs?: number;
-  credentials?: { velostrataPassword?: string; snapserviceSessionId?: string; samlToken?: string };
-  /** Lifetime of a snapservice session in simulated ms; default unlimited. */
+  credentials?: {
+    velostrataPassword?: string;
+    snapserviceSessionId?: string;
+    samlToken?: string;
+    snapserviceUsername?: string;
+    snapservicePassword?: string;
+  };
+  /** How long a snapservice session lives without being used, in simulated ms; default unlimited. */
   sessionTtlMs?: number;
 }
 
@@ -142,12 +148,17 @@ export interface SimulatedSnapservice extends ApplianceControls {
   readonly sessionId: string;
   /** An accepted `Authorization` header value (`SIGN token="…"`). */
   readonly authorization: string;
+  /** The user who may log in (`POST /api/snapservice/sessions`, HTTP Basic), and their password. */
+  readonly username: string;
+  readonly password: string;
   /** Adds a task that follows `script` from now on; returns its id. */
   addTask(script: SnapserviceTaskScript): string;
   /** Every task listed right now, unfiltered. */
   tasks(): ListItem[];
-  /** The current session id answers 401 `UNAUTHENTICATED` from now on. */
+  /** Every live session (`sessionId` and those clients logged in to) answers 401 `UNAUTHENTICATED` from now on. */
   expireSession(): void;
+  /** How many sessions were created by logging in (`POST /api/snapservice/sessions`), and how many are live now. */
+  sessions(): { created: number; live: number };
   /** A new valid session id (also the new `sessionId`). */
   renewSession(): string;
 }

@@ -1,16 +1,24 @@
-// The simulated Velostrata Manager: GET /velostrata/api/v4x/tasks with Basic auth, one page of active tasks.
+// The simulated Velostrata Manager, with Basic auth: GET /tasks (one page of active tasks),
+// POST /tasks (every task, paged and filtered), GET and DELETE /tasks/{taskId} (look up, cancel).
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from './clock.js';
 import { json, type Appliance, type SimResponse } from './http-server.js';
 import type { ErrorInfo, TaskDescription, TaskDescriptionPage } from './spec-types.js';
 import type { Timeline } from './timeline.js';
 import type { Fault, VelostrataTaskScript } from './types.js';
-import { velostrataTimeline } from './velostrata-task.js';
+import { matchesFilter, parsePageRequest } from './velostrata-filter.js';
+import { isTerminalState, velostrataTimeline } from './velostrata-task.js';
 
 const TASKS_PATH = /^\/velostrata\/api\/v4[0-2]\/tasks\/?$/;
+const TASK_PATH = /^\/velostrata\/api\/v4[0-2]\/tasks\/([^/]+)$/;
+/** How long a cancellation takes: `Cancelling` for this long, then `Cancelled`. */
+export const CANCEL_MS = 5_000;
+/** The page size when a page request leaves it to the manager (`size` 0 or absent). */
+export const DEFAULT_PAGE_SIZE = 100;
 
 export class VelostrataAppliance implements Appliance {
   readonly #timelines: Timeline<TaskDescription>[] = [];
+  readonly #byId = new Map<string, Timeline<TaskDescription>>();
   readonly #ids = new Set<string>();
   #nextTask = 1001;
   #nextVm = 1;
@@ -39,6 +47,7 @@ export class VelostrataAppliance implements Appliance {
     const timeline = velostrataTimeline({ ...script, id, entity }, start, this.retentionMs);
     this.#ids.add(id);
     this.#timelines.push(timeline);
+    this.#byId.set(id, timeline);
     return id;
   }
 
@@ -50,16 +59,74 @@ export class VelostrataAppliance implements Appliance {
       .map((view) => structuredClone(view));
   }
 
-  handle(request: IncomingMessage, url: URL): SimResponse {
-    if (!TASKS_PATH.test(url.pathname)) return this.#error(404, 'NOT_FOUND', url, `No resource at ${url.pathname}`);
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+  handle(request: IncomingMessage, url: URL, body: string): SimResponse {
+    const one = TASK_PATH.exec(url.pathname);
+    const allowed = one ? ['GET', 'HEAD', 'DELETE'] : TASKS_PATH.test(url.pathname) ? ['GET', 'HEAD', 'POST'] : undefined;
+    if (!allowed) return this.#error(404, 'NOT_FOUND', url, `No resource at ${url.pathname}`);
+    if (!allowed.includes(request.method ?? '')) {
       return {
         ...this.#error(405, 'METHOD_NOT_ALLOWED', url, `Request method '${request.method}' not supported`),
-        headers: { allow: 'GET' },
+        headers: { allow: allowed.join(', ') },
       };
     }
     if (!this.#authorized(request.headers.authorization)) return this.faultResponse({ kind: 'unauthenticated' }, url);
-    return this.#page();
+    if (one) {
+      const id = decodeURIComponent(one[1]!);
+      return request.method === 'DELETE' ? this.#cancel(id, url) : this.#task(id, url);
+    }
+    return request.method === 'POST' ? this.#history(body, url) : this.#page();
+  }
+
+  /** `GET /tasks/{taskId}`: the task as it is, or as it ended (history); 404 before it began or when unknown. */
+  #task(id: string, url: URL): SimResponse {
+    const task = this.#byId.get(id)?.latest(this.clock.now());
+    return task ? json(200, task) : this.#error(404, 'NOT_FOUND', url, `Task ${id} was not found`);
+  }
+
+  /**
+   * `DELETE /tasks/{taskId}`: a task still running moves to `Cancelling` now and `Cancelled`
+   * `CANCEL_MS` later (202). One that already ended answers 204 and stays as it ended, as a
+   * manager has nothing left to cancel; one already cancelling answers 202 again.
+   */
+  #cancel(id: string, url: URL): SimResponse {
+    const now = this.clock.now();
+    const timeline = this.#byId.get(id);
+    const task = timeline?.latest(now);
+    if (!timeline || !task) return this.#error(404, 'NOT_FOUND', url, `Task ${id} was not found`);
+    if (task.state !== undefined && isTerminalState(task.state)) return { status: 204, body: '' };
+    if (task.state !== 'Cancelling') {
+      const ended = new Date(now + CANCEL_MS).toISOString();
+      timeline.replaceAfter(now, [
+        { at: now, view: { ...task, state: 'Cancelling' } },
+        { at: now + CANCEL_MS, view: { ...task, state: 'Cancelled', endTime: ended } },
+        { at: now + CANCEL_MS + this.retentionMs, view: null },
+      ]);
+    }
+    return { status: 202, body: '' };
+  }
+
+  /** `POST /tasks`: every task that has begun, finished ones included, filtered, one page of it. */
+  #history(body: string, url: URL): SimResponse {
+    const request = parsePageRequest(body);
+    if (typeof request === 'string') return this.#error(400, 'BAD_REQUEST', url, request);
+    const now = this.clock.now();
+    const matching: TaskDescription[] = [];
+    for (const timeline of this.#timelines) {
+      const task = timeline.latest(now);
+      if (task && matchesFilter(request.filter, task)) matching.push(task);
+    }
+    const size = request.size || DEFAULT_PAGE_SIZE;
+    const number = request.page ?? 0;
+    const content = matching.slice(number * size, (number + 1) * size);
+    const page: TaskDescriptionPage = {
+      number,
+      numberOfElements: content.length,
+      totalElements: matching.length,
+      totalPages: Math.ceil(matching.length / size),
+      _type: 'TaskDescriptionPage',
+      content,
+    };
+    return json(200, page);
   }
 
   faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'reset' }>, url: URL): SimResponse {
@@ -81,6 +148,11 @@ export class VelostrataAppliance implements Appliance {
       case 'error':
         return this.#error(500, 'INTERNAL_ERROR', url, 'The management service is not available');
     }
+  }
+
+  badRequest(reason: string): SimResponse {
+    const body: ErrorInfo = { errorCode: 'BAD_REQUEST', message: reason };
+    return json(400, body);
   }
 
   #authorized(header: string | undefined): boolean {

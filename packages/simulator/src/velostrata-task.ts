@@ -26,7 +26,7 @@ export function velostrataTimeline(
   for (const [index, { at, step }] of steps.entries()) {
     if (isRemoved(step)) {
       assertNothingAfterEnd(index, steps.length, 'removes the task');
-      phases.push({ at, view: null });
+      phases.push({ at, view: null, forgotten: true }); // gone from the history too: getTask answers 404
       continue;
     }
     progress = step.progress ?? (step.state === 'Succeeded' ? 100 : progress);

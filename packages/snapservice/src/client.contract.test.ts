@@ -194,11 +194,14 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
   });
 
   it('missing credentials: Prism refuses with 401 before any server sees the request', async () => {
-    const anonymous = createSnapserviceClient({ baseUrl: target.url, retry: false });
-    const error = await anonymous.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SnapserviceError);
-    if (target.mode === 'mock') expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED' });
-    else expect(error).toMatchObject({ status: 401, body: { title: 'Invalid security scheme used' } });
+    // A client always has a credential (createSnapserviceClient refuses none); raw can drop it.
+    const { error, response } = await client.raw.GET('/api/snapservice/tasks', {
+      params: { query: { services: ['svc'] } },
+      headers: { 'vmware-api-session-id': null, Authorization: null },
+    });
+    expect(response.status).toBe(401);
+    if (target.mode === 'mock') expect(error).toMatchObject({ error_type: 'UNAUTHENTICATED' });
+    else expect(error).toMatchObject({ title: 'Invalid security scheme used', status: 401 });
   });
 
   it('reports no contract violation for a plain call', async () => {
@@ -216,4 +219,58 @@ describe(`listTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`, () 
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ error_type: 'INVALID_ARGUMENT' });
   });
+});
+
+/** Each documented error status of an operation, forced with Prefer: a SnapserviceError with the spec's vAPI error type. */
+function errorStatuses(
+  operation: string,
+  call: (options: { headers: { Prefer: string } }) => Promise<unknown>,
+  statuses: (number | 'default')[],
+): void {
+  it.each(statuses)(`${operation} %s: SnapserviceError with the spec's error`, async (status) => {
+    const code = status === 'default' ? 409 : status;
+    const error = await call(prefer(`code=${code}`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapserviceError);
+    const examples = Object.values(target.examples(operation, String(status))) as { error_type: VapiErrorType }[];
+    expect(examples.map((example) => example.error_type)).toContain((error as SnapserviceError).errorType);
+    expect(error).toMatchObject({ status: code, operation });
+    target.coverage.hit(operation, status);
+  });
+}
+
+describe.skipIf(Boolean(upstream))('getTask (Prism mock)', () => {
+  it('200: the TaskInfo of the spec', async () => {
+    const info = await client.getTask('52f1d3a2-7c0e-4d1b-9a55-5f3c2b1e9d10:com.vmware.snapservice.protection_group', prefer('code=200'));
+    expect(info).toEqual(target.examples('getTask', '200')['running']);
+    expect(target.schemas.check('TaskInfo', info).errors).toEqual([]);
+    target.coverage.hit('getTask', 200);
+  });
+  errorStatuses('getTask', (options) => client.getTask('t-1', options), [401, 403, 404, 500, 503, 'default']);
+});
+
+describe.skipIf(Boolean(upstream))('sessions (Prism mock)', () => {
+  const login = (headers: Record<string, string> = {}) =>
+    createSnapserviceClient({ baseUrl: target.url, username: 'ops@vsphere.local', password: 'contract-password', headers, retry: false });
+
+  it('201 → 200 → 204: log in with Basic, read the session with the token, log out', async () => {
+    const user = login();
+    await user.login();
+    target.coverage.hit('createSession', 201);
+    expect(await user.getSession()).toEqual(target.examples('getSession', '200')['example']);
+    target.coverage.hit('getSession', 200);
+    await user.logout();
+    target.coverage.hit('deleteSession', 204);
+    await user.close();
+  });
+
+  it.each([401, 503, 'default'] as const)("createSession %s: the login's SnapserviceError", async (status) => {
+    const code = status === 'default' ? 500 : status;
+    const error = await login({ Prefer: `code=${code}` })
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'SnapserviceError', status: code, operation: 'createSession' });
+    target.coverage.hit('createSession', status);
+  });
+  errorStatuses('getSession', (options) => client.getSession(options), [401, 503, 'default']);
+  errorStatuses('deleteSession', (options) => client.logout(options), [401, 503, 'default']);
 });

@@ -1,21 +1,20 @@
-export {
-  createSnapserviceClient,
-  SnapserviceError,
-  type SnapserviceClient,
-  type SnapserviceClientOptions,
-  type TaskFilter,
-  type TaskFilterFields,
-  type NonEmptyArray,
-  type ListResult,
-  type ListItem,
-  type TaskInfo,
-  type TaskStatus,
-  type LocalizableMessage,
-  type LocalizationParam,
-  type VapiError,
-  type TaskError,
-  type VapiErrorType,
-} from './client.js';
+export { createSnapserviceClient, LOGOUT_TIMEOUT_MS, type SnapserviceClient, type SnapserviceClientOptions } from './client.js';
+export { SnapserviceError } from './error.js';
+export type {
+  TaskFilter,
+  TaskFilterFields,
+  NonEmptyArray,
+  ListResult,
+  ListItem,
+  TaskInfo,
+  TaskStatus,
+  LocalizableMessage,
+  LocalizationParam,
+  VapiError,
+  TaskError,
+  VapiErrorType,
+  SessionInfo,
+} from './model.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
 export { isTerminalStatus, type TerminalStatus } from './state.js';
 export * from '@vmtasks/core/public';

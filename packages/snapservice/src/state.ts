@@ -1,5 +1,5 @@
 import { isTerminalTaskState, type TaskState } from '@vmtasks/core';
-import type { TaskStatus } from './client.js';
+import type { TaskStatus } from './model.js';
 
 const STATE_BY_STATUS: Readonly<Record<TaskStatus, TaskState>> = {
   PENDING: 'pending',

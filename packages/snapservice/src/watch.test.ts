@@ -36,12 +36,22 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** A snapservice whose nth list request gets the nth scripted answer (the last one repeats). */
+/**
+ * A snapservice whose nth request gets the nth scripted answer (the last one repeats): the list
+ * for `GET /api/snapservice/tasks`, the one task's info for `GET …/tasks/{task}` (404 when the list
+ * does not hold it).
+ */
 async function appliance(answers: (ListItem[] | { status: number; body: unknown })[]) {
-  const server = await startTestServer((_req, res, index) => {
+  const server = await startTestServer((req, res, index) => {
     const answer = answers[Math.min(index, answers.length - 1)]!;
-    if (Array.isArray(answer)) sendJson(res, 200, { items: answer });
-    else sendJson(res, answer.status, answer.body);
+    const id = /\/tasks\/([^/?]+)$/.exec(req.url ?? '')?.[1];
+    if (!Array.isArray(answer)) sendJson(res, answer.status, answer.body);
+    else if (id === undefined) sendJson(res, 200, { items: answer });
+    else {
+      const found = answer.find((candidate) => candidate.task === decodeURIComponent(id));
+      if (found) sendJson(res, 200, found.info);
+      else sendJson(res, 404, { error_type: 'NOT_FOUND', messages: [message('Task {0} was not found', id)] });
+    }
   });
   servers.push(server);
   const client = createSnapserviceClient({ baseUrl: server.url, sessionId: SESSION, retry: false });
@@ -88,7 +98,7 @@ describe('toSnapshot', () => {
 });
 
 describe('waitForTask', () => {
-  it('polls listTasks({ tasks: [id] }) and resolves with the final TaskInfo, reporting progress in order', async () => {
+  it('polls getTask(id) and resolves with the final TaskInfo, reporting progress in order', async () => {
     const done = item('t-1', 'SUCCEEDED', { result: { snapshot: 'snap-9' }, end_time: '2026-11-23T10:05:00Z' });
     const { server, client, clock } = await appliance([
       [item('t-1', 'PENDING')],
@@ -103,7 +113,7 @@ describe('waitForTask', () => {
     );
     expect(info).toEqual(done.info);
     expect(progress).toEqual(['pending -', 'running 0.2', 'running 0.9', 'succeeded -']);
-    expect(server.requests.map((r) => r.url)).toEqual(Array(5).fill('/api/snapservice/tasks?tasks=t-1'));
+    expect(server.requests.map((r) => r.url)).toEqual(Array(5).fill('/api/snapservice/tasks/t-1'));
   });
 
   it('rejects with TaskFailedError carrying the vAPI error and its message', async () => {
@@ -121,7 +131,7 @@ describe('waitForTask', () => {
     });
   });
 
-  it('rejects with TaskNotFoundError when the task is not listed, or no longer is', async () => {
+  it('rejects with TaskNotFoundError when the appliance does not know the task, or no longer does', async () => {
     const never = await appliance([[]]);
     await expect(never.clock.settle(never.client.waitForTask('t-404', { clock: never.clock }))).rejects.toThrow(TaskNotFoundError);
     const gone = await appliance([[running('t-1', 5)], []]);

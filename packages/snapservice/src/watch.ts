@@ -10,7 +10,8 @@ import {
   type WatchOptions,
   type Redactor,
 } from '@vmtasks/core';
-import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './client.js';
+import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
+import { SnapserviceError } from './error.js';
 import { stateOf } from './state.js';
 
 /** The error of a failed task in one line: its first message, else its error type. */
@@ -42,7 +43,7 @@ export function toSnapshot(item: ListItem): TaskSnapshot {
 
 export interface TaskWatching {
   /**
-   * Waits until task `taskId` finishes, polling `listTasks({ tasks: [taskId] })`: resolves with
+   * Waits until task `taskId` finishes, polling `getTask` (one small request per poll): resolves with
    * its final `TaskInfo` when it `SUCCEEDED`; rejects with `TaskFailedError` when it `FAILED`
    * (`error.item.info.error` is the task's vAPI error), with `TaskNotFoundError` when it is not
    * (or no longer) listed, with `WaitTimeoutError` after `maxWaitMs`, with `AbortError` when
@@ -57,23 +58,38 @@ export interface TaskWatching {
   watchTasks(filter: TaskFilter, options?: WatchOptions): AsyncIterable<WatchEvent<ListItem>>;
 }
 
-/** `waitForTask` and `watchTasks` over a client's `listTasks`. */
-export function taskWatching(
-  listTasks: (filter: TaskFilter, options: { signal: AbortSignal }) => Promise<ListResult>,
-  url: string,
-  redactor: Redactor,
-): TaskWatching {
-  const source = (filter: TaskFilter, operation: string): TaskSource<ListItem> => ({
-    list: async (signal) => (await listTasks(filter, { signal })).items,
+/** The calls waiting and watching are built on. */
+export interface TaskReads {
+  listTasks(filter: TaskFilter, options: { signal: AbortSignal }): Promise<ListResult>;
+  getTask(taskId: string, options: { signal: AbortSignal }): Promise<TaskInfo>;
+}
+
+/** `waitForTask` over `getTask`, and `watchTasks` over `listTasks`. */
+export function taskWatching(reads: TaskReads, url: string, redactor: Redactor): TaskWatching {
+  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly ListItem[]>): TaskSource<ListItem> => ({
+    list,
     toSnapshot,
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
   });
+  // One task, or none when the appliance does not know it (404 NOT_FOUND).
+  const lookUp = (taskId: string) => async (signal: AbortSignal) => {
+    try {
+      return [{ task: taskId, info: await reads.getTask(taskId, { signal }) }];
+    } catch (error) {
+      if (error instanceof SnapserviceError && error.status === 404) return [];
+      throw error;
+    }
+  };
   return {
     waitForTask: async (taskId, options) => {
-      const item = await waitForTask(source({ tasks: [taskId] }, 'waitForTask'), taskId, { ...options, whenDisappeared: 'not-found' });
+      const item = await waitForTask(source('waitForTask', lookUp(taskId)), taskId, { ...options, whenDisappeared: 'not-found' });
       return item.info;
     },
-    watchTasks: (filter, options) => watchTasks(source(filter, 'watchTasks'), options),
+    watchTasks: (filter, options) =>
+      watchTasks(
+        source('watchTasks', async (signal) => (await reads.listTasks(filter, { signal })).items),
+        options,
+      ),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { isRecord, type ApiEntry, type Registry } from './registry.js';
 // disk needs nothing else: no CDN, no fonts, no telemetry. Redoc 2.x, not 3.x: 3.x needs Node 22
 // and reports to an OpenTelemetry endpoint. Its sidebar footer loads a logo from Redocly's CDN:
 // that address is swapped for an empty inline image, and the Content-Security-Policy below
-// forbids any request off the page, whatever a later Redoc adds.
+// forbids any request off the page, whatever a later Redoc adds, and any script but the page's.
 const require = createRequire(import.meta.url);
 const REDOC_BUNDLE = require.resolve('redoc/bundles/redoc.standalone.js');
 const CDN_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
@@ -21,17 +22,34 @@ async function redocBundle(): Promise<string> {
   return bundle.replaceAll(CDN_LOGO, EMPTY_SVG).replace(/<\/script/gi, '<\\/script');
 }
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline' 'unsafe-eval'",
-  "style-src 'unsafe-inline'",
-  'img-src data:',
-  'font-src data:',
-  'worker-src blob:',
-  "connect-src 'none'",
-].join('; ');
+/**
+ * The page's Content-Security-Policy. Script runs only from the page's own inline scripts, each
+ * allowed by its hash: no 'unsafe-inline' (an event handler or `javascript:` link that got into a
+ * description stays inert), no 'unsafe-eval' (Redoc renders without it; its search worker
+ * starts from a blob: URL). No request leaves the page, no form posts, no <base> moves links.
+ * (`navigate-to` would bound navigations too, but no browser implements it: with no script of
+ * the spec's running, what is left is a link the reader clicks.)
+ */
+function contentSecurityPolicy(scriptHashes: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scriptHashes.length > 0 ? scriptHashes.join(' ') : "'none'"}`,
+    // Redoc's styled-components inject <style> elements at run time.
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    'font-src data:',
+    'worker-src blob:',
+    "connect-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 const REDOC_OPTIONS = {
+  // Specs come from many hands: Redoc runs every description's HTML and Markdown through
+  // DOMPurify, so script in a description is removed, not rendered.
+  sanitize: true,
   // Every response of every operation, open: the page is a reference, not a tour.
   expandResponses: 'all',
   jsonSampleExpandLevel: 3,
@@ -40,6 +58,22 @@ const REDOC_OPTIONS = {
   nativeScrollbars: true,
   pathInMiddlePanel: true,
 };
+
+interface InlineScript {
+  html: string;
+  /** Its CSP source expression, `'sha256-…'`. */
+  hash: string;
+}
+
+/**
+ * A <script> element with `text`, and the hash the CSP allows it by. The browser hashes the text
+ * after the HTML parser turned CR LF and CR into LF: the text is written that way already.
+ */
+function inlineScript(text: string): InlineScript {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const digest = createHash('sha256').update(normalized, 'utf8').digest('base64');
+  return { html: `<script>${normalized}</script>`, hash: `'sha256-${digest}'` };
+}
 
 /** Text for an inline <script>: JSON cannot close the element or start a comment. */
 function inlineJson(value: unknown): string {
@@ -53,18 +87,19 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title: string, head: string, body: string): string {
+function page(title: string, head: string, body: string, scripts: readonly InlineScript[] = []): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts.map((script) => script.hash))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 ${head}
 </head>
 <body>
 ${body}
+${scripts.map((script) => script.html).join('\n')}
 </body>
 </html>
 `;
@@ -99,12 +134,12 @@ export async function buildDocs(registry: Registry, apis: readonly ApiEntry[], o
     const title = typeof info['title'] === 'string' ? info['title'] : api.name;
     const version = typeof info['version'] === 'string' ? info['version'] : '';
     const file = `${api.name}.html`;
-    const body = `<div id="redoc"></div>
-<script>${redoc}</script>
-<script>
-Redoc.init(${inlineJson(spec)}, ${JSON.stringify(REDOC_OPTIONS)}, document.getElementById('redoc'));
-</script>`;
-    await writeFile(path.join(outDir, file), page(`${title} — API reference`, '<style>body{margin:0}</style>', body));
+    const scripts = [
+      inlineScript(redoc),
+      inlineScript(`Redoc.init(${inlineJson(spec)}, ${JSON.stringify(REDOC_OPTIONS)}, document.getElementById('redoc'));`),
+    ];
+    const html = page(`${title} — API reference`, '<style>body{margin:0}</style>', '<div id="redoc"></div>', scripts);
+    await writeFile(path.join(outDir, file), html);
     pages.push({ api: api.name, title, version, file });
   }
   const items = pages

@@ -109,6 +109,7 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   const { scripts } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(scripts['test']?.split(' && ')).toEqual([
     'npm run lint:code',
+    'npm run check:architecture',
     'scripts/turbo run check:generated',
     'npm run check:breaking',
     'scripts/turbo run lint typecheck typecheck:scripts test test:contract --concurrency=4',
@@ -117,6 +118,8 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   ]);
   // Biome over the whole copy: the new package's sources are formatted as the repository wants.
   await step('npm', 'run', 'lint:code');
+  // The new package's imports, inside it and between packages, have no cycle.
+  await step('npm', 'run', 'check:architecture');
   // The gate sees a new API in a private package: no changeset needed (a published one would).
   expect((await step('npm', 'run', 'check:breaking')).stdout).toContain(
     `${name} (@vmtasks/${name}): new API — compared with HEAD (uncommitted changes)`,
@@ -130,7 +133,7 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
   expect(outcome(result)).toEqual({ code: 0, output: '' });
   // The new package's own suites ran, and passed.
-  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+3 passed`));
-  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test:contract: .*Tests\\s+4 passed`));
+  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+4 passed`));
+  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test:contract: .*Tests\\s+6 passed`));
   expect(result.stdout).toMatch(/Tasks:\s+\d+ successful, \d+ total/);
 }, 300_000);

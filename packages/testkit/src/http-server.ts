@@ -16,7 +16,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-// Whatever a handler returns is ignored, but a rejected promise becomes a 599 answer.
+// Whatever a handler returns is ignored, but a throw or a rejected promise becomes a 599 answer.
 export type Handler = (request: RecordedRequest, response: ServerResponse, index: number) => unknown;
 
 export interface TestServer {
@@ -52,7 +52,8 @@ export async function startTestServer(
         at: performance.now() - started,
       };
       requests.push(recorded);
-      Promise.resolve(handler(recorded, res, requests.length - 1)).catch((error: unknown) => {
+      // Run inside the promise, so that a handler that throws at once is answered the same way.
+      new Promise((resolve) => resolve(handler(recorded, res, requests.length - 1))).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(599);
         res.end(String(error));
       });

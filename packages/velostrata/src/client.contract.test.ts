@@ -2,7 +2,7 @@
 // set, against Prism proxying a real Velostrata Manager and validating every answer.
 import { prefer, startContractTarget, violationsIn, type ContractTarget } from '@vmtasks/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVelostrataClient, VelostrataError, type VelostrataClient } from './index.js';
+import { createVelostrataClient, VelostrataError, type PageRequest, type TaskDescriptionPage, type VelostrataClient } from './index.js';
 
 const upstream = process.env['VELOSTRATA_URL'] || undefined;
 let target: ContractTarget;
@@ -90,5 +90,76 @@ describe(`getActiveTasks (${upstream ? `proxy → ${upstream}` : 'Prism mock'})`
     expect(violationsIn(error), 'Prism found the response outside the contract').toEqual([]);
     expect(response.status).toBe(200);
     expect(response.headers.get('sl-violations')).toBeNull();
+  });
+});
+
+/** Each documented error status of an operation, forced with Prefer, decodes as VelostrataError with the spec's ErrorInfo. */
+function errorStatuses(operation: string, call: (status: number) => Promise<unknown>, statuses: number[]): void {
+  it.each(statuses)(`${operation} %i: VelostrataError with the spec's ErrorInfo`, async (status) => {
+    const error = await call(status).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VelostrataError);
+    const example = target.examples(operation, String(status === 500 ? 'default' : status))['example'] as { errorCode: string };
+    expect(error).toMatchObject({ status, operation, errorCode: example.errorCode });
+    target.coverage.hit(operation, status === 500 ? 'default' : status);
+  });
+}
+
+describe.skipIf(Boolean(upstream))('getTask (Prism mock)', () => {
+  it.each(['running', 'succeeded'])('200 example %s: the TaskDescription of the spec', async (name) => {
+    const task = await client.getTask('task-42', prefer(`code=200, example=${name}`));
+    expect(task).toEqual(target.examples('getTask', '200')[name]);
+    expect(target.schemas.check('TaskDescription', task).errors).toEqual([]);
+    target.coverage.hit('getTask', 200);
+  });
+  errorStatuses('getTask', (status) => client.getTask('task-42', prefer(`code=${status}`)), [401, 403, 404, 500]);
+});
+
+describe.skipIf(Boolean(upstream))('cancelTask (Prism mock)', () => {
+  it("202: 'accepted', 204: 'already-ended', no body either way", async () => {
+    expect(await client.cancelTask('task-42', prefer('code=202'))).toBe('accepted');
+    target.coverage.hit('cancelTask', 202);
+    expect(await client.cancelTask('task-42', prefer('code=204'))).toBe('already-ended');
+    target.coverage.hit('cancelTask', 204);
+  });
+  errorStatuses('cancelTask', (status) => client.cancelTask('task-42', prefer(`code=${status}`)), [401, 403, 404, 500]);
+});
+
+describe.skipIf(Boolean(upstream))('listTasks (Prism mock)', () => {
+  it('200: a request with each kind of filter is accepted, and the page decodes', async () => {
+    const requests: PageRequest[] = [
+      {},
+      { page: 0, size: 50, filter: { _type: 'TaskStateFilter', state: ['Failed', 'Cancelled'] } },
+      { filter: { _type: 'IdFilter', ids: [{ value: 'task-42', _type: 'TaskId' }] } },
+      { filter: { _type: 'TaskEntityIdFilter', id: { value: 'vm-17', _type: 'VmId' } } },
+    ];
+    for (const request of requests) {
+      const page = await client.listTasks(request, prefer('code=200, example=history'));
+      expect(page).toEqual(target.examples('listTasks', '200')['history']);
+      target.coverage.hit('listTasks', 200);
+    }
+  });
+
+  it('a filter outside the union is refused by the server (Prism validates the body)', async () => {
+    const bad = await client.listTasks({ filter: { _type: 'NameFilter' } as never }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ name: 'VelostrataError', status: 422 });
+  });
+
+  it('iterateTasks over the mock: one page whose number is the one asked for', async () => {
+    const seen = [];
+    for await (const task of client.iterateTasks({ page: 1 }, prefer('code=200, example=history'))) seen.push(task);
+    expect(seen).toEqual((target.examples('listTasks', '200')['history'] as TaskDescriptionPage).content);
+  });
+  errorStatuses('listTasks', (status) => client.listTasks({}, prefer(`code=${status}`)), [401, 403, 500]);
+});
+
+describe('read-only calls against the target', () => {
+  it('getTask of an unknown id: 404 VelostrataError (mock: the documented example)', async () => {
+    const error = await client.getTask('task-404-unknown', target.mode === 'mock' ? prefer('code=404') : {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'VelostrataError', status: 404 });
+  });
+
+  it('listTasks first page: decodes and follows the spec', async () => {
+    const page = await client.listTasks({ page: 0, size: 10 });
+    expect(target.schemas.check('TaskDescriptionPage', page).errors).toEqual([]);
   });
 });

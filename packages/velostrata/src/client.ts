@@ -1,9 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import {
-  ApiError,
   ConfigurationError,
-  hasFieldTypes,
-  isRecord,
   Redactor,
   requireBaseUrl,
   requireCredential,
@@ -11,93 +8,46 @@ import {
   safeUrl,
   Transport,
   type CallOptions,
-  type OperationSpec,
-  type RequestSummary,
   type TransportOptions,
 } from '@vmtasks/core';
-import type { components, paths } from './generated/openapi.js';
+import type { paths } from './generated/openapi.js';
+import type { PageRequest, TaskDescription, TaskDescriptionPage } from './model.js';
+import { taskOperations, type CancelOutcome } from './operations.js';
+import { iteratePages, type IterateOptions } from './pages.js';
 import { taskWatching, type TaskWatching } from './watch.js';
-
-export type TaskDescriptionPage = components['schemas']['TaskDescriptionPage'];
-export type TaskDescription = components['schemas']['TaskDescription'];
-export type TaskState = components['schemas']['TaskState'];
-/** The task types listed in the spec; the API may send others (see `TaskType`). */
-export type KnownTaskType = components['schemas']['KnownTaskType'];
-/** A known task type, or one a newer release added: never rejected. */
-export type TaskType = KnownTaskType | (string & {});
-export type EntityId = components['schemas']['EntityId'];
-export type TaskId = components['schemas']['TaskId'];
-export type ErrorInfo = components['schemas']['ErrorInfo'];
 
 export interface VelostrataClientOptions extends TransportOptions {
   /** The versioned API root, e.g. `https://mgr.example.com/velostrata/api/v42`. */
   baseUrl: string;
   /** Default `apiuser`. */
-  username?: string;
+  username?: string | undefined;
   /** The subscription ID of the Velostrata Manager. */
   password: string;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
-}
-
-/** An error status from the Velostrata Manager, with its `ErrorInfo` body. */
-export class VelostrataError extends ApiError {
-  /** `ErrorInfo.errorCode`, when the body had one. */
-  readonly errorCode: string | undefined;
-
-  constructor(status: number, body: unknown, request: RequestSummary) {
-    const info = isRecord(body) ? body : undefined;
-    const text = (key: string): string | undefined => (typeof info?.[key] === 'string' ? info[key] : undefined);
-    const message =
-      text('message') ?? `HTTP ${status} from ${request.operation}${typeof body === 'string' && body ? `: ${body.slice(0, 200)}` : ''}`;
-    super(message, { ...request, url: text('url') ?? request.url, status, body });
-    this.errorCode = text('errorCode');
-  }
-
-  protected override details(): Record<string, unknown> {
-    return { ...super.details(), errorCode: this.errorCode };
-  }
+  headers?: Record<string, string> | undefined;
 }
 
 export interface VelostrataClient extends TaskWatching {
   /** Lists the active management tasks (`GET /tasks`, getActiveTasks). */
   listActiveTasks(options?: CallOptions): Promise<TaskDescriptionPage>;
+  /** One task, active or finished (`GET /tasks/{taskId}`, getTask); an unknown id is a 404 `VelostrataError`. */
+  getTask(taskId: string, options?: CallOptions): Promise<TaskDescription>;
+  /**
+   * Asks the manager to cancel a task (`DELETE /tasks/{taskId}`, cancelTask): `'accepted'` (202)
+   * when it is being cancelled (it moves through `Cancelling` to `Cancelled`; `waitForTask` follows
+   * it), `'already-ended'` (204) when it had finished. A DELETE is idempotent, so it is retried
+   * like a GET.
+   */
+  cancelTask(taskId: string, options?: CallOptions): Promise<CancelOutcome>;
+  /** One page of every task, finished ones included, narrowed by `request.filter` (`POST /tasks`, listTasks). */
+  listTasks(request?: PageRequest, options?: CallOptions): Promise<TaskDescriptionPage>;
+  /** Every task of every page from `request.page` on, fetched one page at a time as the loop asks (see `IterateOptions`). */
+  iterateTasks(request?: PageRequest, options?: IterateOptions): AsyncIterable<TaskDescription>;
   /** The typed openapi-fetch client, with the same auth, timeouts and retries. */
   readonly raw: Client<paths>;
   /** Releases the client's sockets once in-flight calls end. Idempotent; later calls reject with `ClientClosedError`. */
   close(): Promise<void>;
 }
-
-// The fields toSnapshot and the waiters read, with the spec's types.
-const TASK_FIELDS = {
-  id: 'object',
-  entity: 'object',
-  taskType: 'string',
-  state: 'string',
-  progress: 'number',
-  progressMessage: 'string[]',
-  errorMessage: 'string[]',
-  errorDetails: 'string',
-  startTime: 'string',
-  endTime: 'string',
-  username: 'string',
-} as const;
-const ID_FIELDS = { value: 'string' } as const;
-
-/** A task whose fields the client reads have the spec's types; anything else is a malformed answer. */
-function isTaskDescription(value: unknown): value is TaskDescription {
-  return (
-    hasFieldTypes(value, TASK_FIELDS) && hasFieldTypes(value['id'] ?? {}, ID_FIELDS) && hasFieldTypes(value['entity'] ?? {}, ID_FIELDS)
-  );
-}
-
-const listActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
-  operation: 'getActiveTasks',
-  method: 'GET',
-  accepts: (value): value is TaskDescriptionPage =>
-    isRecord(value) && (value['content'] === undefined || (Array.isArray(value['content']) && value['content'].every(isTaskDescription))),
-  toError: (status, body, request) => new VelostrataError(status, body, request),
-};
 
 export function createVelostrataClient(options: VelostrataClientOptions): VelostrataClient {
   const baseUrl = requireBaseUrl(options.baseUrl, 'https://mgr.example.com/velostrata/api/v42');
@@ -113,16 +63,16 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
   });
   const headers = { ...userHeaders, Accept: 'application/json', Authorization: authorization };
   const raw = createClient<paths>({ baseUrl, fetch: transport.fetchFor(), headers });
-  // No parameters to serialize: the URL is the base URL and the spec's path.
-  const tasksUrl = `${baseUrl}${'/tasks' satisfies keyof paths}`;
-
-  const list = (call?: CallOptions): Promise<TaskDescriptionPage> =>
-    transport.invoke(listActiveTasks, { method: 'GET', url: tasksUrl, headers }, call);
+  const operations = taskOperations(transport, baseUrl, headers);
 
   return {
     raw: transport.guardRaw(raw),
-    listActiveTasks: list,
-    ...taskWatching(list, safeUrl(tasksUrl), transport.redactor),
+    listActiveTasks: operations.listActiveTasks,
+    getTask: operations.getTask,
+    cancelTask: operations.cancelTask,
+    listTasks: operations.listTasks,
+    iterateTasks: (request, iterate) => iteratePages(operations.listTasks, operations.tasksUrl, request, iterate),
+    ...taskWatching(operations, safeUrl(operations.tasksUrl), transport.redactor),
     close: () => transport.close(),
   };
 }

@@ -1,17 +1,22 @@
-export {
-  createVelostrataClient,
-  VelostrataError,
-  type VelostrataClient,
-  type VelostrataClientOptions,
-  type TaskDescriptionPage,
-  type TaskDescription,
-  type TaskState,
-  type TaskType,
-  type KnownTaskType,
-  type EntityId,
-  type TaskId,
-  type ErrorInfo,
-} from './client.js';
+export { createVelostrataClient, type VelostrataClient, type VelostrataClientOptions } from './client.js';
+export { VelostrataError } from './error.js';
+export type { CancelOutcome } from './operations.js';
+export { DEFAULT_MAX_PAGES, type IterateOptions } from './pages.js';
+export type {
+  TaskDescriptionPage,
+  TaskDescription,
+  TaskState,
+  TaskType,
+  KnownTaskType,
+  EntityId,
+  TaskId,
+  ErrorInfo,
+  PageRequest,
+  TaskFilter,
+  IdFilter,
+  TaskEntityIdFilter,
+  TaskStateFilter,
+} from './model.js';
 export { toSnapshot, type TaskWatching } from './watch.js';
 export { isTerminalState, type TerminalState } from './state.js';
 export * from '@vmtasks/core/public';

@@ -1,5 +1,5 @@
 import { isTerminalTaskState, type TaskState as SnapshotState } from '@vmtasks/core';
-import type { TaskState } from './client.js';
+import type { TaskState } from './model.js';
 
 const STATE_BY_VELOSTRATA_STATE: Readonly<Record<TaskState, SnapshotState>> = {
   Running: 'running',

@@ -42,12 +42,21 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** A manager whose nth request gets the nth scripted answer (the last one repeats). */
+/**
+ * A manager whose nth request gets the nth scripted answer (the last one repeats): the list for
+ * `GET /tasks`, the one task for `GET /tasks/{id}` (404 when the list does not hold it).
+ */
 async function manager(answers: (TaskDescription[] | { status: number; body: unknown })[]) {
-  const server = await startTestServer((_req, res, index) => {
+  const server = await startTestServer((req, res, index) => {
     const answer = answers[Math.min(index, answers.length - 1)]!;
-    if (Array.isArray(answer)) sendJson(res, 200, page(...answer));
-    else sendJson(res, answer.status, answer.body);
+    const id = /\/tasks\/([^/?]+)$/.exec(req.url ?? '')?.[1];
+    if (!Array.isArray(answer)) sendJson(res, answer.status, answer.body);
+    else if (id === undefined) sendJson(res, 200, page(...answer));
+    else {
+      const found = answer.find((t) => t.id?.value === decodeURIComponent(id));
+      if (found) sendJson(res, 200, found);
+      else sendJson(res, 404, { errorCode: 'NOT_FOUND', message: `Task ${id} was not found` });
+    }
   });
   servers.push(server);
   const client = createVelostrataClient({ baseUrl: `${server.url}/velostrata/api/v42`, password: PASSWORD, retry: false });
@@ -93,7 +102,7 @@ describe('toSnapshot', () => {
 
 describe('waitForTask', () => {
   it('resolves with the final TaskDescription once Succeeded, reporting progress in order', async () => {
-    const { client, clock } = await manager([
+    const { client, clock, server } = await manager([
       [task('t-1', 'Running', 10), task('other', 'Running', 1)],
       [task('t-1', 'Running', 60)],
       [task('t-1', 'Succeeded', 100)],
@@ -102,6 +111,8 @@ describe('waitForTask', () => {
     const done = await clock.settle(client.waitForTask('t-1', { clock, onProgress: (s) => progress.push(s.progress) }));
     expect(done).toEqual(task('t-1', 'Succeeded', 100));
     expect(progress).toEqual([0.1, 0.6, 1]);
+    // One small getTask per poll, never the whole list.
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(Array(3).fill('GET /velostrata/api/v42/tasks/t-1'));
   });
 
   it('rejects with TaskFailedError (errorMessage, errorDetails) and TaskCancelledError', async () => {
@@ -123,7 +134,7 @@ describe('waitForTask', () => {
     expect(cancelled).toMatchObject({ message: 'Task t-1 was cancelled', snapshot: { state: 'cancelled' } });
   });
 
-  it('rejects with TaskOutcomeUnknownError when the task leaves the active list unfinished, TaskNotFoundError when never listed', async () => {
+  it('rejects with TaskOutcomeUnknownError when the manager no longer knows a task it reported unfinished, TaskNotFoundError when it never knew it', async () => {
     const gone = await manager([[task('t-1', 'Running', 80)], [task('other', 'Running', 1)]]);
     const unknown = await caught(gone.clock.settle(gone.client.waitForTask('t-1', { clock: gone.clock })));
     expect(unknown).toBeInstanceOf(TaskOutcomeUnknownError);

@@ -8,25 +8,18 @@ export interface SimulateFlags {
   seed?: number;
 }
 
-const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
-
 /**
  * `vmtasks simulate`: both simulated appliances in the foreground, and the `export` lines that
  * point a second terminal's `vmtasks` at them. Runs until Ctrl-C or SIGTERM.
  */
 export async function simulate(flags: SimulateFlags, context: Context): Promise<ExitCode> {
   // Loaded here only: the other commands do not pay for the simulator's start-up.
-  const { startSimulator, SNAPSERVICE_SERVICES } = await import('@vmtasks/simulator');
+  const { startSimulator, exportLines } = await import('@vmtasks/simulator');
   const simulator = await startSimulator({ clock: { speed: flags.speed }, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
   try {
-    // The services of the built-in snapshot tasks too, so that `vmtasks watch` lists them without flags.
-    const env = { ...simulator.env(), SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(',') };
     const { stdout, stderr } = context.io;
-    stdout.write(
-      `${Object.entries(env)
-        .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
-        .join('\n')}\n`,
-    );
+    // The same lines as `npm run simulate`, SNAPSERVICE_SERVICES included.
+    stdout.write(exportLines(simulator));
     stderr.write(
       context.colors.stderr.dim(
         `Simulated Velostrata and snapservice appliances at ${flags.speed}× speed (these credentials are the simulator's own).\n` +

@@ -7,6 +7,7 @@ import { describeError, exitCodeFor } from '../exit.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
+import { UnreachableError } from '../unreachable.js';
 import { jsonText } from '../server-text.js';
 import { BadAnswerError } from '../untrusted.js';
 import { withApis } from './shared.js';
@@ -22,10 +23,12 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     context.signal.throwIfAborted();
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
+    const answered = apis.filter((_, i) => results[i]!.status === 'fulfilled').map((api) => api.name);
     if (flags.json) stdout.write(`${jsonText(snapshots, 2)}\n`);
-    // Said only when an API answered: an error below explains an empty list otherwise.
     else if (snapshots.length === 0) {
-      if (results.some((result) => result.status === 'fulfilled')) stderr.write('No tasks.\n');
+      // "No tasks." only for what answered: an appliance that could not be asked has said nothing.
+      if (answered.length === apis.length) stderr.write('No tasks.\n');
+      else if (answered.length > 0) stderr.write(`No tasks from ${answered.join(' and ')}.\n`);
     } else {
       const rows: BoardTask[] = snapshots.map((snapshot) => ({ snapshot, gone: false }));
       const width = isTerminal(stdout) ? terminalSize(stdout).width : undefined;
@@ -36,9 +39,10 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     let code: ExitCode = ExitCode.ok;
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      // A bad answer names its appliance itself.
-      const which = result.reason instanceof BadAnswerError ? '' : `${apis[i]!.name}: `;
-      stderr.write(`${context.colors.stderr.red('error:')} ${which}${describeError(result.reason)}\n`);
+      // UnreachableError and BadAnswerError name their API themselves (`cannot reach velostrata at …`).
+      const named = result.reason instanceof UnreachableError || result.reason instanceof BadAnswerError;
+      const what = named ? '' : `${apis[i]!.name}: `;
+      stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(result.reason)}\n`);
       if (code === ExitCode.ok) code = exitCodeFor(result.reason);
     });
     return code;

@@ -140,4 +140,27 @@ describe('live view frame', () => {
     expect(frame(board, 60).join('\n')).not.toContain('!');
     expect(frame(board, 60).join('\n')).toContain('No tasks.');
   });
+
+  it.each([60, 80])('wraps a long transient-trouble note at %i columns instead of cutting its reason', (width) => {
+    const board = wave();
+    const reason =
+      'getActiveTasks: GET https://mgr.example.com/velostrata/api/v42/tasks failed after 3 attempts: connect ECONNREFUSED 10.20.30.40:443';
+    board.apply('velostrata', { type: 'transient-failure', error: trouble(reason), failures: 1, retryInMs: 2000 }, now);
+    const lines = frame(board, width, 24);
+    for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(width);
+    const start = lines.findIndex((line) => line.startsWith('! '));
+    const note = lines
+      .slice(start)
+      .map((line) => line.trim())
+      .join(' ');
+    expect(note).toBe(`! velostrata: ${reason} · retrying in 2s (failure 1)`);
+  });
+
+  it('a runaway server message in a note still leaves a frame that fits the screen', () => {
+    const board = wave();
+    board.apply('velostrata', { type: 'transient-failure', error: trouble('overloaded '.repeat(2000)), failures: 1, retryInMs: 0 }, now);
+    const lines = frame(board, 80, 24);
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(lines.filter((line) => /^ {2}overloaded/.test(line)).length).toBeLessThanOrEqual(7);
+  });
 });

@@ -44,9 +44,12 @@ export function renderLiveFrame(board: TaskBoard, options: FrameOptions): string
       ),
     );
   }
+  // A note's reason is often at its end (`…failed after 3 attempts: connect ECONNREFUSED …`): it
+  // gets a third of the screen before it is cut, so only a runaway server message loses words.
+  const noteLines = Math.max(2, Math.floor((height - 1) / 3));
   for (const note of board.notes) {
     const text = `! ${describeTrouble(note.api, { ...note, retryInMs: note.retryInMs - (now - note.at) })}`;
-    footer.push(...wrap(text, width, 2, 2).map((line) => colors.yellow(line)));
+    footer.push(...wrap(text, width, noteLines, 2).map((line) => colors.yellow(line)));
   }
 
   const title = options.title.find((candidate) => stringWidth(candidate) <= width) ?? options.title.at(-1)!;

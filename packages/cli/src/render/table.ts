@@ -14,9 +14,12 @@ export function renderTaskTable(
   const width = options.width ?? Number.MAX_SAFE_INTEGER;
   const gap = width >= 100 ? 2 : 1;
   const sorted = sortTasks(tasks);
-  const columns = taskColumns(options.colors, options.now, { showApi: options.showApi, bar: false, errorsInline: true }).map((column) =>
-    options.width === undefined && !column.draw ? { ...column, max: Number.MAX_SAFE_INTEGER } : column,
-  );
+  const columns = taskColumns(options.colors, options.now, {
+    showApi: options.showApi,
+    bar: false,
+    errorsInline: true,
+    wholeIds: true,
+  }).map((column) => (options.width === undefined && !column.draw ? { ...column, max: Number.MAX_SAFE_INTEGER } : column));
   const fitted = fitColumns(columns, sorted, width, gap);
   return [renderHeader(fitted, gap, options.colors), ...sorted.map((task) => renderRow(fitted, task, gap))];
 }

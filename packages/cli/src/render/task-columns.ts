@@ -23,7 +23,7 @@ export function sortTasks(tasks: readonly BoardTask[]): BoardTask[] {
 export function taskColumns(
   colors: Colors,
   now: number,
-  options: { showApi: boolean; bar: boolean; errorsInline?: boolean },
+  options: { showApi: boolean; bar: boolean; errorsInline?: boolean; wholeIds?: boolean },
 ): Column<BoardTask>[] {
   const columns: (Column<BoardTask> | false)[] = [
     {
@@ -33,7 +33,10 @@ export function taskColumns(
       min: 1,
       max: 1,
     },
-    { header: 'ID', text: ({ snapshot }) => snapshot.id, min: 13, max: 36, shrinkOrder: -2 },
+    // `wholeIds` (the `tasks` table, where ids are copied from): as wide as the longest, cut last.
+    options.wholeIds
+      ? { header: 'ID', text: ({ snapshot }) => snapshot.id, min: 13, max: Number.MAX_SAFE_INTEGER, shrinkOrder: 0 }
+      : { header: 'ID', text: ({ snapshot }) => snapshot.id, min: 13, max: 36, shrinkOrder: -2 },
     options.showApi && { header: 'API', text: ({ snapshot }) => snapshot.api, min: 11, max: 11, dropOrder: 2 },
     { header: 'KIND', text: ({ snapshot }) => snapshot.kind ?? '', min: 8, max: 24, shrinkOrder: 2, dropOrder: 3 },
     { header: 'TARGET', text: ({ snapshot }) => snapshot.target ?? '', min: 10, max: 28, shrinkOrder: 2, dropOrder: 4 },

@@ -37,10 +37,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/snapservice/tasks/{task}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a snapservice task
+         * @description Returns information about a task. Requires the `System.Read` privilege.
+         */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/snapservice/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current session
+         * @description Returns information about the current session; using it counts as an access.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Log in
+         * @description Creates a session (the equivalent of login): exchanges the credentials of the request, HTTP
+         *     Basic or a SAML token, for a session token to send in `vmware-api-session-id`. The session
+         *     ends after a period without use, or with `DELETE`.
+         */
+        post: operations["createSession"];
+        /**
+         * Log out
+         * @description Ends the session whose token the request carries (the equivalent of logout).
+         */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A session (`Snapservice.Sessions.Info`). */
+        SessionInfo: {
+            /** @description Fully qualified name of the user that created the session, e.g. Administrator@vsphere.local. */
+            user: string;
+            /**
+             * Format: date-time
+             * @description Time when the session was created.
+             */
+            created_time: string;
+            /**
+             * Format: date-time
+             * @description Last time the session was used.
+             */
+            last_accessed_time: string;
+        };
         /** @description ListResult including details of all the tasks. */
         ListResult: {
             items: components["schemas"]["ListItem"][];
@@ -317,6 +382,29 @@ export interface components {
                 "application/json": components["schemas"]["VapiError"];
             };
         };
+        /** @description com.vmware.vapi.std.errors.not_found — if the task is not found. */
+        TaskNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_type": "NOT_FOUND",
+                 *       "messages": [
+                 *         {
+                 *           "id": "com.vmware.snapservice.tasks.not_found",
+                 *           "default_message": "Task {0} was not found.",
+                 *           "args": [
+                 *             "t-404"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["VapiError"];
+            };
+        };
         /** @description Any other vAPI standard error, for the HTTP codes not listed individually. */
         StandardError: {
             headers: {
@@ -414,6 +502,113 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Unauthorized"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["StandardError"];
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Task identifier (resource type `com.vmware.snapservice.task`), as `ListItem.task` gives it.
+                 * @example 52f1d3a2-7c0e-4d1b-9a55-5f3c2b1e9d10:com.vmware.snapservice.protection_group
+                 */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Information about the specified task. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["TaskNotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["StandardError"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Information about the session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": "Administrator@vsphere.local",
+                     *       "created_time": "2024-05-02T08:00:00Z",
+                     *       "last_accessed_time": "2024-05-02T08:15:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["StandardError"];
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new session token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example b8a5f0e4c1d34a7f9e2b6c0d1a3f5e7b */
+                    "application/json": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["StandardError"];
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["StandardError"];
         };

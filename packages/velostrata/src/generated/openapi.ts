@@ -20,8 +20,46 @@ export interface paths {
          */
         get: operations["getActiveTasks"];
         put?: never;
-        post?: never;
+        /**
+         * List tasks
+         * @description Lists every task the manager knows, finished ones included, one page at a time, narrowed
+         *     by an optional filter. Pages are numbered from 0; `size` 0 (the default) lets the manager
+         *     choose the page size.
+         */
+        post: operations["listTasks"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Task ID (the `value` of the task's `TaskId`)
+                 * @example task-42
+                 */
+                taskId: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Describe task
+         * @description Returns a description of a Velostrata management task, active or finished.
+         */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel task
+         * @description Asks the manager to cancel a task. The task moves through `Cancelling` to `Cancelled`;
+         *     `GET /tasks/{taskId}` follows it. 202: the cancellation started; 204: nothing was left to
+         *     cancel (the task had already ended).
+         */
+        delete: operations["cancelTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -143,9 +181,127 @@ export interface components {
             /** @description Human-readable error message */
             message?: string;
         };
+        /** @description Which page of the task list to return, and which tasks it lists. */
+        PageRequest: {
+            filter?: components["schemas"]["Filter"];
+            /**
+             * Format: int32
+             * @description Page number, from 0
+             * @default 0
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Page size; 0 lets the manager choose
+             * @default 0
+             */
+            size: number;
+        };
+        /** @description Which tasks to list; `_type` says which kind of filter it is. */
+        Filter: components["schemas"]["IdFilter"] | components["schemas"]["TaskEntityIdFilter"] | components["schemas"]["TaskStateFilter"];
+        /** @description The tasks with these ids. */
+        IdFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            _type: "IdFilter";
+            /** @description Task ids */
+            ids: components["schemas"]["EntityId"][];
+        };
+        /** @description The tasks that act on one entity (a VM, a Cloud Extension, …). */
+        TaskEntityIdFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            _type: "TaskEntityIdFilter";
+            id: components["schemas"]["EntityId"];
+        };
+        /** @description The tasks in any of these states. */
+        TaskStateFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            _type: "TaskStateFilter";
+            /** @description Task states */
+            state: components["schemas"]["TaskState"][];
+        };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Unauthorized. The credentials are missing or wrong. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errorCode": "UNAUTHORIZED",
+                 *       "url": "/velostrata/api/v42/tasks/task-42",
+                 *       "message": "Full authentication is required to access this resource"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorInfo"];
+            };
+        };
+        /** @description Forbidden. The credentials do not allow this operation. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errorCode": "FORBIDDEN",
+                 *       "url": "/velostrata/api/v42/tasks/task-42",
+                 *       "message": "Access is denied"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorInfo"];
+            };
+        };
+        /** @description Not Found. The manager knows no task with this id. */
+        TaskNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errorCode": "NOT_FOUND",
+                 *       "url": "/velostrata/api/v42/tasks/task-404",
+                 *       "message": "Task task-404 was not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorInfo"];
+            };
+        };
+        /** @description Error */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errorCode": "INTERNAL_ERROR",
+                 *       "url": "/velostrata/api/v42/tasks",
+                 *       "message": "The management service is not available"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorInfo"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Task ID (the `value` of the task's `TaskId`)
+         * @example task-42
+         */
+        TaskIdPath: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -204,6 +360,99 @@ export interface operations {
             };
         };
     };
+    listTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Page request */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. A page of task descriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDescriptionPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Task ID (the `value` of the task's `TaskId`)
+                 * @example task-42
+                 */
+                taskId: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. The task's description. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDescription"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TaskNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cancelTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Task ID (the `value` of the task's `TaskId`)
+                 * @example task-42
+                 */
+                taskId: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted. The task is being cancelled. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No Content. The task had already ended; nothing changed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["TaskNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -218,5 +467,8 @@ export const entityId_typeValues: ReadonlyArray<FlattenedDeepRequired<components
 export const taskId_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskId"]["_type"]> = ["TaskId"];
 export const taskStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskState"]> = ["Running", "Failed", "Cancelled", "Succeeded", "Failing", "Cancelling"];
 export const knownTaskTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KnownTaskType"]> = ["CreateCloudExtension", "DeleteCloudExtension", "RunVmInCloud", "RunVmOnPrem", "StartVm", "StopVm", "MigrateToCloud", "MigrateBackToOnPrem", "DetachVm", "CleanupVm", "FullMigration", "RebootVm", "ReconfigureVm", "StopCloudExtension", "StartCloudExtension", "RepairCloudExtension", "PrepareToDetach", "CancelDetach", "UpgradeManagement", "DownloadMgmtPackage"];
+export const idFilter_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IdFilter"]["_type"]> = ["IdFilter"];
+export const taskEntityIdFilter_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskEntityIdFilter"]["_type"]> = ["TaskEntityIdFilter"];
+export const taskStateFilter_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TaskStateFilter"]["_type"]> = ["TaskStateFilter"];
 /** Rules between parameters that OpenAPI cannot state (from each operation's `x-vmtasks-require-any-of`). */
 export const parameterRules = {} as const;

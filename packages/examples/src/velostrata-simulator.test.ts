@@ -17,7 +17,7 @@ import {
   type RetryOptions,
   type TaskSnapshot,
   type WaitOptions,
-} from './index.js';
+} from '@vmtasks/velostrata';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -27,8 +27,13 @@ afterEach(async () => {
 // Polls every 5 s exactly (no jitter when min = max), so that a test knows what each poll sees.
 const steady = { minIntervalMs: 5_000, maxIntervalMs: 5_000 } satisfies WaitOptions;
 
-async function setup(options: { scenario?: 'wave' | 'empty'; retry?: RetryOptions | false } = {}) {
-  const sim = await startSimulator({ clock: 'manual', scenario: options.scenario ?? 'empty', seed: 12 });
+async function setup(options: { scenario?: 'wave' | 'empty'; retry?: RetryOptions | false; retentionMs?: number } = {}) {
+  const sim = await startSimulator({
+    clock: 'manual',
+    scenario: options.scenario ?? 'empty',
+    seed: 12,
+    ...(options.retentionMs !== undefined && { retentionMs: options.retentionMs }),
+  });
   sims.push(sim);
   const client = createVelostrataClient({ baseUrl: sim.velostrata.url, password: sim.velostrata.password, retry: options.retry ?? false });
   const clock = ManualClock.following(sim);
@@ -109,7 +114,70 @@ describe('waitForTask against the simulator', () => {
     expect(states).toEqual(['running', 'cancelling', 'cancelled']);
   });
 
-  it('rejects with TaskOutcomeUnknownError when the task leaves the active list before a terminal state', async () => {
+  it('reports the real outcome of a task that finished and left the active list between two polls', async () => {
+    const { sim, client, add } = await setup({ retentionMs: 1_000 });
+    const id = add({
+      steps: [
+        { state: 'Running', progress: 40 },
+        { afterMs: 2_000, state: 'Failed', progress: 40, errorMessage: ['Disk copy failed'] },
+      ],
+    });
+    const clock = ManualClock.following(sim);
+    // Polls every 60 s: the task ends and leaves the active list (1 s retention) between two polls.
+    const error = await caught(clock.settle(client.waitForTask(id, { clock, minIntervalMs: 60_000, maxIntervalMs: 60_000 })));
+    expect(await client.listActiveTasks()).toMatchObject({ content: [] });
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error).toMatchObject({ taskId: id, snapshot: { state: 'failed', error: 'Disk copy failed' } });
+  });
+
+  it('ends in TaskCancelledError after cancelTask: Running → Cancelling → Cancelled', async () => {
+    const { client, add, wait } = await setup();
+    const id = add({
+      steps: [
+        { state: 'Running', progress: 10 },
+        { afterMs: 600_000, state: 'Succeeded', progress: 100 },
+      ],
+    });
+    expect(await client.cancelTask(id)).toBe('accepted');
+    expect(await client.getTask(id)).toMatchObject({ state: 'Cancelling' });
+    const states: string[] = [];
+    const error = await caught(wait(id, { onProgress: (s) => states.push(s.state) }));
+    expect(error).toBeInstanceOf(TaskCancelledError);
+    expect(states).toEqual(['cancelling', 'cancelled']);
+    expect(await client.cancelTask(id)).toBe('already-ended'); // 204: nothing left to cancel
+    expect(await caught(client.cancelTask('task-unknown'))).toMatchObject({ name: 'VelostrataError', status: 404 });
+  });
+
+  it('iterates a 2,500-task history, finished tasks included, page by page with the filters', async () => {
+    const { sim, client, add } = await setup({ retentionMs: 1_000 });
+    for (let i = 0; i < 2_500; i++) {
+      add({
+        steps: [
+          { state: 'Running', progress: 0 },
+          { afterMs: 1_000, state: i % 5 === 0 ? 'Failed' : 'Succeeded', progress: 100 },
+        ],
+      });
+    }
+    await sim.advance(10_000); // every task ended and left the active list
+    expect((await client.listActiveTasks()).content).toEqual([]);
+    let count = 0;
+    const heapBefore = process.memoryUsage().heapUsed;
+    let heapPeak = heapBefore;
+    for await (const task of client.iterateTasks({ size: 100 })) {
+      count += 1;
+      expect(task.state === 'Succeeded' || task.state === 'Failed').toBe(true);
+      if (count % 100 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }
+    expect(count).toBe(2_500);
+    // One page (100 tasks, ~50 KB of JSON) in memory at a time: far below the whole history's size.
+    expect(heapPeak - heapBefore).toBeLessThan(64 * 1024 * 1024);
+    const failed = await client.listTasks({ size: 1_000, filter: { _type: 'TaskStateFilter', state: ['Failed'] } });
+    expect(failed).toMatchObject({ totalElements: 500, totalPages: 1, numberOfElements: 500, number: 0 });
+    const one = await client.listTasks({ filter: { _type: 'IdFilter', ids: [{ value: 'task-1001', _type: 'TaskId' }] } });
+    expect(one.content?.map((t) => t.id?.value)).toEqual(['task-1001']);
+  });
+
+  it('rejects with TaskOutcomeUnknownError when the manager forgets a task before a terminal state', async () => {
     const { wait, add } = await setup();
     const id = add({
       steps: [

@@ -17,7 +17,7 @@ import {
   type RetryOptions,
   type TaskSnapshot,
   type WaitOptions,
-} from './index.js';
+} from '@vmtasks/snapservice';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -194,5 +194,68 @@ describe('watchTasks against the simulator', () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ operation: 'listTasks', parameter: 'filter' });
     expect(sim.snapservice.requests).toBe(0);
+  });
+});
+
+describe('logging in to the simulator with username and password', () => {
+  async function loginSetup(sessionTtlMs?: number) {
+    const sim = await startSimulator({ clock: 'manual', scenario: 'empty', seed: 12, ...(sessionTtlMs !== undefined && { sessionTtlMs }) });
+    sims.push(sim);
+    const { username, password } = sim.snapservice;
+    const client = createSnapserviceClient({ baseUrl: sim.snapservice.url, username, password, retry: false });
+    return { sim, client, clock: ManualClock.following(sim) };
+  }
+
+  it('a wait longer than the idle lifetime of a session carries on: one re-login when it expires mid-wait', async () => {
+    // Sessions lapse after 60 s unused; the wait polls every 5 s, so only an expiry ends one.
+    const { sim, client, clock } = await loginSetup(60_000);
+    const id = sim.snapservice.addTask({
+      steps: [
+        { status: 'RUNNING', progress: { total: 10, completed: 1 } },
+        { afterMs: 3 * 3_600_000, status: 'SUCCEEDED', progress: { total: 10, completed: 10 } },
+      ],
+    });
+    let expired = false;
+    const info = await clock.settle(
+      client.waitForTask(id, {
+        clock,
+        minIntervalMs: 5_000,
+        maxIntervalMs: 5_000,
+        onProgress: () => {
+          if (!expired) sim.snapservice.expireSession(); // the appliance ends the session after the first poll
+          expired = true;
+        },
+      }),
+    );
+    expect(info.status).toBe('SUCCEEDED');
+    expect(sim.snapservice.sessions().created).toBe(2);
+  });
+
+  it('fifty concurrent calls that meet the same expired session cause one login', async () => {
+    const { sim, client } = await loginSetup();
+    const id = sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: { total: 10, completed: 1 } }] });
+    await client.getTask(id);
+    sim.snapservice.expireSession();
+    const infos = await Promise.all(Array.from({ length: 50 }, () => client.getTask(id)));
+    expect(infos.every((info) => info.status === 'RUNNING')).toBe(true);
+    expect(sim.snapservice.sessions()).toEqual({ created: 2, live: 1 });
+  });
+
+  it('logout and close are seen by the appliance; getSession names the user', async () => {
+    const { sim, client } = await loginSetup();
+    expect(await client.getSession()).toMatchObject({ user: sim.snapservice.username });
+    const before = sim.snapservice.sessions().live;
+    await client.logout();
+    expect(sim.snapservice.sessions().live).toBe(before - 1);
+    await client.login();
+    expect(sim.snapservice.sessions().live).toBe(before);
+    await client.close();
+    expect(sim.snapservice.sessions().live).toBe(before - 1);
+  });
+
+  it('getTask answers 404 NOT_FOUND for an unknown task, and waitForTask says TaskNotFoundError', async () => {
+    const { client, clock } = await loginSetup();
+    expect(await caught(client.getTask('t-unknown'))).toMatchObject({ name: 'SnapserviceError', status: 404, errorType: 'NOT_FOUND' });
+    expect(await caught(clock.settle(client.waitForTask('t-unknown', { clock })))).toBeInstanceOf(TaskNotFoundError);
   });
 });

@@ -1,0 +1,49 @@
+import type { TaskSnapshot } from '@vmtasks/core';
+import { describe, expect, it } from 'vitest';
+import { createColors } from './colors.js';
+import { stringWidth } from './format.js';
+import { renderTaskTable } from './table.js';
+
+const now = Date.parse('2026-11-23T21:10:00Z');
+const snapshotId = '768d2928-cf5a-4c1e-9d2b-0a1b2c3d4e5f:com.vmware.snapservice.protection_group';
+const tasks: TaskSnapshot[] = [
+  {
+    api: 'snapservice',
+    id: snapshotId,
+    kind: 'snapshot',
+    target: 'pg-finance',
+    state: 'running',
+    progress: 0.5,
+    startedAt: '2026-11-23T21:05:00Z',
+  },
+  {
+    api: 'velostrata',
+    id: 'task-1002',
+    kind: 'FullMigration',
+    target: 'vm-web-01',
+    state: 'running',
+    progress: 0.3,
+    startedAt: '2026-11-23T21:06:00Z',
+  },
+];
+const table = (width: number): string[] =>
+  renderTaskTable(
+    tasks.map((snapshot) => ({ snapshot, gone: false })),
+    { width, now, colors: createColors(false), showApi: true },
+  );
+
+describe('the tasks table', () => {
+  it('shows whole ids when the terminal has room for them', () => {
+    const lines = table(170);
+    expect(lines.some((line) => line.includes(snapshotId))).toBe(true);
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(170);
+  });
+
+  it('on a narrow terminal cuts the end of an id, so that what shows is a prefix `wait` takes', () => {
+    const lines = table(80);
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+    const shown = /^● (\S+)… snapservice/.exec(lines.find((line) => line.includes('snapservice'))!)?.[1];
+    expect(shown?.length).toBeGreaterThanOrEqual(12);
+    expect(snapshotId.startsWith(shown!)).toBe(true);
+  });
+});
