@@ -37,9 +37,16 @@ export function hostileServers(): { serve(answer: Answer): Promise<Record<string
   });
   return {
     serve: async (answer) => {
-      const server = await startTestServer((_request, response, index) => {
+      const server = await startTestServer((request, response, index) => {
         const { status = 200, body } = answer(index);
-        sendJson(response, status, body);
+        // GET …/tasks/{id} (waitForTask polls it): the task of that id from the list answer.
+        const one = /\/tasks\/([^/?]+)$/.exec(request.url)?.[1];
+        if (one === undefined || status !== 200) return sendJson(response, status, body);
+        const content = (body as { content?: { id?: { value?: unknown } }[] }).content;
+        const task = Array.isArray(content) ? content.find((item) => item.id?.value === decodeURIComponent(one)) : undefined;
+        return task
+          ? sendJson(response, 200, task)
+          : sendJson(response, Array.isArray(content) ? 404 : 200, Array.isArray(content) ? {} : body);
       });
       servers.push(server);
       return { VELOSTRATA_URL: `${server.url}/velostrata/api/v42`, VELOSTRATA_PASSWORD: PASSWORD };
