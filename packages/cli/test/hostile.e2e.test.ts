@@ -9,7 +9,7 @@ import { runInTerminal, type TerminalSession } from './terminal.js';
 
 const { serve } = hostileServers();
 const VELOSTRATA = ['--api', 'velostrata'];
-const FAST = ['--interval', '100'];
+const FAST = ['--interval', '100ms'];
 
 // Each sequence a server might send, and the way it must show instead.
 const CLIPBOARD = '\u001b]52;c;SDJQV05FRA==\u0007';

@@ -48,7 +48,7 @@ describe('pipes to a slow reader get every byte', () => {
 
   it('watch --until-done --json: one line per task, and the process ends by itself', async () => {
     const env = await bigList();
-    const result = await readSlowly(['watch', '--until-done', '--json', '--api', 'velostrata', '--interval', '100'], env, 100);
+    const result = await readSlowly(['watch', '--until-done', '--json', '--api', 'velostrata', '--interval', '100ms'], env, 100);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(TASKS);
