@@ -4,6 +4,12 @@ import { processIO } from './io.js';
 import { main, type StopReason } from './main.js';
 
 const controller = new AbortController();
+/** How long the process may stay after its output is written, for anything still closing. */
+const LINGER_MS = 2000;
+
+/** Resolves once everything written to `stream` so far has left the process (or it failed). */
+const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => (stream.writable ? stream.write('', () => resolve()) : resolve()));
 
 function stopWith(reason: StopReason): void {
   if (!controller.signal.aborted) {
@@ -27,7 +33,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await main(process.argv.slice(2), processIO(), controller.signal);
-// Writes to terminals, files and pipes are synchronous on Linux, so nothing is lost by exiting
-// here; open keep-alive sockets would otherwise hold the process for their idle timeout.
-process.exit(code);
+process.exitCode = await main(process.argv.slice(2), processIO(), controller.signal);
+// No process.exit(): a pipe to a slow reader still holds what was written (Node writes to pipes
+// asynchronously once the kernel's buffer is full), and exiting would drop it. The process ends
+// when the event loop is empty: main has closed the clients and stopped its timers. Should
+// anything still hold it, leave once stdout and stderr have handed every byte to the system.
+flushed(process.stdout)
+  .then(() => flushed(process.stderr))
+  .then(() => setTimeout(() => process.exit(), LINGER_MS).unref());

@@ -1,3 +1,4 @@
+import type { PrintedSecrets } from './credentials.js';
 import type { IOStreams } from './io.js';
 import wrapAnsi from 'wrap-ansi';
 import { colorEnabled, isTerminal, terminalSize } from './io.js';
@@ -9,12 +10,15 @@ export interface Context {
   /** Aborted on Ctrl-C, SIGTERM, or when stdout's reader goes away (`| head`). */
   signal: AbortSignal;
   colors: { stdout: Colors; stderr: Colors };
+  /** What every printed byte is scrubbed of; completed once the configuration is known. */
+  secrets: PrintedSecrets;
 }
 
-export function createContext(io: IOStreams, signal: AbortSignal): Context {
+export function createContext(io: IOStreams, signal: AbortSignal, secrets: PrintedSecrets): Context {
   return {
     io,
     signal,
+    secrets,
     colors: { stdout: createColors(colorEnabled(io.stdout, io.env)), stderr: createColors(colorEnabled(io.stderr, io.env)) },
   };
 }

@@ -9,6 +9,8 @@ export const ExitCode = {
   credentials: 3,
   /** An appliance could not be reached: no HTTP answer (refused, DNS, timeout, TLS), or 502/503/504. */
   unreachable: 4,
+  /** The appliance answered outside its API (not JSON, or fields of the wrong type). */
+  badAnswer: 5,
   /** `--timeout` ran out (the convention of coreutils' `timeout`). */
   timeout: 124,
   /** Ctrl-C (128 + SIGINT). */

@@ -2,6 +2,7 @@ import { VelostrataError } from '@vmtasks/velostrata';
 import { ApiError } from '@vmtasks/core';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { UnreachableError } from './unreachable.js';
+import { BadAnswerError } from './untrusted.js';
 
 const TASK_OUTCOMES = new Set(['TaskFailedError', 'TaskCancelledError', 'TaskNotFoundError', 'TaskOutcomeUnknownError']);
 
@@ -13,6 +14,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (error.name === 'ConfigurationError') return ExitCode.usage;
   if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return ExitCode.credentials;
   if (error instanceof UnreachableError) return ExitCode.unreachable;
+  if (error instanceof BadAnswerError) return ExitCode.badAnswer;
   if (error.name === 'WaitTimeoutError') return ExitCode.timeout;
   if (TASK_OUTCOMES.has(error.name)) return ExitCode.taskFailed;
   return ExitCode.taskFailed;

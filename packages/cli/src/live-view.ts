@@ -15,6 +15,8 @@ export class LiveView {
   #scheduled = false;
   #stopped = false;
   readonly #onResize = (): void => this.draw();
+  // Should the process end while the view is up (a crash), the cursor still comes back.
+  readonly #onExit = (): void => void this.#stream.write(ansiEscapes.cursorShow);
 
   constructor(stream: OutputStream, frame: (size: { width: number; height: number }) => string[]) {
     this.#stream = stream;
@@ -26,6 +28,7 @@ export class LiveView {
 
   start(): void {
     this.#stream.write(ansiEscapes.cursorHide);
+    process.once('exit', this.#onExit);
     this.draw();
     this.#timer = setInterval(() => this.draw(), 1000);
     this.#stream.on('resize', this.#onResize);
@@ -54,5 +57,6 @@ export class LiveView {
     this.#stream.off('resize', this.#onResize);
     this.#update.done();
     this.#stream.write(ansiEscapes.cursorShow);
+    process.off('exit', this.#onExit);
   }
 }

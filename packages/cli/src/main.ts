@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { taskStatusValues } from '@vmtasks/snapservice';
-import { Redactor } from '@vmtasks/core';
 import { createContext } from './context.js';
+import { credentialRedactor, envCredentials, PrintedSecrets } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { describeError, exitCodeFor } from './exit.js';
 import { redactingStream, type IOStreams } from './io.js';
@@ -15,20 +15,17 @@ export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
 
 const STOP_CODES: Record<StopReason, ExitCode> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, EPIPE: ExitCode.ok };
 
-/** The environment variables that carry secrets: whatever is printed is scrubbed of their values. */
-const SECRET_ENV = ['VELOSTRATA_PASSWORD', 'SNAPSERVICE_SESSION_ID', 'SNAPSERVICE_AUTHORIZATION'] as const;
-
 /**
  * Runs `vmtasks` with `argv` (without node and the script) and returns the exit status. `stop`
  * aborts a running command from outside (signals, a closed pipe): it ends quietly with the
  * status that stop stands for.
  */
 export async function main(argv: readonly string[], raw: IOStreams, stop: AbortSignal): Promise<number> {
-  const secrets = SECRET_ENV.map((name) => raw.env[name]);
-  const authorizationToken = /token="([^"]+)"/.exec(raw.env['SNAPSERVICE_AUTHORIZATION'] ?? '')?.[1];
-  const redactor = new Redactor([...secrets, authorizationToken]);
-  const io: IOStreams = { ...raw, stdout: redactingStream(raw.stdout, redactor), stderr: redactingStream(raw.stderr, redactor) };
-  const context = createContext(io, stop);
+  // Whatever is printed is scrubbed of the secrets in the environment, in every form the clients
+  // know; withApis adds the configuration's (the user name may come from a flag).
+  const secrets = new PrintedSecrets(credentialRedactor(envCredentials(raw.env)));
+  const io: IOStreams = { ...raw, stdout: redactingStream(raw.stdout, secrets), stderr: redactingStream(raw.stderr, secrets) };
+  const context = createContext(io, stop, secrets);
   let code: number = ExitCode.ok;
   const program = buildProgram(context, version, taskStatusValues, (result) => (code = result));
   try {

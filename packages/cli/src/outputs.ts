@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import { isTerminal } from './io.js';
 import { eventLine, eventRecord } from './render/events.js';
 import type { FrameOptions } from './render/live.js';
+import { jsonText } from './server-text.js';
 
 /**
  * Where a watch's events go, once the board has them: a live view on a terminal, one plain
@@ -43,7 +44,7 @@ export function jsonOutput(context: Context): WatchOutput {
   return {
     event: (api, event) => {
       const record = eventRecord(api, event, context.io.now());
-      if (record) context.io.stdout.write(`${JSON.stringify(record)}\n`);
+      if (record) context.io.stdout.write(`${jsonText(record)}\n`);
     },
     stop: () => {},
   };

@@ -18,8 +18,9 @@ Durations (--interval, --timeout): a bare number is seconds; or with units ms, s
 combined: 500ms, 90s, 2m, 1h, 1m30s. --interval is at least 100ms.
 
 Exit status: 0 success · 1 a task failed, was cancelled or its outcome is unknown · 2 usage or
-configuration error · 3 credentials refused · 4 cannot reach an appliance · 124 timeout ·
-130 Ctrl-C · 143 SIGTERM
+configuration error · 3 credentials refused · 4 cannot reach an appliance · 5 the appliance's
+answer did not match the API · 124 timeout · 130 Ctrl-C · 143 SIGTERM
+Text from appliances is shown with control characters made visible (^[ for ESC, <U+202E>).
 
 Try it without an appliance:
   vmtasks simulate --speed 20     # in one terminal; paste the export lines into another

@@ -33,12 +33,14 @@ export { pathSegment } from './path.js';
 export type { TlsOptions, FetchFunction } from './tls.js';
 export {
   formatMessage,
+  hasFieldTypes,
   isRecord,
   requireBaseUrl,
   requireCredential,
   requireHeaders,
   requireOneCredential,
   requireOptions,
+  type FieldType,
 } from './util.js';
 // The waiting and watching surface users see (also re-exported by the clients)…
 export * from './public.js';

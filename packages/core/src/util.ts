@@ -11,6 +11,31 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A JSON type a client checks a field of a server's answer against. */
+export type FieldType = 'string' | 'number' | 'string[]' | 'object';
+
+const HAS_TYPE: Readonly<Record<FieldType, (value: unknown) => boolean>> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number',
+  'string[]': (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
+  object: isRecord,
+};
+
+/**
+ * True when `value` is an object whose fields named in `types` are each absent, null or of that
+ * type: an answer checked for the types a client reads before any of it is used (a `"progress":
+ * "x"` would otherwise surface as a TypeError far from the request). null counts as absent:
+ * Java servers write absent fields so.
+ */
+export function hasFieldTypes(value: unknown, types: Readonly<Record<string, FieldType>>): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  for (const [field, type] of Object.entries(types)) {
+    const item = value[field];
+    if (item !== undefined && item !== null && !HAS_TYPE[type](item)) return false;
+  }
+  return true;
+}
+
 /** Fills `{0}`, `{1}`, … placeholders with positional arguments; unknown ones stay as they are. */
 export function formatMessage(template: string, args: readonly string[]): string {
   if (!template.includes('{')) return template;

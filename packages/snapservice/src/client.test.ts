@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   createSnapserviceClient,
   InvalidRequestError,
+  MalformedResponseError,
   SnapserviceError,
   type ListResult,
   type SnapserviceClientOptions,
@@ -111,6 +112,33 @@ describe('listTasks', () => {
     const error = await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE', body: 'upstream down', messages: [] });
     expect((error as Error).message).toBe('HTTP 503 SERVICE_UNAVAILABLE from listTasks: upstream down');
+  });
+
+  it('reports fields of the wrong type as MalformedResponseError, before anything reads them; null counts as absent', async () => {
+    const item = result.items[0]!;
+    const withInfo = (info: Record<string, unknown>) => ({ ...item, info: { ...item.info, ...info } });
+    for (const wrong of [
+      { ...item, task: null },
+      { ...item, task: 7 },
+      { task: 't-2' },
+      { ...item, info: [] },
+      withInfo({ status: 5 }),
+      withInfo({ operation: {} }),
+      withInfo({ progress: 'x' }),
+      withInfo({ progress: { total: '100', completed: 5, message: item.info.description } }),
+      withInfo({ progress: { total: 100, completed: 5, message: { id: 'm' } } }),
+      withInfo({ description: { id: 'd', default_message: 5, args: [] } }),
+      withInfo({ description: { id: 'd', default_message: 'at {0}', args: [{}] } }),
+      withInfo({ target: { type: 't', id: 9 } }),
+      withInfo({ user: ['root'] }),
+    ]) {
+      const { client } = await setup((_req, res) => sendJson(res, 200, { items: [item, wrong] }));
+      const error = await client.listTasks({ services: ['svc'] }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(wrong)).toBeInstanceOf(MalformedResponseError);
+    }
+    const nulls = withInfo({ progress: null, target: null, start_time: null, user: null });
+    const { client } = await setup((_req, res) => sendJson(res, 200, { items: [nulls] }));
+    expect((await client.listTasks({ services: ['svc'] })).items).toEqual([nulls]);
   });
 
   it('never shows the session id or token', async () => {

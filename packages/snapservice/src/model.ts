@@ -1,6 +1,6 @@
 // The spec's shapes under the names the client uses, and how their messages read: the leaf every
 // other module of the client imports.
-import { formatMessage, isRecord } from '@vmtasks/core';
+import { formatMessage, hasFieldTypes, isRecord } from '@vmtasks/core';
 import type { components, operations, parameterRules } from './generated/openapi.js';
 
 export type ListResult = components['schemas']['ListResult'];
@@ -39,6 +39,39 @@ export function formatLocalizable(message: LocalizableMessage): string {
 /** The readable messages of a vAPI error (a response body or a task's `error`), however partial it is. */
 export function vapiMessages(error: unknown): LocalizableMessage[] {
   return isRecord(error) && Array.isArray(error['messages']) ? error['messages'].filter(isLocalizableMessage) : [];
+}
+
+// The fields toSnapshot and the waiters read, with the spec's types.
+const INFO_FIELDS = {
+  operation: 'string',
+  status: 'string',
+  target: 'object',
+  progress: 'object',
+  description: 'object',
+  start_time: 'string',
+  end_time: 'string',
+  user: 'string',
+} as const;
+const PROGRESS_FIELDS = { total: 'number', completed: 'number', message: 'object' } as const;
+
+const isReadableMessage = (value: unknown): boolean =>
+  value === undefined || value === null || (isLocalizableMessage(value) && hasFieldTypes(value, { args: 'string[]' }));
+
+/** A task's info whose fields the client reads have the spec's types; anything else is a malformed answer. */
+export function isTaskInfo(value: unknown): value is TaskInfo {
+  if (!hasFieldTypes(value, INFO_FIELDS)) return false;
+  const { target, progress, description } = value;
+  return (
+    hasFieldTypes(target ?? {}, { id: 'string' }) &&
+    hasFieldTypes(progress ?? {}, PROGRESS_FIELDS) &&
+    isReadableMessage(isRecord(progress) ? progress['message'] : undefined) &&
+    isReadableMessage(description)
+  );
+}
+
+/** A listed task: its id and an info `isTaskInfo` accepts. */
+export function isListItem(value: unknown): value is ListItem {
+  return isRecord(value) && typeof value['task'] === 'string' && isTaskInfo(value['info']);
 }
 
 /** The session service's account of a session (`Snapservice.Sessions.Info`). */

@@ -14,7 +14,15 @@ import {
 } from '@vmtasks/core';
 import { SnapserviceError } from './error.js';
 import { parameterRules, type paths } from './generated/openapi.js';
-import type { ListResult, SessionInfo, TaskFilter, TaskFilterFields, TaskInfo } from './model.js';
+import {
+  isListItem,
+  isTaskInfo,
+  type ListResult,
+  type SessionInfo,
+  type TaskFilter,
+  type TaskFilterFields,
+  type TaskInfo,
+} from './model.js';
 
 type Headers = Record<string, string>;
 
@@ -23,13 +31,13 @@ const toError = (status: number, body: unknown, request: RequestSummary): Snapse
 const listTasks: OperationSpec<ListResult, SnapserviceError> = {
   operation: 'listTasks',
   method: 'GET',
-  accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']),
+  accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']) && value['items'].every(isListItem),
   toError,
 };
 const getTask: OperationSpec<TaskInfo, SnapserviceError> = {
   operation: 'getTask',
   method: 'GET',
-  accepts: (value): value is TaskInfo => isRecord(value) && typeof value['status'] === 'string',
+  accepts: (value): value is TaskInfo => isTaskInfo(value) && typeof value['status'] === 'string',
   toError,
 };
 const createSession: OperationSpec<string, SnapserviceError> = {

@@ -92,6 +92,28 @@ describe('listActiveTasks', () => {
     await expect(stalled.client.listActiveTasks()).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it('reports fields of the wrong type as MalformedResponseError, before anything reads them; null counts as absent', async () => {
+    const task = page.content[0]!;
+    for (const wrong of [
+      { progress: 'x' },
+      { state: 5 },
+      { id: { value: 7, _type: 'TaskId' } },
+      { id: 'task-1' },
+      { progressMessage: {} },
+      { errorMessage: 'failed' },
+      { entity: { value: ['vm-1'], _type: 'VmId' } },
+      { startTime: 0 },
+    ]) {
+      const { client } = await setup((_req, res) => sendJson(res, 200, { ...page, content: [task, { ...task, ...wrong }] }));
+      const error = await client.listActiveTasks().catch((e: unknown) => e);
+      expect(error, JSON.stringify(wrong)).toBeInstanceOf(MalformedResponseError);
+      expect((error as MalformedResponseError).message).toBe('getActiveTasks: HTTP 200 response does not have the documented shape');
+    }
+    const nulls = { ...task, errorDetails: null, errorMessage: null, entity: null, endTime: null };
+    const { client } = await setup((_req, res) => sendJson(res, 200, { ...page, content: [nulls] }));
+    expect((await client.listActiveTasks()).content).toEqual([nulls]);
+  });
+
   it('never shows the password, even when the server echoes the Authorization header', async () => {
     const { client } = await setup((req, res) =>
       sendJson(res, 400, { message: `rejected ${req.headers.authorization}`, errorCode: PASSWORD }),

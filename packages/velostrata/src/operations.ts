@@ -1,6 +1,7 @@
 // The Velostrata task operations, one request each: what is sent, and what a documented answer is.
 import {
   ArgumentProblem,
+  hasFieldTypes,
   isRecord,
   pathSegment,
   type CallOptions,
@@ -18,8 +19,31 @@ export type CancelOutcome = 'accepted' | 'already-ended';
 
 const toError = (status: number, body: unknown, request: RequestSummary): VelostrataError => new VelostrataError(status, body, request);
 
+// The fields toSnapshot and the waiters read, with the spec's types.
+const TASK_FIELDS = {
+  id: 'object',
+  entity: 'object',
+  taskType: 'string',
+  state: 'string',
+  progress: 'number',
+  progressMessage: 'string[]',
+  errorMessage: 'string[]',
+  errorDetails: 'string',
+  startTime: 'string',
+  endTime: 'string',
+  username: 'string',
+} as const;
+const ID_FIELDS = { value: 'string' } as const;
+
+/** A task whose fields the client reads have the spec's types; anything else is a malformed answer. */
+function isTaskDescription(value: unknown): value is TaskDescription {
+  return (
+    hasFieldTypes(value, TASK_FIELDS) && hasFieldTypes(value['id'] ?? {}, ID_FIELDS) && hasFieldTypes(value['entity'] ?? {}, ID_FIELDS)
+  );
+}
+
 const isPage = (value: unknown): value is TaskDescriptionPage =>
-  isRecord(value) && (value['content'] === undefined || Array.isArray(value['content']));
+  isRecord(value) && (value['content'] === undefined || (Array.isArray(value['content']) && value['content'].every(isTaskDescription)));
 
 const getActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
   operation: 'getActiveTasks',
@@ -31,7 +55,7 @@ const listTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = { operati
 const getTask: OperationSpec<TaskDescription, VelostrataError> = {
   operation: 'getTask',
   method: 'GET',
-  accepts: (value): value is TaskDescription => isRecord(value),
+  accepts: isTaskDescription,
   toError,
 };
 const cancelTask: OperationSpec<CancelOutcome, VelostrataError> = {

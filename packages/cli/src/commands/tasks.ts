@@ -8,6 +8,8 @@ import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable } from '../render/table.js';
 import { UnreachableError } from '../unreachable.js';
+import { jsonText } from '../server-text.js';
+import { BadAnswerError } from '../untrusted.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
@@ -22,7 +24,7 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
     const answered = apis.filter((_, i) => results[i]!.status === 'fulfilled').map((api) => api.name);
-    if (flags.json) stdout.write(`${JSON.stringify(snapshots, null, 2)}\n`);
+    if (flags.json) stdout.write(`${jsonText(snapshots, 2)}\n`);
     else if (snapshots.length === 0) {
       // "No tasks." only for what answered: an appliance that could not be asked has said nothing.
       if (answered.length === apis.length) stderr.write('No tasks.\n');
@@ -37,8 +39,9 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     let code: ExitCode = ExitCode.ok;
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      // An UnreachableError names its API itself (`cannot reach velostrata at …`).
-      const what = result.reason instanceof UnreachableError ? '' : `${apis[i]!.name}: `;
+      // UnreachableError and BadAnswerError name their API themselves (`cannot reach velostrata at …`).
+      const named = result.reason instanceof UnreachableError || result.reason instanceof BadAnswerError;
+      const what = named ? '' : `${apis[i]!.name}: `;
       stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(result.reason)}\n`);
       if (code === ExitCode.ok) code = exitCodeFor(result.reason);
     });

@@ -3,6 +3,7 @@ import { DEFAULT_NOT_FOUND_GRACE_MS, realClock, type TaskSnapshot, type Transien
 import { TaskBoard, type ApiName } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
+import { visible } from '../server-text.js';
 import { durationOption } from '../duration.js';
 import { isTerminal } from '../io.js';
 import { liveOutput } from '../outputs.js';
@@ -38,7 +39,7 @@ function choose(id: string, apis: readonly TaskApi[], found: readonly string[][]
   const matches = apis.flatMap((api, i) => found[i]!.map((match) => ({ id: match, api })));
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) return undefined;
-  const shown = matches.slice(0, MATCHES_SHOWN).map((match) => `  ${match.api.name} ${match.id}`);
+  const shown = matches.slice(0, MATCHES_SHOWN).map((match) => `  ${match.api.name} ${visible(match.id)}`);
   const more = matches.length > MATCHES_SHOWN ? [`  … and ${matches.length - MATCHES_SHOWN} more`] : [];
   throw new UsageError(
     [`task id ${id} is ambiguous: ${matches.length} task ids start with it; give more of it:`, ...shown, ...more].join('\n'),
