@@ -16,7 +16,7 @@ export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
 const STOP_CODES: Record<StopReason, ExitCode> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, EPIPE: ExitCode.ok };
 
 /** The environment variables that carry secrets: whatever is printed is scrubbed of their values. */
-const SECRET_ENV = ['VELOSTRATA_PASSWORD', 'SNAPSERVICE_SESSION_ID', 'SNAPSERVICE_AUTHORIZATION'] as const;
+const SECRET_ENV = ['VELOSTRATA_PASSWORD', 'SNAPSERVICE_PASSWORD', 'SNAPSERVICE_SESSION_ID', 'SNAPSERVICE_AUTHORIZATION'] as const;
 
 /**
  * Runs `vmtasks` with `argv` (without node and the script) and returns the exit status. `stop`

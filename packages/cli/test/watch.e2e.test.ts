@@ -171,6 +171,9 @@ describe('vmtasks simulate', () => {
     // Exactly the lines `npm run simulate` prints (one piece of code: the simulator's exportLines).
     expect(exports).toBe(exportLines({ env: () => env }));
     expect(exports.split('\n')).toHaveLength(3);
+    // The login `vmtasks` uses (and logs out of); the password is the simulator's own, printed on purpose.
+    expect(env['SNAPSERVICE_USERNAME']).toBeTruthy();
+    expect(env['SNAPSERVICE_PASSWORD']).toBeTruthy();
     const listed = await runVmtasks(['tasks'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/velostrata/);

@@ -1,6 +1,6 @@
 import type { BoardTask } from '../board.js';
 import type { Colors } from './colors.js';
-import { fitColumns, renderHeader, renderRow } from './columns.js';
+import { fitColumns, renderHeader, renderRow, type Column, type FittedColumn } from './columns.js';
 import { sortTasks, taskColumns } from './task-columns.js';
 
 /**
@@ -11,15 +11,46 @@ export function renderTaskTable(
   tasks: readonly BoardTask[],
   options: { width?: number; now: number; colors: Colors; showApi: boolean },
 ): string[] {
-  const width = options.width ?? Number.MAX_SAFE_INTEGER;
-  const gap = width >= 100 ? 2 : 1;
+  const { width, gap, columns } = tableLayout(options);
   const sorted = sortTasks(tasks);
+  const fitted = fitColumns(columns, sorted, width, gap);
+  return [renderHeader(fitted, gap, options.colors), ...sorted.map((task) => renderRow(fitted, task, gap))];
+}
+
+type TableOptions = Parameters<typeof renderTaskTable>[1];
+
+function tableLayout(options: TableOptions): { width: number; gap: number; columns: Column<BoardTask>[] } {
+  const width = options.width ?? Number.MAX_SAFE_INTEGER;
   const columns = taskColumns(options.colors, options.now, {
     showApi: options.showApi,
     bar: false,
     errorsInline: true,
     wholeIds: true,
   }).map((column) => (options.width === undefined && !column.draw ? { ...column, max: Number.MAX_SAFE_INTEGER } : column));
-  const fitted = fitColumns(columns, sorted, width, gap);
-  return [renderHeader(fitted, gap, options.colors), ...sorted.map((task) => renderRow(fitted, task, gap))];
+  return { width, gap: width >= 100 ? 2 : 1, columns };
+}
+
+/**
+ * The `tasks` table printed a page at a time (`tasks --all`), in the order the pages come: the
+ * first page sets the header and the column widths; a later page widens a column its values need
+ * (as far as the terminal's width allows; in a pipe nothing is cut), it never narrows one.
+ */
+export function taskTableStream(options: TableOptions): { page(tasks: readonly BoardTask[]): string[] } {
+  const { width, gap, columns } = tableLayout(options);
+  let fitted: FittedColumn<BoardTask>[] | undefined;
+  return {
+    page(tasks) {
+      if (tasks.length === 0) return [];
+      const wanted = fitColumns(columns, tasks, width, gap);
+      if (!fitted) {
+        fitted = wanted;
+        return [renderHeader(fitted, gap, options.colors), ...tasks.map((task) => renderRow(fitted!, task, gap))];
+      }
+      const current = fitted;
+      const grown = current.map((f) => ({ ...f, width: Math.max(f.width, wanted.find((w) => w.column === f.column)?.width ?? 0) }));
+      const total = (all: readonly FittedColumn<BoardTask>[]): number => all.reduce((sum, f) => sum + f.width, 0) + gap * (all.length - 1);
+      if (total(grown) <= width) fitted = grown;
+      return tasks.map((task) => renderRow(fitted!, task, gap));
+    },
+  };
 }
