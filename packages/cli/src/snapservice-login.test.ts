@@ -78,6 +78,14 @@ describe('snapservice login', () => {
     expect(result.stdout + result.stderr).not.toContain(password);
   });
 
+  it('a wrong password exits 3 saying which variables to check, without printing it', async () => {
+    const result = await runMain(['tasks', '--api', 'snapservice'], { ...loginEnv(), SNAPSERVICE_PASSWORD: 'wrong-pass-7731' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('snapservice refused the credentials (HTTP 401)');
+    expect(result.stderr).toContain('check SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD');
+    expect(result.stdout + result.stderr).not.toContain('wrong-pass-7731');
+  });
+
   it('a user name without a password exits 2 saying what is missing', async () => {
     const { SNAPSERVICE_PASSWORD: _unused, ...env } = loginEnv();
     const result = await runMain(['tasks', '--api', 'snapservice'], env);
