@@ -33,7 +33,12 @@ describe('resolveConnections', () => {
   it('SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD log in, winning over a fixed session id; the password is a secret', () => {
     const connections = resolveConnections(
       { api: 'snapservice' },
-      { ...snapserviceEnv, SNAPSERVICE_USERNAME: 'ops@vsphere.local', SNAPSERVICE_PASSWORD: 'pw-secret-9012', SNAPSERVICE_SERVICES: 'svc.a' },
+      {
+        ...snapserviceEnv,
+        SNAPSERVICE_USERNAME: 'ops@vsphere.local',
+        SNAPSERVICE_PASSWORD: 'pw-secret-9012',
+        SNAPSERVICE_SERVICES: 'svc.a',
+      },
       undefined,
     );
     expect(connections.snapservice).toEqual({
