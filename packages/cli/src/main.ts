@@ -26,7 +26,12 @@ const SECRET_ENV = ['VELOSTRATA_PASSWORD', 'SNAPSERVICE_PASSWORD', 'SNAPSERVICE_
 export async function main(argv: readonly string[], raw: IOStreams, stop: AbortSignal): Promise<number> {
   const secrets = SECRET_ENV.map((name) => raw.env[name]);
   const authorizationToken = /token="([^"]+)"/.exec(raw.env['SNAPSERVICE_AUTHORIZATION'] ?? '')?.[1];
-  const redactor = new Redactor([...secrets, authorizationToken]);
+  const [snapserviceUser, snapservicePassword] = [raw.env['SNAPSERVICE_USERNAME'], raw.env['SNAPSERVICE_PASSWORD']];
+  // The snapservice login also in the Basic forms it is sent in (as the client redacts it).
+  const redactor =
+    snapserviceUser && snapservicePassword
+      ? Redactor.forBasicAuth(snapserviceUser, snapservicePassword, [...secrets, authorizationToken])
+      : new Redactor([...secrets, authorizationToken]);
   const io: IOStreams = { ...raw, stdout: redactingStream(raw.stdout, redactor), stderr: redactingStream(raw.stderr, redactor) };
   const context = createContext(io, stop);
   let code: number = ExitCode.ok;

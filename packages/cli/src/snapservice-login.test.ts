@@ -69,13 +69,15 @@ describe('snapservice login', () => {
     expect(sim.snapservice.sessions()).toEqual({ created: before.created + 1, live: before.live });
   });
 
-  it('never prints SNAPSERVICE_PASSWORD, even when the server echoes it', async () => {
+  it('never prints SNAPSERVICE_PASSWORD, nor its Basic form, even when the server echoes it', async () => {
     const password = sim.snapservice.password;
-    const id = sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: 30, message: `copying with ${password}` }] });
+    const basic = Buffer.from(`${sim.snapservice.username}:${password}`).toString('base64');
+    const id = sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: 30, message: `copying with ${password} (${basic})` }] });
     const result = await runMain(['show', id, '--api', 'snapservice'], loginEnv());
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('copying with [REDACTED]');
+    expect(result.stdout).toContain('copying with [REDACTED] ([REDACTED])');
     expect(result.stdout + result.stderr).not.toContain(password);
+    expect(result.stdout + result.stderr).not.toContain(basic);
   });
 
   it('a wrong password exits 3 saying which variables to check, without printing it', async () => {
