@@ -79,6 +79,24 @@ describe('vmtasks tasks --all', () => {
     expect(ids).toEqual(['old-0000', 'old-0001', 'now-1', id]);
   });
 
+  it('on a terminal, one set of columns for both APIs, fitted to the width as `tasks` fits them, states aligned', async () => {
+    await history(TASKS);
+    const ids = [0, 1].map(() => sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: 30 }] }));
+    const env = { ...sim.env(), SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(','), NO_COLOR: '1' };
+    const result = await runMain(['tasks', '--all'], env, { columns: 120, rows: 40 });
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(TASKS + 1 + ids.length);
+    // The snapservice rows come last, laid out as `tasks` lays them out at this width.
+    const listed = (await runMain(['tasks'], env, { columns: 120, rows: 40 })).stdout.trimEnd().split('\n');
+    expect(rows.slice(-ids.length)).toEqual(listed.filter((line) => line.includes(' snapservice ')));
+    const stateAt = header!.indexOf('STATE');
+    for (const row of [header!, ...rows]) {
+      expect(row.length).toBeLessThanOrEqual(120);
+      expect(row.slice(stateAt)).toMatch(/^(STATE|succeeded|running)\b/);
+    }
+  });
+
   it('an empty history says so', async () => {
     const result = await runMain(['tasks', '--all', '--api', 'velostrata'], sim.env());
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'No tasks.\n' });

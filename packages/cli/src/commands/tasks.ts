@@ -62,6 +62,7 @@ function historyOutput(
   context: Context,
   flags: TasksFlags,
   showApi: boolean,
+  alsoFit: readonly TaskSnapshot[],
 ): { page(snapshots: readonly TaskSnapshot[]): void; end(): void } {
   const { stdout } = context.io;
   if (flags.json) {
@@ -77,15 +78,14 @@ function historyOutput(
       end: () => void stdout.write(started ? '\n]\n' : '[]\n'),
     };
   }
-  const table = taskTableStream({
-    width: isTerminal(stdout) ? terminalSize(stdout).width : undefined,
-    now: context.io.now(),
-    colors: context.colors.stdout,
-    showApi,
-  });
+  const row = (snapshot: TaskSnapshot): BoardTask => ({ snapshot, gone: false });
+  const table = taskTableStream(
+    { width: isTerminal(stdout) ? terminalSize(stdout).width : undefined, now: context.io.now(), colors: context.colors.stdout, showApi },
+    alsoFit.map(row),
+  );
   return {
     page: (snapshots) => {
-      const lines = table.page(snapshots.map((snapshot) => ({ snapshot, gone: false })));
+      const lines = table.page(snapshots.map(row));
       if (lines.length > 0) stdout.write(`${lines.join('\n')}\n`);
     },
     end: () => {},
@@ -95,37 +95,45 @@ function historyOutput(
 /**
  * `vmtasks tasks --all`: every task each appliance remembers, finished ones included, printed a
  * page at a time as the pages come (Velostrata's paged history). snapservice keeps no history:
- * it contributes what `tasks` lists, with a note saying so.
+ * it contributes what `tasks` lists, with a note saying so, after the histories (listed first,
+ * so the table's columns are fitted to its rows too).
  */
 async function allTasks(flags: TasksFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, flags, async (apis) => {
-    for (const api of apis) if (!api.history) note(context, `${api.name} keeps no task history: --all lists what it lists now`);
-    const output = historyOutput(context, flags, apis.length > 1);
     const failures: { api: TaskApi; error: unknown }[] = [];
-    let printed = 0;
-    for (const api of apis) {
+    const listed: TaskSnapshot[] = [];
+    for (const api of apis.filter((each) => !each.history)) {
+      note(context, `${api.name} keeps no task history: --all lists what it lists now`);
       try {
-        if (!api.history) {
-          const listed = await api.list(context.signal);
-          output.page(listed);
-          printed += listed.length;
-          continue;
-        }
-        let page: TaskSnapshot[] = [];
-        for await (const snapshot of api.history(HISTORY_PAGE_SIZE, context.signal)) {
-          page.push(snapshot);
-          if (page.length < HISTORY_PAGE_SIZE) continue;
-          output.page(page);
-          printed += page.length;
-          page = [];
-        }
-        output.page(page);
-        printed += page.length;
+        listed.push(...(await api.list(context.signal)));
       } catch (error) {
         context.signal.throwIfAborted();
         failures.push({ api, error });
       }
     }
+    const output = historyOutput(context, flags, apis.length > 1, listed);
+    let printed = 0;
+    const print = (snapshots: readonly TaskSnapshot[]): void => {
+      output.page(snapshots);
+      printed += snapshots.length;
+    };
+    for (const api of apis) {
+      if (!api.history) continue;
+      let page: TaskSnapshot[] = [];
+      try {
+        for await (const snapshot of api.history(HISTORY_PAGE_SIZE, context.signal)) {
+          page.push(snapshot);
+          if (page.length < HISTORY_PAGE_SIZE) continue;
+          print(page);
+          page = [];
+        }
+        print(page);
+      } catch (error) {
+        context.signal.throwIfAborted();
+        failures.push({ api, error });
+      }
+    }
+    print(listed);
     output.end();
     if (printed === 0 && !flags.json && failures.length === 0) context.io.stderr.write('No tasks.\n');
     return reportFailures(context, failures);
