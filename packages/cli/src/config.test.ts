@@ -30,6 +30,28 @@ describe('resolveConnections', () => {
     expect(connections.notes).toEqual([]);
   });
 
+  it('SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD log in, winning over a fixed session id; the password is a secret', () => {
+    const connections = resolveConnections(
+      { api: 'snapservice' },
+      {
+        ...snapserviceEnv,
+        SNAPSERVICE_USERNAME: 'ops@vsphere.local',
+        SNAPSERVICE_PASSWORD: 'pw-secret-9012',
+        SNAPSERVICE_SERVICES: 'svc.a',
+      },
+      undefined,
+    );
+    expect(connections.snapservice).toEqual({
+      url: 'https://snap.example.com',
+      login: { username: 'ops@vsphere.local', password: 'pw-secret-9012' },
+      services: ['svc.a'],
+    });
+    expect(connections.secrets).toEqual(['pw-secret-9012']);
+    expect(() => resolveConnections({ api: 'snapservice' }, { ...snapserviceEnv, SNAPSERVICE_PASSWORD: 'pw' }, undefined)).toThrow(
+      'no user name: set both SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD to log in',
+    );
+  });
+
   it('--service and --task replace SNAPSERVICE_SERVICES', () => {
     const connections = resolveConnections(
       { api: 'snapservice' },

@@ -49,6 +49,8 @@ export interface SnapserviceFilter {
 
 export interface SnapserviceConfig {
   url: string;
+  /** SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD: the client logs in, again when the session expires, and out on close. */
+  login?: { username: string; password: string };
   sessionId?: string;
   authorization?: string;
   tls?: TlsConfig;
@@ -143,8 +145,12 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
 
   if (wanted('snapservice')) {
     const url = flags.snapserviceUrl ?? env['SNAPSERVICE_URL'];
-    const sessionId = env['SNAPSERVICE_SESSION_ID'] || undefined;
-    const authorization = env['SNAPSERVICE_AUTHORIZATION'] || undefined;
+    const username = env['SNAPSERVICE_USERNAME'] || undefined;
+    const password = env['SNAPSERVICE_PASSWORD'] || undefined;
+    const login = username && password ? { username, password } : undefined;
+    // A login renews itself; a fixed session id or header is used only without one.
+    const sessionId = login ? undefined : env['SNAPSERVICE_SESSION_ID'] || undefined;
+    const authorization = login ? undefined : env['SNAPSERVICE_AUTHORIZATION'] || undefined;
     const envServices = (env[SERVICES_ENV] ?? '').split(/[\s,]+/).filter(Boolean);
     const filter: SnapserviceFilter | undefined = filters && {
       tasks: list(filters.task),
@@ -154,15 +160,21 @@ export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env']
       users: list(filters.user),
     };
     if (!url) problem('snapservice', 'no URL: set SNAPSERVICE_URL (or --snapservice-url) to the appliance, e.g. https://snap.example.com');
-    else if (!sessionId && !authorization)
-      problem('snapservice', 'no credentials: set SNAPSERVICE_SESSION_ID (or SNAPSERVICE_AUTHORIZATION)');
+    else if (Boolean(username) !== Boolean(password))
+      problem('snapservice', `no ${username ? 'password' : 'user name'}: set both SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD to log in`);
+    else if (!login && !sessionId && !authorization)
+      problem(
+        'snapservice',
+        'no credentials: set SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD (or SNAPSERVICE_SESSION_ID, or SNAPSERVICE_AUTHORIZATION)',
+      );
     else if (filter && !REQUIRED_FIELDS.some((field) => filter[field])) {
       problem('snapservice', `it lists tasks only of given tasks or services: ${SNAPSERVICE_FILTER_HINT}`);
     } else {
-      secrets.push(...[sessionId, authorization].filter((s): s is string => Boolean(s)));
+      secrets.push(...[login?.password, sessionId, authorization].filter((s): s is string => Boolean(s)));
       const tls = tlsFor(flags, flags.snapserviceCa, 'SNAPSERVICE_CA_FILE', env, '--snapservice-ca');
       connections.snapservice = {
         url,
+        ...(login ? { login } : {}),
         ...(sessionId ? { sessionId } : {}),
         ...(authorization ? { authorization } : {}),
         ...(tls ? { tls } : {}),

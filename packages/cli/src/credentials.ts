@@ -4,23 +4,31 @@ import type { IOStreams } from './io.js';
 
 /**
  * A redactor for every form in which the clients redact their credentials, made the way they
- * make theirs: the Velostrata password with its Basic forms (`user:password`, its base64,
- * `Basic …`), the snapservice session id and Authorization value with what core finds in them
+ * make theirs: the Velostrata password and the snapservice login with their Basic forms (`user:password`,
+ * its base64, `Basic …`), the snapservice session id and Authorization value with what core finds in them
  * (the token of `SIGN token="…"`, …), each raw, JSON-escaped, URL-encoded or as HTML.
  */
 export function credentialRedactor(connections: {
   velostrata?: Pick<VelostrataConfig, 'username' | 'password'> | undefined;
-  snapservice?: Pick<SnapserviceConfig, 'sessionId' | 'authorization'> | undefined;
+  snapservice?: Pick<SnapserviceConfig, 'sessionId' | 'authorization' | 'login'> | undefined;
 }): Redactor {
   const { velostrata, snapservice } = connections;
-  const snapserviceSecrets = [snapservice?.sessionId, snapservice?.authorization];
-  const base = velostrata
-    ? Redactor.forBasicAuth(velostrata.username, velostrata.password, snapserviceSecrets)
-    : new Redactor(snapserviceSecrets);
+  const base = new Redactor([
+    ...(velostrata ? basicForms(velostrata.username, velostrata.password) : []),
+    ...(snapservice?.login ? basicForms(snapservice.login.username, snapservice.login.password) : []),
+    snapservice?.sessionId,
+    snapservice?.authorization,
+  ]);
   const headers: [string, string][] = [];
   if (snapservice?.sessionId) headers.push(['vmware-api-session-id', snapservice.sessionId]);
   if (snapservice?.authorization) headers.push(['authorization', snapservice.authorization]);
   return base.withHeaders(headers);
+}
+
+/** A Basic credential as it travels and may be echoed: the password, `user:password` in base64, `Basic …` (as `Redactor.forBasicAuth`). */
+function basicForms(username: string, password: string): string[] {
+  const basic = Buffer.from(`${username}:${password}`).toString('base64');
+  return [password, basic, `Basic ${basic}`];
 }
 
 /** The credentials the environment holds, whether or not the command will use them. */
@@ -28,7 +36,14 @@ export function envCredentials(env: IOStreams['env']): Parameters<typeof credent
   const password = env['VELOSTRATA_PASSWORD'];
   return {
     velostrata: password ? { username: env['VELOSTRATA_USERNAME'] || 'apiuser', password } : undefined,
-    snapservice: { sessionId: env['SNAPSERVICE_SESSION_ID'] || undefined, authorization: env['SNAPSERVICE_AUTHORIZATION'] || undefined },
+    snapservice: {
+      sessionId: env['SNAPSERVICE_SESSION_ID'] || undefined,
+      authorization: env['SNAPSERVICE_AUTHORIZATION'] || undefined,
+      login:
+        env['SNAPSERVICE_USERNAME'] && env['SNAPSERVICE_PASSWORD']
+          ? { username: env['SNAPSERVICE_USERNAME'], password: env['SNAPSERVICE_PASSWORD'] }
+          : undefined,
+    },
   };
 }
 

@@ -28,7 +28,7 @@ export function describeError(error: unknown): string {
     const fix =
       api === 'velostrata'
         ? 'check VELOSTRATA_USERNAME and VELOSTRATA_PASSWORD'
-        : 'log in again and set SNAPSERVICE_SESSION_ID (or SNAPSERVICE_AUTHORIZATION)';
+        : 'check SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD (or log in again and set SNAPSERVICE_SESSION_ID)';
     return `${api} refused the credentials (HTTP ${error.status}): ${error.message}; ${fix}`;
   }
   const code = (error as { code?: unknown }).code;

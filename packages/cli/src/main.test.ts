@@ -8,9 +8,12 @@ describe('vmtasks usage', () => {
   it('--help and --version succeed on stdout', async () => {
     const help = await run(['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
-    for (const word of ['tasks', 'watch', 'wait', 'simulate', 'VELOSTRATA_URL', 'SNAPSERVICE_SERVICES', 'Exit status'])
+    for (const word of ['tasks', 'watch', 'wait', 'show', 'cancel', 'simulate', 'VELOSTRATA_URL', 'SNAPSERVICE_SERVICES', 'Exit status'])
       expect(help.stdout).toContain(word);
+    for (const word of ['SNAPSERVICE_USERNAME', 'SNAPSERVICE_PASSWORD']) expect(help.stdout).toContain(word);
     expect(await run(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect((await run(['tasks', '--help'])).stdout).toContain('--all');
+    for (const flag of ['--wait', '--timeout', '--interval']) expect((await run(['cancel', '--help'])).stdout).toContain(flag);
     const watchHelp = await run(['watch', '--help']);
     for (const flag of ['--until-done', '--json', '--interval', '--api', '--task', '--service', '--status', '--insecure'])
       expect(watchHelp.stdout).toContain(flag);

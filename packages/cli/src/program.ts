@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { cancelCommand } from './commands/cancel.js';
+import { showCommand } from './commands/show.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tasksCommand } from './commands/tasks.js';
 import { waitCommand } from './commands/wait.js';
@@ -9,7 +11,8 @@ import type { ExitCode } from './exit-codes.js';
 const HELP_FOOTER = `
 Configuration (flags win over the environment):
   VELOSTRATA_URL, VELOSTRATA_USERNAME, VELOSTRATA_PASSWORD, VELOSTRATA_CA_FILE
-  SNAPSERVICE_URL, SNAPSERVICE_SESSION_ID or SNAPSERVICE_AUTHORIZATION, SNAPSERVICE_CA_FILE,
+  SNAPSERVICE_URL, SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD (logs in, again when the session
+  expires, and out on exit) or SNAPSERVICE_SESSION_ID or SNAPSERVICE_AUTHORIZATION, SNAPSERVICE_CA_FILE,
   SNAPSERVICE_SERVICES (default --service list, comma-separated)
   Secrets are read from the environment only and never printed. An API that is not configured is
   skipped with a note. NO_COLOR turns colour off, FORCE_COLOR on.
@@ -17,8 +20,9 @@ Configuration (flags win over the environment):
 Durations (--interval, --timeout): a bare number is seconds; or with units ms, s, m, h, also
 combined: 500ms, 90s, 2m, 1h, 1m30s. --interval is at least 100ms.
 
-Exit status: 0 success · 1 a task failed, was cancelled or its outcome is unknown · 2 usage or
-configuration error · 3 credentials refused · 4 cannot reach an appliance · 5 the appliance's
+Exit status: 0 success · 1 a task failed, was cancelled or its outcome is unknown, no API knows
+the id (cancel: the task ended otherwise than cancelled) · 2 usage or configuration error, or an
+API that cannot cancel · 3 credentials refused · 4 cannot reach an appliance · 5 the appliance's
 answer did not match the API · 124 timeout · 130 Ctrl-C · 143 SIGTERM
 Text from appliances is shown with control characters made visible (^[ for ESC, <U+202E>).
 
@@ -31,7 +35,7 @@ export function buildProgram(context: Context, version: string, statuses: readon
   const { stdout, stderr } = context.io;
   const errorColor = context.colors.stderr;
   const program = new Command('vmtasks')
-    .description('List, watch and wait for Velostrata and snapservice tasks.')
+    .description('List, watch, wait for, show and cancel Velostrata and snapservice tasks.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', HELP_FOOTER)
@@ -46,6 +50,8 @@ export function buildProgram(context: Context, version: string, statuses: readon
     tasksCommand(context, statuses, report),
     watchCommand(context, statuses, report),
     waitCommand(context, report),
+    showCommand(context, report),
+    cancelCommand(context, report),
     simulateCommand(context, report),
   ]) {
     program.addCommand(command.copyInheritedSettings(program).showHelpAfterError(`(run vmtasks ${command.name()} --help for usage)`));

@@ -93,7 +93,8 @@ describe('ServerText', () => {
       snapshot,
       item: undefined,
     });
-    expect(text.error(error).message).toBe('Task t failed: ^[]52;c;eA==^G [REDACTED]');
+    // The client's own error already shows control characters escaped (core's neutralize): nothing raw is left to make visible.
+    expect(text.error(error).message).toBe('Task t failed: \\x1b]52;c;eA==\\x07 [REDACTED]');
   });
 });
 

@@ -77,6 +77,14 @@ export class ServerText {
     }
   }
 
+  /** Any JSON value from a server (an API's own answer), every string in it, keys included, as `text` makes it. */
+  value(value: unknown): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) return value.map((item) => this.value(item));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.text(key), this.value(item)]));
+  }
+
   trouble(notice: TransientFailure): TransientFailure {
     return { ...notice, error: this.error(notice.error) };
   }

@@ -1,6 +1,6 @@
 import { createSnapserviceClient, toSnapshot as snapserviceSnapshot, type SnapserviceClient, type TaskFilter } from '@vmtasks/snapservice';
-import { createVelostrataClient, toSnapshot as velostrataSnapshot, type VelostrataClient } from '@vmtasks/velostrata';
-import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
+import { createVelostrataClient, toSnapshot as velostrataSnapshot, type CancelOutcome, type VelostrataClient } from '@vmtasks/velostrata';
+import { ApiError, type TaskSnapshot, type WaitOptions, type WatchEvent, type WatchOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
 import { isUnreachable, unreachableOr } from './unreachable.js';
@@ -30,7 +30,29 @@ export interface TaskApi {
   find(idOrPrefix: string, signal: AbortSignal): Promise<string[]>;
   /** Why a shortened id cannot be looked up here, when it cannot (said when an id is not found). */
   readonly prefixHint: string | undefined;
+  /** One task with every field the API gives (`raw`), or undefined when the API does not know the id. */
+  get(taskId: string, signal: AbortSignal): Promise<FoundTask | undefined>;
+  /** Asks the appliance to cancel a task; undefined for an API without a cancel operation (snapservice). */
+  readonly cancel: ((taskId: string, signal: AbortSignal) => Promise<CancelOutcome>) | undefined;
+  /** Every task the appliance remembers, finished ones included, `pageSize` at a time; undefined for an API without a history (snapservice). */
+  readonly history: ((pageSize: number, signal: AbortSignal) => AsyncIterable<TaskSnapshot>) | undefined;
   close(): Promise<void>;
+}
+
+/** A task as `show` prints it: the common model and the API's own answer. */
+export interface FoundTask {
+  snapshot: TaskSnapshot;
+  raw: unknown;
+}
+
+/** The API's answer, or undefined when it said 404 (no such task). */
+async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 /** `id` alone when it is listed, else the listed ids that start with it. */
@@ -49,7 +71,18 @@ function reaching(api: TaskApi): TaskApi {
     find: (idOrPrefix, signal) => api.find(idOrPrefix, signal).catch(rethrow),
     wait: (taskId, options) => api.wait(taskId, options).catch(rethrow),
     watch: (options) => watchReaching(api, options),
+    get: (taskId, signal) => api.get(taskId, signal).catch(rethrow),
+    cancel: api.cancel && ((taskId, signal) => api.cancel!(taskId, signal).catch(rethrow)),
+    history: api.history && ((pageSize, signal) => historyReaching(api, api.history!(pageSize, signal))),
   };
+}
+
+async function* historyReaching(api: TaskApi, history: AsyncIterable<TaskSnapshot>): AsyncGenerator<TaskSnapshot> {
+  try {
+    yield* history;
+  } catch (error) {
+    throw unreachableOr(api, error);
+  }
 }
 
 async function* watchReaching(api: TaskApi, options: WatchOptions): AsyncGenerator<WatchEvent> {
@@ -82,19 +115,33 @@ function velostrataApi(config: VelostrataConfig): TaskApi {
     wait: async (taskId, options) => {
       await client.waitForTask(taskId, options);
     },
-    find: async (idOrPrefix, signal) =>
-      matching(
+    find: async (idOrPrefix, signal) => {
+      // A whole id is asked for by id (a finished task leaves the active list); a shortened one is looked for among the active tasks.
+      if (await unlessNotFound(client.getTask(idOrPrefix, { signal }))) return [idOrPrefix];
+      return matching(
         idOrPrefix,
         (await list(signal)).map((task) => task.id),
-      ),
+      );
+    },
     prefixHint: undefined,
+    get: async (taskId, signal) => {
+      const raw = await unlessNotFound(client.getTask(taskId, { signal }));
+      return raw && { snapshot: velostrataSnapshot(raw), raw };
+    },
+    cancel: (taskId, signal) => client.cancelTask(taskId, { signal }),
+    history: (pageSize, signal) => mapAsync(client.iterateTasks({ size: pageSize }, { signal }), velostrataSnapshot),
     close: () => client.close(),
   };
+}
+
+async function* mapAsync<T, U>(items: AsyncIterable<T>, map: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield map(item);
 }
 
 function snapserviceApi(config: SnapserviceConfig): TaskApi {
   const client: SnapserviceClient = createSnapserviceClient({
     baseUrl: config.url,
+    ...(config.login ? config.login : {}),
     ...(config.sessionId ? { sessionId: config.sessionId } : {}),
     ...(config.authorization ? { authorization: config.authorization } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
@@ -124,6 +171,12 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
     prefixHint: config.services
       ? undefined
       : 'a shortened snapservice id is looked for among the tasks of SNAPSERVICE_SERVICES, which is not set',
+    get: async (taskId, signal) => {
+      const info = await unlessNotFound(client.getTask(taskId, { signal }));
+      return info && { snapshot: snapserviceSnapshot({ task: taskId, info }), raw: info };
+    },
+    cancel: undefined,
+    history: undefined,
     close: () => client.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { MalformedResponseError, type WatchEvent, type WatchOptions } from '@vmtasks/core';
+import { MalformedResponseError, type TaskSnapshot, type WatchEvent, type WatchOptions } from '@vmtasks/core';
 import type { ServerText } from './server-text.js';
 import type { TaskApi } from './sources.js';
 
@@ -28,6 +28,13 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
       fail(error);
     }
   }
+  async function* history(tasks: AsyncIterable<TaskSnapshot>): AsyncIterable<TaskSnapshot> {
+    try {
+      for await (const snapshot of tasks) yield server.snapshot(snapshot);
+    } catch (error) {
+      fail(error);
+    }
+  }
   return {
     ...api,
     list: (signal) => api.list(signal).then((snapshots) => snapshots.map((snapshot) => server.snapshot(snapshot)), fail),
@@ -45,5 +52,9 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
     // Ids as the server sent them: they are passed back to wait. Where they are shown (an
     // ambiguous prefix), wait.ts makes them visible itself.
     find: (idOrPrefix, signal) => api.find(idOrPrefix, signal).catch(fail),
+    get: (taskId, signal) =>
+      api.get(taskId, signal).then((found) => found && { snapshot: server.snapshot(found.snapshot), raw: server.value(found.raw) }, fail),
+    cancel: api.cancel && ((taskId, signal) => api.cancel!(taskId, signal).catch(fail)),
+    history: api.history && ((pageSize, signal) => history(api.history!(pageSize, signal))),
   };
 }

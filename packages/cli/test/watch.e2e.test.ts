@@ -79,7 +79,13 @@ describe('vmtasks watch', () => {
 
   it('exits 3 when the appliance refuses the credentials', async () => {
     const env = await wave(1);
-    const result = await runVmtasks(['watch', '--api', 'snapservice'], { ...env, SNAPSERVICE_SESSION_ID: 'expired-session-0815' });
+    // A fixed session id is used only without a login (SNAPSERVICE_USERNAME/PASSWORD win: they renew).
+    const result = await runVmtasks(['watch', '--api', 'snapservice'], {
+      ...env,
+      SNAPSERVICE_USERNAME: undefined,
+      SNAPSERVICE_PASSWORD: undefined,
+      SNAPSERVICE_SESSION_ID: 'expired-session-0815',
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('snapservice refused the credentials (HTTP 401)');
     expect(result.stdout + result.stderr).not.toContain('expired-session-0815');
@@ -171,6 +177,9 @@ describe('vmtasks simulate', () => {
     // Exactly the lines `npm run simulate` prints (one piece of code: the simulator's exportLines).
     expect(exports).toBe(exportLines({ env: () => env }));
     expect(exports.split('\n')).toHaveLength(3);
+    // The login `vmtasks` uses (and logs out of); the password is the simulator's own, printed on purpose.
+    expect(env['SNAPSERVICE_USERNAME']).toBeTruthy();
+    expect(env['SNAPSERVICE_PASSWORD']).toBeTruthy();
     const listed = await runVmtasks(['tasks'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/velostrata/);

@@ -52,9 +52,11 @@ describe('npm run simulate', () => {
         .filter((name) => /^(VELOSTRATA|SNAPSERVICE)_/.test(name))
         .sort(),
     ).toEqual([
+      'SNAPSERVICE_PASSWORD',
       'SNAPSERVICE_SERVICES',
       'SNAPSERVICE_SESSION_ID',
       'SNAPSERVICE_URL',
+      'SNAPSERVICE_USERNAME',
       'VELOSTRATA_PASSWORD',
       'VELOSTRATA_URL',
       'VELOSTRATA_USERNAME',

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import type { TaskSnapshot } from '@vmtasks/core';
 import type { BoardTask } from '../board.js';
-import type { Context } from '../context.js';
+import { note, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { describeError, exitCodeFor } from '../exit.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
-import { renderTaskTable } from '../render/table.js';
+import { renderTaskTable, taskTableStream } from '../render/table.js';
+import type { TaskApi } from '../sources.js';
 import { UnreachableError } from '../unreachable.js';
 import { jsonText } from '../server-text.js';
 import { BadAnswerError } from '../untrusted.js';
@@ -14,10 +15,15 @@ import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
   json?: boolean;
+  all?: boolean;
 }
+
+/** Tasks per request of a history (`tasks --all`): the rows of one page are printed before the next is asked for. */
+export const HISTORY_PAGE_SIZE = 100;
 
 /** `vmtasks tasks`: one list call per API, as a table or as JSON snapshots. */
 export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCode> {
+  if (flags.all) return allTasks(flags, context);
   return withApis(context, flags, flags, async (apis) => {
     const results = await Promise.allSettled(apis.map((api) => api.list(context.signal)));
     context.signal.throwIfAborted();
@@ -36,23 +42,112 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
       stdout.write(`${lines.join('\n')}\n`);
     }
     // An API that failed does not hide what the others listed; its error and exit status still show.
-    let code: ExitCode = ExitCode.ok;
-    results.forEach((result, i) => {
-      if (result.status === 'fulfilled') return;
-      // UnreachableError and BadAnswerError name their API themselves (`cannot reach velostrata at …`).
-      const named = result.reason instanceof UnreachableError || result.reason instanceof BadAnswerError;
-      const what = named ? '' : `${apis[i]!.name}: `;
-      stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(result.reason)}\n`);
-      if (code === ExitCode.ok) code = exitCodeFor(result.reason);
-    });
-    return code;
+    return reportFailures(
+      context,
+      results.flatMap((result, i) => (result.status === 'rejected' ? [{ api: apis[i]!, error: result.reason as unknown }] : [])),
+    );
+  });
+}
+
+/** Each API's error on stderr; the exit status of the first (0 when none failed). */
+function reportFailures(context: Context, failures: readonly { api: TaskApi; error: unknown }[]): ExitCode {
+  for (const { api, error } of failures) {
+    // UnreachableError and BadAnswerError name their API themselves (`cannot reach velostrata at …`).
+    const named = error instanceof UnreachableError || error instanceof BadAnswerError;
+    const what = named ? '' : `${api.name}: `;
+    context.io.stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(error)}\n`);
+  }
+  return failures.length > 0 ? exitCodeFor(failures[0]!.error) : ExitCode.ok;
+}
+
+/** Where `tasks --all` writes its rows, a page at a time: a table, or one JSON array written as it grows. */
+function historyOutput(
+  context: Context,
+  flags: TasksFlags,
+  showApi: boolean,
+  alsoFit: readonly TaskSnapshot[],
+): { page(snapshots: readonly TaskSnapshot[]): void; end(): void } {
+  const { stdout } = context.io;
+  if (flags.json) {
+    let started = false;
+    return {
+      // One task per line inside the array: `jq` reads the whole, `grep` and `head` read lines.
+      page: (snapshots) => {
+        for (const snapshot of snapshots) {
+          stdout.write(`${started ? ',\n' : '[\n'}  ${jsonText(snapshot)}`);
+          started = true;
+        }
+      },
+      end: () => void stdout.write(started ? '\n]\n' : '[]\n'),
+    };
+  }
+  const row = (snapshot: TaskSnapshot): BoardTask => ({ snapshot, gone: false });
+  const table = taskTableStream(
+    { width: isTerminal(stdout) ? terminalSize(stdout).width : undefined, now: context.io.now(), colors: context.colors.stdout, showApi },
+    alsoFit.map(row),
+  );
+  return {
+    page: (snapshots) => {
+      const lines = table.page(snapshots.map(row));
+      if (lines.length > 0) stdout.write(`${lines.join('\n')}\n`);
+    },
+    end: () => {},
+  };
+}
+
+/**
+ * `vmtasks tasks --all`: every task each appliance remembers, finished ones included, printed a
+ * page at a time as the pages come (Velostrata's paged history). snapservice keeps no history:
+ * it contributes what `tasks` lists, with a note saying so, after the histories (listed first,
+ * so the table's columns are fitted to its rows too).
+ */
+async function allTasks(flags: TasksFlags, context: Context): Promise<ExitCode> {
+  return withApis(context, flags, flags, async (apis) => {
+    const failures: { api: TaskApi; error: unknown }[] = [];
+    const listed: TaskSnapshot[] = [];
+    for (const api of apis.filter((each) => !each.history)) {
+      note(context, `${api.name} keeps no task history: --all lists what it lists now`);
+      try {
+        listed.push(...(await api.list(context.signal)));
+      } catch (error) {
+        context.signal.throwIfAborted();
+        failures.push({ api, error });
+      }
+    }
+    const output = historyOutput(context, flags, apis.length > 1, listed);
+    let printed = 0;
+    const print = (snapshots: readonly TaskSnapshot[]): void => {
+      output.page(snapshots);
+      printed += snapshots.length;
+    };
+    for (const api of apis) {
+      if (!api.history) continue;
+      let page: TaskSnapshot[] = [];
+      try {
+        for await (const snapshot of api.history(HISTORY_PAGE_SIZE, context.signal)) {
+          page.push(snapshot);
+          if (page.length < HISTORY_PAGE_SIZE) continue;
+          print(page);
+          page = [];
+        }
+        print(page);
+      } catch (error) {
+        context.signal.throwIfAborted();
+        failures.push({ api, error });
+      }
+    }
+    print(listed);
+    output.end();
+    if (printed === 0 && !flags.json && failures.length === 0) context.io.stderr.write('No tasks.\n');
+    return reportFailures(context, failures);
   });
 }
 
 export function tasksCommand(context: Context, statuses: readonly string[], report: (code: ExitCode) => void): Command {
   const command = new Command('tasks')
     .description('list tasks once: id, API, kind, target, state, progress, age')
-    .option('--json', 'print the tasks as JSON');
+    .option('--json', 'print the tasks as JSON (an array; with --all, one task per line, written as the pages come)')
+    .option('--all', 'every task the appliance remembers, finished ones included (Velostrata history, a page at a time)');
   addFilterOptions(addConnectionOptions(command), statuses);
   return command.action(async (flags: TasksFlags) => report(await tasks(flags, context)));
 }

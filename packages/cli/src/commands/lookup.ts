@@ -1,0 +1,68 @@
+// Which task an id given on the command line stands for, and which API has it: a whole id, or a
+// unique prefix of one as the table shows it cut short (as git and docker find a short id).
+import { realClock } from '@vmtasks/core';
+import { UsageError } from '../exit-codes.js';
+import { visible } from '../server-text.js';
+import type { TaskApi } from '../sources.js';
+
+/** A task id and the API that lists it. */
+export interface Target {
+  id: string;
+  api: TaskApi;
+}
+
+/** At most this many matches of an ambiguous prefix are named. */
+const MATCHES_SHOWN = 10;
+
+/**
+ * The task an id stands for, from what each API found for it (`TaskApi.find`): a whole id
+ * listed by one API, else the one id that starts with it; undefined when none does. Two APIs
+ * listing the same id, or a prefix of several ids, is a usage error that names them.
+ */
+function choose(id: string, apis: readonly TaskApi[], found: readonly string[][]): Target | undefined {
+  const exact = apis.filter((_, i) => found[i]!.includes(id));
+  if (exact.length > 1) throw new UsageError(`task ${id} is listed by both APIs; say which with --api velostrata or --api snapservice`);
+  if (exact.length === 1) return { id, api: exact[0]! };
+  const matches = apis.flatMap((api, i) => found[i]!.map((match) => ({ id: match, api })));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) return undefined;
+  const shown = matches.slice(0, MATCHES_SHOWN).map((match) => `  ${match.api.name} ${visible(match.id)}`);
+  const more = matches.length > MATCHES_SHOWN ? [`  … and ${matches.length - MATCHES_SHOWN} more`] : [];
+  throw new UsageError(
+    [`task id ${id} is ambiguous: ${matches.length} task ids start with it; give more of it:`, ...shown, ...more].join('\n'),
+  );
+}
+
+/**
+ * Finds the task each id (or unique prefix of one) stands for, and which API lists it, asking
+ * every configured API. An id no API lists yet is asked for again, every `intervalMs`, for
+ * `graceMs` (`wait`: as long as `waitForTask` itself would wait for a task to appear, as one just
+ * started may be listed a moment later; `show` and `cancel`: not at all).
+ */
+export async function locate(
+  ids: readonly string[],
+  apis: readonly TaskApi[],
+  signal: AbortSignal,
+  { intervalMs, graceMs }: { intervalMs: number; graceMs: number },
+): Promise<Target[]> {
+  const deadline = realClock.now() + graceMs;
+  return Promise.all(
+    ids.map(async (id) => {
+      for (;;) {
+        const target = choose(id, apis, await Promise.all(apis.map((api) => api.find(id, signal))));
+        if (target) return target;
+        const left = deadline - realClock.now();
+        if (left <= 0) {
+          const hints = apis.flatMap((api) => (api.prefixHint ? [`; ${api.prefixHint}`] : []));
+          throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}${hints.join('')}`);
+        }
+        await realClock.sleep(Math.min(intervalMs, left), signal);
+      }
+    }),
+  );
+}
+
+/** No configured API lists the task (before any waiting started). */
+export class TaskNotListedError extends Error {
+  override name = 'TaskNotFoundError';
+}
