@@ -25,6 +25,7 @@ export {
   type PreparedRequest,
   type BufferedResponse,
 } from './transport.js';
+export { FailureClassifier, type Verdict } from './transport/classify.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';
