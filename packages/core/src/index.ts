@@ -31,7 +31,7 @@ export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';
 export { neutralize } from './neutralize.js';
 export { pathSegment } from './path.js';
-export type { TlsOptions, FetchFunction } from './tls.js';
+export type { TlsOptions, FetchFunction } from './transport/tls.js';
 export {
   formatMessage,
   isRecord,

@@ -1,9 +1,9 @@
 import { type ApiError, ClientClosedError, ConfigurationError, type RequestSummary, type VmtasksError } from './errors.js';
-import { InFlight } from './in-flight.js';
+import { InFlight } from './transport/in-flight.js';
 import type { Redactor } from './redact.js';
 import { safeUrl } from './redact.js';
 import { checkCount, checkDelay, isIdempotent, resolveRetry, type ResolvedRetry } from './retry.js';
-import { tlsConnectOptions } from './tls.js';
+import { tlsConnectOptions } from './transport/tls.js';
 import { type Call, type Next, pipeline } from './transport/call.js';
 import { buildRequest, CallOptionsChecker, headerEntries } from './transport/call-options.js';
 import { FailureClassifier } from './transport/classify.js';

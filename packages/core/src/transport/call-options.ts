@@ -1,5 +1,5 @@
 import { InvalidRequestError, type RequestSummary } from '../errors.js';
-import { describeFailure } from '../failure.js';
+import { describeFailure } from './failure.js';
 import { ArgumentProblem } from '../query.js';
 import { safeUrl } from '../redact.js';
 import { checkDelay } from '../retry.js';

@@ -1,6 +1,6 @@
 import { ApiError, RetryAfterTooLongError, TimeoutError, TransportError } from '../errors.js';
-import type { AttemptFailure } from '../exchange.js';
-import { isHealable } from '../failure.js';
+import type { AttemptFailure } from './exchange.js';
+import { isHealable } from './failure.js';
 import { DEFAULT_RETRY, parseRetryAfter } from '../retry.js';
 
 /** What to do after a failed attempt, a response, or a failed call. */

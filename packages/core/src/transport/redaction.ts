@@ -1,5 +1,5 @@
 import { TransportError, VmtasksError, type RequestSummary } from '../errors.js';
-import { describeFailure } from '../failure.js';
+import { describeFailure } from './failure.js';
 import { type Redactor, safeUrl } from '../redact.js';
 import { headerEntries } from './call-options.js';
 import type { PreparedRequest } from './types.js';

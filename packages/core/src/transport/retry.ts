@@ -1,6 +1,6 @@
 import { RetryAfterTooLongError, TransportError } from '../errors.js';
-import { AttemptFailure, type Received } from '../exchange.js';
-import { describeFailure, failureCode } from '../failure.js';
+import { AttemptFailure, type Received } from './exchange.js';
+import { describeFailure, failureCode } from './failure.js';
 import { backoffDelay, type ResolvedRetry } from '../retry.js';
 import { sleep } from '../signal.js';
 import { abortedError, type Call, callSummary, closedError, type Policy, tries } from './call.js';

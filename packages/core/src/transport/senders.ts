@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { ResponseTooLargeError } from '../errors.js';
-import { AttemptFailure, dispatchSender, fetchSender, type Received, type Sender } from '../exchange.js';
-import type { InFlight } from '../in-flight.js';
-import { reuseAwarePool } from '../stale-connection.js';
-import type { FetchFunction } from '../tls.js';
+import { AttemptFailure, dispatchSender, fetchSender, type Received, type Sender } from './exchange.js';
+import type { InFlight } from './in-flight.js';
+import { reuseAwarePool } from './stale-connection.js';
+import type { FetchFunction } from './tls.js';
 import { abortedError, type Call, callSummary, closedError } from './call.js';
 
 /**

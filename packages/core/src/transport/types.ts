@@ -1,7 +1,7 @@
 import type { ApiError, RequestSummary } from '../errors.js';
-import type { Received } from '../exchange.js';
+import type { Received } from './exchange.js';
 import type { RetryOptions } from '../retry.js';
-import type { FetchFunction, TlsOptions } from '../tls.js';
+import type { FetchFunction, TlsOptions } from './tls.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
