@@ -17,7 +17,7 @@ export {
 } from './errors.js';
 export type { CallOptions, TransportOptions } from './transport.js';
 export type { RetryOptions } from './retry.js';
-export type { TlsOptions, FetchFunction } from './tls.js';
+export type { TlsOptions, FetchFunction } from './transport/tls.js';
 // Waiting for and watching tasks: the common task view, the events, the options and the errors.
 export { TASK_STATES, isTerminalTaskState, type TaskState, type TaskSnapshot } from './watch/snapshot.js';
 export type { WatchEvent, TaskEvent, TransientFailure } from './watch/events.js';

@@ -1,3 +1,4 @@
+import { jitteredBackoff } from './backoff.js';
 import { ConfigurationError } from './errors.js';
 
 /** The longest delay a Node.js timer can hold (2³¹−1 ms, about 24.8 days); longer ones fire at once. */
@@ -77,8 +78,7 @@ export function isIdempotent(method: string): boolean {
  * ceiling, so that even `Retry-After: 0` never turns retries into a busy loop.
  */
 export function backoffDelay(retry: number, options: ResolvedRetry, random: () => number = Math.random): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+  return Math.floor(jitteredBackoff(retry - 1, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, floor: 'half-ceiling' }, random));
 }
 
 /**

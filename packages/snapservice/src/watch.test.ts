@@ -7,6 +7,7 @@ import {
   TaskNotFoundError,
   toSnapshot,
   type ListItem,
+  type RetryOptions,
   type TaskInfo,
   type TaskStatus,
   type WatchEvent,
@@ -41,7 +42,7 @@ afterEach(async () => {
  * for `GET /api/snapservice/tasks`, the one task's info for `GET …/tasks/{task}` (404 when the list
  * does not hold it).
  */
-async function appliance(answers: (ListItem[] | { status: number; body: unknown })[]) {
+async function appliance(answers: (ListItem[] | { status: number; body: unknown })[], retry: RetryOptions | false = false) {
   const server = await startTestServer((req, res, index) => {
     const answer = answers[Math.min(index, answers.length - 1)]!;
     const id = /\/tasks\/([^/?]+)$/.exec(req.url ?? '')?.[1];
@@ -54,7 +55,7 @@ async function appliance(answers: (ListItem[] | { status: number; body: unknown 
     }
   });
   servers.push(server);
-  const client = createSnapserviceClient({ baseUrl: server.url, sessionId: SESSION, retry: false });
+  const client = createSnapserviceClient({ baseUrl: server.url, sessionId: SESSION, retry });
   return { server, client, clock: new ManualClock() };
 }
 
@@ -157,6 +158,21 @@ describe('waitForTask', () => {
     const error = await denied.clock.settle(denied.client.waitForTask('t-1', { clock: denied.clock })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapserviceError);
     expect(error).toMatchObject({ status: 401, errorType: 'UNAUTHENTICATED', challenge: 'SIGN realm="snapservice"' });
+  });
+
+  it("treats as transient the statuses the client's retry.statuses name, and only those", async () => {
+    const busy = { status: 500, body: { error_type: 'INTERNAL_SERVER_ERROR', messages: [] } };
+    // One attempt per poll (retries: 0): the 500 is healed by the poller because the client lists it.
+    const healing = await appliance([busy, [item('t-1', 'SUCCEEDED')]], { retries: 0, statuses: [500] });
+    const notices: number[] = [];
+    const onTransientFailure = (notice: { error: unknown }) => notices.push((notice.error as SnapserviceError).status);
+    await healing.clock.settle(healing.client.waitForTask('t-1', { clock: healing.clock, onTransientFailure }));
+    expect(notices).toEqual([500]);
+
+    const unavailable = { status: 503, body: { error_type: 'SERVICE_UNAVAILABLE', messages: [] } };
+    const strict = await appliance([unavailable, [item('t-1', 'SUCCEEDED')]], { retries: 0, statuses: [500] });
+    const error = await strict.clock.settle(strict.client.waitForTask('t-1', { clock: strict.clock })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, errorType: 'SERVICE_UNAVAILABLE' });
   });
 
   it('never shows the session id, even when the task error echoes it', async () => {

@@ -8,7 +8,7 @@ import {
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
-  type Redactor,
+  type Transport,
 } from '@vmtasks/core';
 import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
 import { SnapserviceError } from './error.js';
@@ -65,12 +65,15 @@ export interface TaskReads {
 }
 
 /** `waitForTask` over `getTask`, and `watchTasks` over `listTasks`. */
-export function taskWatching(reads: TaskReads, url: string, redactor: Redactor): TaskWatching {
+/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
+export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
+  const { redactor, classifier } = transport;
   const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly ListItem[]>): TaskSource<ListItem> => ({
     list,
     toSnapshot,
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
+    classifier,
   });
   // One task, or none when the appliance does not know it (404 NOT_FOUND).
   const lookUp = (taskId: string) => async (signal: AbortSignal) => {

@@ -74,7 +74,7 @@ export function createVelostrataClient(options: VelostrataClientOptions): Velost
     cancelTask: operations.cancelTask,
     listTasks: operations.listTasks,
     iterateTasks: (request, iterate) => iteratePages(operations.listTasks, operations.tasksUrl, request, iterate),
-    ...taskWatching(operations, safeUrl(operations.tasksUrl), transport.redactor),
+    ...taskWatching(operations, safeUrl(operations.tasksUrl), transport),
     close: () => transport.close(),
   };
 }

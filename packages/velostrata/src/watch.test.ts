@@ -10,6 +10,7 @@ import {
   toSnapshot,
   VelostrataError,
   WaitTimeoutError,
+  type RetryOptions,
   type TaskDescription,
   type TaskState,
   type WatchEvent,
@@ -46,7 +47,7 @@ afterEach(async () => {
  * A manager whose nth request gets the nth scripted answer (the last one repeats): the list for
  * `GET /tasks`, the one task for `GET /tasks/{id}` (404 when the list does not hold it).
  */
-async function manager(answers: (TaskDescription[] | { status: number; body: unknown })[]) {
+async function manager(answers: (TaskDescription[] | { status: number; body: unknown })[], retry: RetryOptions | false = false) {
   const server = await startTestServer((req, res, index) => {
     const answer = answers[Math.min(index, answers.length - 1)]!;
     const id = /\/tasks\/([^/?]+)$/.exec(req.url ?? '')?.[1];
@@ -59,7 +60,7 @@ async function manager(answers: (TaskDescription[] | { status: number; body: unk
     }
   });
   servers.push(server);
-  const client = createVelostrataClient({ baseUrl: `${server.url}/velostrata/api/v42`, password: PASSWORD, retry: false });
+  const client = createVelostrataClient({ baseUrl: `${server.url}/velostrata/api/v42`, password: PASSWORD, retry });
   return { server, client, clock: new ManualClock() };
 }
 
@@ -159,6 +160,23 @@ describe('waitForTask', () => {
     expect(error).toBeInstanceOf(VelostrataError);
     expect(error).toMatchObject({ status: 401, errorCode: 'UNAUTHORIZED' });
     for (const shown of [String(error), JSON.stringify(error), inspect(error, { depth: 10 })]) expect(shown).not.toContain(PASSWORD);
+  });
+
+  it("retries the statuses the client's retry.statuses name, and only those, as its requests do", async () => {
+    const busy = { status: 500, body: { errorCode: 'BUSY', message: 'Try again' } };
+    // The transport makes one attempt (retries: 0): healing a 500 is the poller's, because the client lists it.
+    const healing = await manager([busy, [task('t-1', 'Succeeded', 100)]], { retries: 0, statuses: [500] });
+    const notices: number[] = [];
+    const onTransientFailure = (notice: { error: unknown }) => notices.push((notice.error as VelostrataError).status);
+    const done = await healing.clock.settle(healing.client.waitForTask('t-1', { clock: healing.clock, onTransientFailure }));
+    expect(done.state).toBe('Succeeded');
+    expect(notices).toEqual([500]);
+
+    // A 503 the client does not list ends the wait with the typed error, not a transient notice.
+    const unavailable = { status: 503, body: { errorCode: 'DOWN', message: 'Maintenance' } };
+    const strict = await manager([unavailable, [task('t-1', 'Succeeded', 100)]], { retries: 0, statuses: [500] });
+    const error = await caught(strict.clock.settle(strict.client.waitForTask('t-1', { clock: strict.clock })));
+    expect(error).toMatchObject({ status: 503, errorCode: 'DOWN' });
   });
 });
 

@@ -2,7 +2,7 @@ import {
   progressFraction,
   waitForTask,
   watchTasks,
-  type Redactor,
+  type Transport,
   type RequestSummary,
   type TaskSnapshot,
   type TaskSource,
@@ -56,13 +56,16 @@ export interface TaskReads {
 }
 
 /** `waitForTask` over `getTask`, and `watchTasks` over `listActiveTasks`. */
-export function taskWatching(reads: TaskReads, url: string, redactor: Redactor): TaskWatching {
+/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
+export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
+  const { redactor, classifier } = transport;
   const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly TaskDescription[]>): TaskSource<TaskDescription> => ({
     list,
     // A task without an id cannot be followed from one poll to the next.
     toSnapshot: (task) => (task.id?.value ? toSnapshot(task) : undefined),
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
+    classifier,
   });
   // One task, or none when the manager does not know it (404): the wait then says not found, or
   // outcome unknown for a task it had seen.

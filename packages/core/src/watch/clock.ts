@@ -1,3 +1,5 @@
+import { sleep } from '../signal.js';
+
 /**
  * Where a poller reads the time and waits. The default is real time; a test (or a simulator
  * with a manual clock) passes its own, so that waiting takes no real time at all. A custom clock
@@ -14,17 +16,9 @@ export interface WatchClock {
 /** Real time: `Date.now` and `setTimeout` (looked up at each call, so fake timers apply). */
 export const realClock: WatchClock = Object.freeze({
   now: () => Date.now(),
+  // The transport's sleep, which rejects with `false`; a clock's contract is the signal's reason.
   sleep: (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms, signal).catch(() => {
+      throw signal.reason;
     }),
 });

@@ -10,6 +10,7 @@ import {
   TransportError,
 } from '../errors.js';
 import { hangUntilAborted, scriptedList, TEST_REQUEST, type Answer } from '../test-support/scripted-list.js';
+import { FailureClassifier } from '../transport/classify.js';
 import { backoffInterval, poll, transientFailure, type PollPolicy, type PollStep } from './poller.js';
 
 beforeEach(() => {
@@ -26,7 +27,7 @@ const timeout = (): TimeoutError => new TimeoutError('slow', { ...TEST_REQUEST, 
 const tooLong = (retryAfterMs: number): RetryAfterTooLongError =>
   new RetryAfterTooLongError('asked for too long', { ...TEST_REQUEST, status: 429, retryAfterMs, limitMs: 10_000, attempts: 1 });
 
-function start<T>(answers: readonly Answer<T>[], policy: PollPolicy & { random?: () => number } = {}) {
+function start<T>(answers: readonly Answer<T>[], policy: PollPolicy & { random?: () => number; classifier?: FailureClassifier } = {}) {
   const { list, calls } = scriptedList(answers);
   const poller = poll(list, { minIntervalMs: 100, maxIntervalMs: 1_000, random: () => 1, ...policy, request: TEST_REQUEST });
   /** Asks for the next step, letting fake time run until it comes. */
@@ -122,6 +123,19 @@ describe('poll: failures', () => {
       await expect(next(false)).rejects.toBe(error);
       expect(calls).toHaveLength(2);
     }
+  });
+});
+
+describe('poll: the client classifier', () => {
+  it("treats as transient the statuses the client's retry.statuses name, not the defaults", async () => {
+    const serverError = new ApiError('HTTP 500', { ...TEST_REQUEST, status: 500, body: undefined });
+    const classifier = new FailureClassifier([500]);
+    const healing = start([serverError, 3], { classifier });
+    expect((await healing.next()).value).toMatchObject({ type: 'transient-failure', failures: 1 });
+    expect((await healing.next()).value).toMatchObject({ type: 'result', value: 3 });
+
+    const strict = start([unavailable(), 3], { classifier });
+    await expect(strict.next()).rejects.toBeInstanceOf(ApiError);
   });
 });
 

@@ -1,15 +1,7 @@
-import {
-  AbortError,
-  ApiError,
-  InvalidRequestError,
-  RetryAfterTooLongError,
-  TimeoutError,
-  TransportError,
-  type RequestSummary,
-  type VmtasksError,
-} from '../errors.js';
-import { isHealable } from '../failure.js';
-import { checkDelay, DEFAULT_RETRY, MAX_TIMER_MS } from '../retry.js';
+import { jitteredBackoff } from '../backoff.js';
+import { AbortError, InvalidRequestError, type RequestSummary, type VmtasksError } from '../errors.js';
+import { checkDelay, MAX_TIMER_MS } from '../retry.js';
+import { DEFAULT_CLASSIFIER, type FailureClassifier } from '../transport/classify.js';
 import { realClock, type WatchClock } from './clock.js';
 
 /** How often to poll and for how long; the same names for every wait and watch. */
@@ -36,23 +28,21 @@ export type PollStep<T> =
 
 /**
  * The wait a transient failure asks for, or undefined when the failure is not transient and
- * must end the wait. Transient, after the transport's own retries: timeouts, network failures
- * the transport also deems healable (resets, refusals; not certificate errors or ENOTFOUND),
- * the statuses it retries (429, 502, 503, 504), and a `Retry-After` longer than it may wait on
- * its own (the poller waits that long). Not: 4xx, malformed answers, a closed client, the rest.
+ * must end the wait. The client's classifier decides (its configured `retry.statuses` included),
+ * as it does for the transport's own retries; see `FailureClassifier.error`.
  */
-export function transientFailure(error: unknown): { retryAfterMs?: number } | undefined {
-  if (error instanceof TimeoutError) return {};
-  if (error instanceof TransportError) return isHealable(error) ? {} : undefined;
-  if (error instanceof RetryAfterTooLongError) return { retryAfterMs: error.retryAfterMs };
-  if (error instanceof ApiError && DEFAULT_RETRY.statuses.includes(error.status)) return {};
-  return undefined;
+export function transientFailure(
+  error: unknown,
+  classifier: FailureClassifier = DEFAULT_CLASSIFIER,
+): { retryAfterMs?: number } | undefined {
+  const verdict = classifier.error(error);
+  if (verdict.type === 'fatal') return undefined;
+  return verdict.type === 'retry-after' ? { retryAfterMs: verdict.ms } : {};
 }
 
 /** Exponential backoff with jitter: a random wait in [min, min(max, min·2^step)]. */
 export function backoffInterval(step: number, minMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** step);
-  return Math.round(minMs + random() * (ceiling - minMs));
+  return Math.round(jitteredBackoff(step, { baseMs: minMs, maxMs, floor: 'base' }, random));
 }
 
 /** A per-call interval option, checked like the transport's delays; a bad one is the call's `InvalidRequestError`. */
@@ -77,7 +67,7 @@ export function checkInterval(parameter: string, value: unknown, request: Reques
  */
 export async function* poll<T>(
   list: (signal: AbortSignal) => Promise<T>,
-  policy: PollPolicy & { request: RequestSummary; random?: () => number },
+  policy: PollPolicy & { request: RequestSummary; random?: () => number; classifier?: FailureClassifier | undefined },
 ): AsyncGenerator<PollStep<T>, void, boolean | undefined> {
   const { request } = policy;
   const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
@@ -121,7 +111,7 @@ export async function* poll<T>(
       if (caller?.aborted) throw aborted();
       if (outcome.type === 'deadline') return;
       if (outcome.type === 'error') {
-        const transient = transientFailure(outcome.error);
+        const transient = transientFailure(outcome.error, policy.classifier);
         if (!transient) throw outcome.error;
         failures += 1;
         const retryInMs = Math.max(backoffInterval(failures, minMs, maxMs, random), transient.retryAfterMs ?? 0);

@@ -1,5 +1,6 @@
 import { InvalidRequestError, type RequestSummary } from '../errors.js';
 import type { Redactor } from '../redact.js';
+import type { FailureClassifier } from '../transport/classify.js';
 import { TaskDiffer } from './differ.js';
 import {
   TaskCancelledError,
@@ -44,6 +45,8 @@ export interface TaskSource<Item> {
   request: RequestSummary;
   /** Hides the client's credentials in error messages and the snapshots errors carry. */
   redactor?: Redactor;
+  /** The client's transport classifier, so that a poll retries what its requests retry (`retry.statuses`). */
+  classifier?: FailureClassifier;
 }
 
 /** What a wait does when its task leaves the list before it finished. */
@@ -72,7 +75,7 @@ async function* rounds<Item>(
   differ: TaskDiffer<Item>,
   options: WatchOptions,
 ): AsyncGenerator<Round<Item>, void, undefined> {
-  const poller = poll(source.list, { ...options, request: source.request });
+  const poller = poll(source.list, { ...options, request: source.request, classifier: source.classifier });
   try {
     let step = await poller.next();
     while (!step.done) {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { type ContentDecoder, contentDecoder, DecodedTooLargeError } from './decode.js';
-import { onAbort } from './signal.js';
+import { type ContentDecoder, contentDecoder, DecodedTooLargeError } from './decompress.js';
+import { onAbort } from '../signal.js';
 import { metStaleConnection } from './stale-connection.js';
 import type { FetchFunction } from './tls.js';
 

@@ -1,4 +1,4 @@
-import { sleep } from './signal.js';
+import { sleep } from '../signal.js';
 
 /** How long `close()` lets a request that is not written yet (still connecting) get written. */
 export const CLOSE_GRACE_MS = 2_000;

@@ -4,10 +4,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransportError } from './errors.js';
-import { Redactor } from './redact.js';
-import { anyJson } from './test-support/any-json.js';
-import { Transport, type TransportOptions } from './transport.js';
+import { TransportError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import { anyJson } from '../test-support/any-json.js';
+import { Transport, type TransportOptions } from '../transport.js';
 
 interface Seen {
   method: string;

@@ -2,11 +2,11 @@ import { sendJson, startTestServer, type TestServer } from '@vmtasks/testkit';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ClientClosedError } from './errors.js';
+import { AbortError, ClientClosedError } from '../errors.js';
 import { CLOSE_GRACE_MS } from './in-flight.js';
-import { Redactor } from './redact.js';
-import { anyJson } from './test-support/any-json.js';
-import { Transport, type TransportOptions } from './transport.js';
+import { Redactor } from '../redact.js';
+import { anyJson } from '../test-support/any-json.js';
+import { Transport, type TransportOptions } from '../transport.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

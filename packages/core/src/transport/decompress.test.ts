@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contentDecoder, DecodedTooLargeError } from './decode.js';
-import { ResponseTooLargeError, TransportError } from './errors.js';
-import { Redactor } from './redact.js';
-import { anyJson } from './test-support/any-json.js';
-import { Transport, type TransportOptions } from './transport.js';
+import { contentDecoder, DecodedTooLargeError } from './decompress.js';
+import { ResponseTooLargeError, TransportError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import { anyJson } from '../test-support/any-json.js';
+import { Transport, type TransportOptions } from '../transport.js';
 
 const MiB = 1024 * 1024;
 const servers: TestServer[] = [];
@@ -100,7 +100,7 @@ describe('decompression bombs', () => {
   it('stop at maxResponseBytes with memory bounded by the cap: gzip, deflate, raw deflate, br, nested, and one compressed to just under the cap', {
     timeout: 300_000,
   }, async () => {
-    const script = fileURLToPath(new URL('./test-support/bomb-peak.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../test-support/bomb-peak.ts', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
       cwd: path.dirname(script),
       maxBuffer: 1024 * 1024,
