@@ -120,7 +120,9 @@ describe('the request body of listTasks (REST API 2.5), as restated in the facts
   function kind(schema: Schema | undefined): string {
     const items = schema?.['items'] as Schema | undefined;
     const ref = (schema?.['$ref'] ?? items?.['$ref']) as string | undefined;
-    return [schema?.['type'], schema?.['format'], schema?.['default'], ref?.split('/').pop()].filter((part) => part !== undefined).join(' ');
+    return [schema?.['type'], schema?.['format'], schema?.['default'], ref?.split('/').pop()]
+      .filter((part) => part !== undefined)
+      .join(' ');
   }
 
   it('PageRequest has 2.5’s fields, of its kinds and defaults, none required', () => {
