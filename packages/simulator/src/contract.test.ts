@@ -2,7 +2,8 @@
 // through Prism in proxy mode with request and response validation — the contract target the
 // contract tests use — and every snapservice answer also follows the vendor's facts (testkit's
 // vendor-facts/snapservice.yaml: required fields, statuses, the error types of each status) and,
-// where the vendor's description is (VMTASKS_OFFICIAL_DIR), validates against its schemas.
+// where the vendor's description is (VMTASKS_OFFICIAL_DIR), validates against its schemas. Every
+// operation: the lists, one task, the paged list with each kind of filter, cancelling, the sessions.
 import {
   loadSpecSchemas,
   loadVendorFacts,
@@ -17,7 +18,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from './index.js';
 import type { ListResult, TaskDescriptionPage, VapiError } from './spec-types.js';
-import { ALL_SERVICES, basic, snapserviceTasks, velostrataTasks, type Answer, type Query } from './test-support/requests.js';
+import { CANCEL_MS } from './velostrata-appliance.js';
+import { ALL_SERVICES, basic, call, snapserviceTasks, velostrataTasks, type Answer, type Query } from './test-support/requests.js';
 import type { Fault, Simulator } from './types.js';
 
 const BULK_SERVICE = 'com.example.bulk';
@@ -73,7 +75,7 @@ async function snapserviceThroughPrism(query: Query, status: number, headers?: R
     expect(ours.snapservice.check(errorSchema, answer.body).errors).toEqual([]);
     expect(facts.schemas.check(errorSchema, answer.body).errors).toEqual([]);
     // A status the vendor documents carries one of the error types it names for it (429 is ours).
-    const named = facts.operations[0]?.errorTypes[String(status)];
+    const named = facts.operations.find((operation) => operation.operationId === 'Snapservice.Tasks_list')?.errorTypes[String(status)];
     if (named) expect(named, `${status}`).toContain(errorType);
     if (official) expect(official.check(officialErrorSchema(errorType), answer.body).errors, officialErrorSchema(errorType)).toEqual([]);
   }
@@ -175,6 +177,97 @@ describe('through Prism (proxy mode, validation on)', () => {
   it('Velostrata errors: wrong credentials', async () => {
     const wrong = await velostrataThroughPrism(401, basic('apiuser', 'not-the-subscription'));
     expect(wrong.body).toMatchObject({ errorCode: 'UNAUTHORIZED' });
+  });
+
+  it('snapservice: one task, and logging in, reading the session and logging out', async () => {
+    /** A call through Prism: clean, and its body our spec's, the facts' for the vendor's operation and status, and the vendor's. */
+    async function snap(vendorOperation: string, path: string, status: number, init: RequestInit = {}): Promise<Answer> {
+      const answer = await call(`${snapservice.url}/api/snapservice${path}`, init);
+      expectClean(answer, status);
+      const vendor = facts.operations.find((operation) => operation.operationId === vendorOperation)!;
+      const errorTypes = vendor.errorTypes[String(status)];
+      const schema = vendor.bodies[String(status)];
+      if (errorTypes) {
+        const errorType = (answer.body as VapiError).error_type;
+        expect(errorTypes, `${vendorOperation} ${status}`).toContain(errorType);
+        expect(facts.schemas.check(schema!, answer.body).errors).toEqual([]);
+        if (official) expect(official.check(officialErrorSchema(errorType), answer.body).errors).toEqual([]);
+      } else if (schema) {
+        expect(facts.schemas.check(schema, answer.body).errors, `${vendorOperation} ${status}`).toEqual([]);
+        const vendorSchema = facts.schema(schema)['x-vendor-schema'];
+        if (official && typeof vendorSchema === 'string') expect(official.check(vendorSchema, answer.body).errors).toEqual([]);
+      } else {
+        expect(answer.text, `${vendorOperation} ${status} has no body`).toBe('');
+      }
+      checked.snapservice++;
+      return answer;
+    }
+    sim.snapservice.renewSession();
+    const session = { 'vmware-api-session-id': sim.snapservice.sessionId };
+    const [item] = ((await snapserviceThroughPrism(ALL_SERVICES, 200)).body as ListResult).items;
+    const one = await snap('Snapservice.Tasks_get', `/tasks/${encodeURIComponent(item!.task)}`, 200, { headers: session });
+    expect(ours.snapservice.check('TaskInfo', one.body).errors).toEqual([]);
+    expect(one.body).toEqual(item!.info);
+    await snap('Snapservice.Tasks_get', '/tasks/no-such-task', 404, { headers: session });
+    await snap('Snapservice.Tasks_get', `/tasks/${encodeURIComponent(item!.task)}`, 401, { headers: { 'vmware-api-session-id': 'wrong' } });
+
+    const login = { authorization: basic(sim.snapservice.username, sim.snapservice.password) };
+    await snap('Snapservice.Sessions_create', '/sessions', 401, { method: 'POST', headers: { authorization: basic('nobody', 'wrong') } });
+    const token = (await snap('Snapservice.Sessions_create', '/sessions', 201, { method: 'POST', headers: login })).body;
+    expect(typeof token).toBe('string');
+    const mine = { 'vmware-api-session-id': String(token) };
+    const info = await snap('Snapservice.Sessions_get', '/sessions', 200, { headers: mine });
+    expect(ours.snapservice.check('SessionInfo', info.body).errors).toEqual([]);
+    await snap('Snapservice.Sessions_delete', '/sessions', 204, { method: 'DELETE', headers: mine });
+    await snap('Snapservice.Sessions_get', '/sessions', 401, { headers: mine });
+    await snap('Snapservice.Sessions_delete', '/sessions', 401, { method: 'DELETE', headers: mine });
+  });
+
+  it('Velostrata: one task, the paged list of every task with each kind of filter, and cancelling', async () => {
+    const credentials = { authorization: basic(sim.velostrata.username, sim.velostrata.password) };
+    async function velo(path: string, status: number, schema: string | undefined, init: RequestInit = {}): Promise<Answer> {
+      const answer = await call(`${velostrata.url}${path}`, {
+        ...init,
+        headers: { ...credentials, ...(init.headers as Record<string, string>) },
+      });
+      expectClean(answer, status);
+      if (schema) expect(ours.velostrata.check(schema, answer.body).errors, `${path} ${status}`).toEqual([]);
+      else expect(answer.text, `${path} ${status} has no body`).toBe('');
+      checked.velostrata++;
+      return answer;
+    }
+    const post = (body: unknown): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const task = sim.velostrata.addTask({
+      taskType: 'FullMigration',
+      entity: { value: 'vm-contract', _type: 'VmId' },
+      steps: [{ state: 'Running' }],
+    });
+    const found = await velo(`/tasks/${task}`, 200, 'TaskDescription');
+    expect(found.body).toMatchObject({ id: { value: task }, state: 'Running' });
+    await velo('/tasks/no-such-task', 404, 'ErrorInfo');
+    const first = (await velo('/tasks', 200, 'TaskDescriptionPage', post({ page: 0, size: 2 }))).body as TaskDescriptionPage;
+    expect(first.numberOfElements).toBeLessThanOrEqual(2);
+    const filters = [
+      { _type: 'IdFilter', ids: [{ value: task, _type: 'TaskId' }] },
+      { _type: 'TaskEntityIdFilter', id: { value: 'vm-contract', _type: 'VmId' } },
+      { _type: 'TaskStateFilter', state: ['Running'] },
+    ];
+    for (const filter of filters) {
+      const page = (await velo('/tasks', 200, 'TaskDescriptionPage', post({ filter }))).body as TaskDescriptionPage;
+      expect(
+        page.content?.some((candidate) => candidate.id?.value === task),
+        filter._type,
+      ).toBe(true);
+    }
+    await velo(`/tasks/${task}`, 202, undefined, { method: 'DELETE' });
+    await sim.advance(CANCEL_MS);
+    expect((await velo(`/tasks/${task}`, 200, 'TaskDescription')).body).toMatchObject({ state: 'Cancelled' });
+    await velo(`/tasks/${task}`, 204, undefined, { method: 'DELETE' });
+    await velo('/tasks/no-such-task', 404, 'ErrorInfo', { method: 'DELETE' });
   });
 
   const faults: { fault: Fault; status: number }[] = [

@@ -74,7 +74,10 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
 
   const send = (res: ServerResponse, { status, headers, body }: SimResponse): void => {
     const bytes = Buffer.from(body); // encoded once, for the length and the write
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...headers });
+    // No body (202, 204) has no media type: a JSON type on nothing makes a client (Prism's proxy
+    // among them) try to parse it and fail.
+    const type = bytes.length > 0 ? { 'content-type': 'application/json' } : {};
+    res.writeHead(status, { ...type, 'content-length': bytes.length, ...headers });
     res.end(bytes);
   };
   /** A bug in the simulator, not a simulated fault: a 500 that says so, and a line on stderr. */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, expect, it } from 'vitest';
 import { isSchema, jsonPaths, resolveSchema, type Schema } from './schema-walk.js';
 import { loadYamlDocument, seedExamples } from './seeds.js';
-import { loadVendorFacts, type VendorFacts } from './vendor-facts.js';
+import { loadVendorFacts, type VendorFacts, type VendorOperation } from './vendor-facts.js';
 import { describeWithVendorFiles, officialDir, seedsDir } from './vendor-files.js';
 
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
@@ -67,29 +67,84 @@ describeWithVendorFiles('the restated facts agree with the vendor descriptions',
       }
       compared++;
     }
-    expect(compared).toBe(9);
+    expect(compared).toBe(10);
   });
 
-  it('snapservice: the list operation — path, method, query parameters, statuses, error types, security header', () => {
+  /**
+   * One operation of a vendor file, in the facts' terms: parameter names by place, the request
+   * body's schema name (Swagger 2.0's `in: body` parameter or OpenAPI 3's `requestBody`), and
+   * each status's body (a schema name, or the inline schema).
+   */
+  function officialOperation(document: Schema, operation: VendorOperation) {
+    const theirs = record(record(record(document['paths'])[operation.path])[operation.method]);
+    const parameters = (theirs['parameters'] as { name: string; in: string; required?: boolean; schema?: Schema }[] | undefined) ?? [];
+    const named = (place: string) => parameters.filter((parameter) => parameter.in === place).map((parameter) => parameter.name);
+    const bodyParameter = parameters.find((parameter) => parameter.in === 'body');
+    const requestBody = record(theirs['requestBody']);
+    const requestSchema = bodyParameter?.schema ?? record(record(record(requestBody['content'])['application/json'])['schema']);
+    const responseSchema = (response: unknown): Schema | undefined => {
+      const swagger = record(response)['schema'];
+      const openapi = record(record(record(response)['content'])['application/json'])['schema'];
+      return isSchema(swagger) ? swagger : isSchema(openapi) ? openapi : undefined;
+    };
+    return {
+      operationId: theirs['operationId'],
+      responses: record(theirs['responses']),
+      responseSchema,
+      pathParameters: named('path'),
+      queryParameters: named('query'),
+      pathRequired: parameters.filter((parameter) => parameter.in === 'path').every((parameter) => parameter.required === true),
+      requestBody: requestSchema['$ref']
+        ? {
+            schema: String(requestSchema['$ref']).split('/').pop(),
+            required: (bodyParameter?.required ?? requestBody['required']) === true,
+          }
+        : undefined,
+      security: ((theirs['security'] as Schema[] | undefined) ?? []).flatMap((requirement) => Object.keys(requirement)),
+    };
+  }
+
+  /** Each operation of the facts is the vendor's: path, method, id, parameters, request body, statuses and their bodies, security. */
+  function expectOperationsAgree(api: 'snapservice' | 'velostrata', count: number): void {
+    const facts = api === 'snapservice' ? snapservice : velostrata;
+    const document = official[api];
+    for (const operation of facts.operations) {
+      const where = `${operation.method} ${operation.path}`;
+      const theirs = officialOperation(document, operation);
+      expect(theirs.operationId, where).toBe(operation.operationId);
+      expect(theirs.pathParameters, `${where} path parameters`).toEqual(operation.pathParameters);
+      expect(theirs.pathRequired, `${where} path parameters required`).toBe(true);
+      expect(theirs.queryParameters, `${where} query parameters`).toEqual(operation.queryParameters);
+      expect(theirs.requestBody, `${where} request body`).toEqual(operation.requestBody);
+      expect(theirs.security, `${where} security`).toEqual(operation.security);
+      expect(sorted(operation.statuses), `${where} statuses`).toEqual(sorted(Object.keys(theirs.responses)));
+      for (const [status, response] of Object.entries(theirs.responses)) {
+        const schema = theirs.responseSchema(response);
+        const ours = operation.bodies[status];
+        if (operation.errorTypes[status]) {
+          // An error's body is told by its error type: the schema's, and any named in the description.
+          const named = [...String(record(response)['description']).matchAll(/\*\*\*(Vapi\.Std\.Errors\.\w+)\*\*\*/g)].map((m) => m[1]!);
+          const types = new Set([String(schema?.['$ref']).split('/').pop()!, ...named].map(errorTypeOf));
+          expect(sorted(operation.errorTypes[status] ?? []), `${where} ${status}`).toEqual(sorted(types));
+        } else if (ours === undefined) {
+          expect(schema, `${where} ${status} has no body`).toBeUndefined();
+        } else if (schema?.['$ref'] !== undefined) {
+          const vendorName = facts.schema(ours)['x-vendor-schema'] ?? ours;
+          expect(String(schema['$ref']).split('/').pop(), `${where} ${status}`).toBe(vendorName);
+        } else {
+          const inline = facts.schema(ours);
+          expect([schema?.['type'], schema?.['format']], `${where} ${status}`).toEqual([inline['type'], inline['format']]);
+        }
+      }
+    }
+    expect(facts.operations.length).toBe(count);
+  }
+
+  it('snapservice: every operation — path, method, id, parameters, statuses, bodies, error types, security', () => {
+    expectOperationsAgree('snapservice', 5);
     const server = String(record((official.snapservice['servers'] as unknown[] | undefined)?.[0])['url']);
-    const [operation] = snapservice.operations;
     const servers = snapservice.document['servers'] as { url: string }[];
     expect(server.endsWith(servers[0]!.url)).toBe(true);
-    const theirs = record(record(record(official.snapservice['paths'])[operation!.path])[operation!.method]);
-    expect(theirs['operationId']).toBe(operation!.operationId);
-    const parameters = (theirs['parameters'] as { name: string; in: string }[]).filter((parameter) => parameter.in === 'query');
-    const ours = record(record(record(snapservice.document['paths'])[operation!.path])[operation!.method]);
-    expect(parameters.map((parameter) => parameter.name)).toEqual(ours['x-query-parameters']);
-    const responses = record(theirs['responses']);
-    expect(sorted(operation!.statuses)).toEqual(sorted(Object.keys(responses)));
-    for (const [status, response] of Object.entries(responses)) {
-      if (status === '200') continue;
-      const ref = String(record(record(record(record(response)['content'])['application/json'])['schema'])['$ref']);
-      const named = [...String(record(response)['description']).matchAll(/\*\*\*(Vapi\.Std\.Errors\.\w+)\*\*\*/g)].map((m) => m[1]!);
-      const types = new Set([ref.split('/').pop()!, ...named].map(errorTypeOf));
-      expect(sorted(operation!.errorTypes[status] ?? []), status).toEqual(sorted(types));
-    }
-    expect(theirs['security']).toEqual(ours['security']);
     const scheme = (document: Schema) => record(record(record(document['components'])['securitySchemes'])['api_key_auth']);
     expect(scheme(snapservice.document)['name']).toBe(scheme(official.snapservice)['name']);
   });
@@ -121,12 +176,42 @@ describeWithVendorFiles('the restated facts agree with the vendor descriptions',
     expect(Object.keys(definitions)).toEqual(expect.arrayContaining(['TaskState', 'TaskType', 'EntityId', 'TaskId']));
   });
 
-  it('velostrata: GET /tasks, its operation id, its 200 and the base path', () => {
-    const [operation] = velostrata.operations;
-    const theirs = record(record(record(official.velostrata['paths'])[operation!.path])[operation!.method]);
-    expect(theirs['operationId']).toBe(operation!.operationId);
-    expect(sorted(operation!.statuses)).toEqual(sorted(Object.keys(record(theirs['responses']))));
+  it('velostrata: every operation — GET, POST /tasks, GET and DELETE /tasks/{taskId} — and the base path', () => {
+    expectOperationsAgree('velostrata', 4);
     expect((velostrata.document['servers'] as { url: string }[])[0]!.url).toBe(official.velostrata['basePath']);
+  });
+
+  it('velostrata: the page request and the filter union — fields, kinds, defaults, required fields, `_type` values', () => {
+    const theirs = (name: string) => resolveSchema(official.velostrata, { $ref: `#/definitions/${name}` });
+    const defaults = (document: Schema, schema: Schema) =>
+      Object.fromEntries(
+        Object.entries(record(schema['properties'])).map(([name, property]) => [name, resolveSchema(document, property)['default']]),
+      );
+    for (const name of ['PageRequest', 'Filter', 'IdFilter', 'TaskEntityIdFilter', 'TaskStateFilter']) {
+      const ours = velostrata.schema(name);
+      const vendor = theirs(name);
+      expect(propertyKinds(velostrata.document, ours), name).toEqual(propertyKinds(official.velostrata, vendor));
+      expect(defaults(velostrata.document, ours), name).toEqual(defaults(official.velostrata, vendor));
+      expect(sorted(velostrata.requiredOf(name)), `${name} required`).toEqual(sorted((vendor['required'] as string[] | undefined) ?? []));
+      expect(velostrata.propertiesOf(name)['_type']?.['enum'], `${name} _type`).toEqual(
+        record(record(vendor['properties'])['_type'])['enum'],
+      );
+    }
+    // What a member's fields hold: entity ids, one entity id, task states.
+    const holds = (schema: Schema, field: string) => {
+      const property = record(record(schema['properties'])[field]);
+      return String(record(property['items'])['$ref'] ?? property['$ref'])
+        .split('/')
+        .pop();
+    };
+    for (const [name, field] of [
+      ['IdFilter', 'ids'],
+      ['TaskEntityIdFilter', 'id'],
+      ['TaskStateFilter', 'state'],
+      ['PageRequest', 'filter'],
+    ] as const) {
+      expect(holds(velostrata.schema(name), field), `${name}.${field}`).toBe(holds(theirs(name), field));
+    }
   });
 });
 

@@ -14,6 +14,15 @@ export interface VendorOperation {
   statuses: string[];
   /** The vendor's error types for each error status (`x-error-types`). */
   errorTypes: Record<string, string[]>;
+  /** The schema each status's JSON body is (a name under `components.schemas`), or none: no body. */
+  bodies: Record<string, string | undefined>;
+  /** Names of the path and query parameters (`x-path-parameters`, `x-query-parameters`), in order. */
+  pathParameters: string[];
+  queryParameters: string[];
+  /** The request body's schema, when the operation takes one. */
+  requestBody?: { schema: string; required: boolean };
+  /** The security schemes named (any one of them). */
+  security: string[];
 }
 
 export interface VendorFacts {
@@ -35,6 +44,14 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
+/** `#/components/schemas/Name` → `Name` (the schema of a JSON body), undefined for no body. */
+function bodySchema(holder: unknown): string | undefined {
+  const content = isSchema(holder) && isSchema(holder['content']) ? holder['content'] : {};
+  const media = isSchema(content['application/json']) ? content['application/json'] : {};
+  const schema = isSchema(media['schema']) ? media['schema'] : {};
+  return typeof schema['$ref'] === 'string' ? schema['$ref'].split('/').pop() : undefined;
+}
+
 function operationsOf(document: Schema): VendorOperation[] {
   const paths = isSchema(document['paths']) ? document['paths'] : {};
   return Object.entries(paths).flatMap(([path, item]) =>
@@ -43,11 +60,29 @@ function operationsOf(document: Schema): VendorOperation[] {
       .map(([method, operation]) => {
         const responses = isSchema(operation['responses']) ? operation['responses'] : {};
         const errorTypes: Record<string, string[]> = {};
+        const bodies: Record<string, string | undefined> = {};
         for (const [status, response] of Object.entries(responses)) {
           const types = strings(isSchema(response) ? response['x-error-types'] : undefined);
           if (types.length > 0) errorTypes[status] = types;
+          bodies[status] = bodySchema(response);
         }
-        return { method, path, operationId: String(operation['operationId']), statuses: Object.keys(responses), errorTypes };
+        const body = operation['requestBody'];
+        const requestSchema = bodySchema(body);
+        const security = Array.isArray(operation['security']) ? operation['security'] : [];
+        return {
+          method,
+          path,
+          operationId: String(operation['operationId']),
+          statuses: Object.keys(responses),
+          errorTypes,
+          bodies,
+          pathParameters: strings(operation['x-path-parameters']),
+          queryParameters: strings(operation['x-query-parameters']),
+          ...(requestSchema === undefined
+            ? {}
+            : { requestBody: { schema: requestSchema, required: isSchema(body) && body['required'] === true } }),
+          security: security.flatMap((requirement) => (isSchema(requirement) ? Object.keys(requirement) : [])),
+        };
       }),
   );
 }

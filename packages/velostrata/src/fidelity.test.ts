@@ -8,6 +8,7 @@
 import {
   alternatives,
   describeWithVendorFiles,
+  differencesFromVendor,
   documentedResponses,
   loadSpecSchemas,
   loadVendorFacts,
@@ -17,6 +18,7 @@ import {
   seedExamples,
   seedsDir,
   specOf,
+  specOperations,
   type Schema,
   type VendorFacts,
 } from '@vmtasks/testkit';
@@ -65,6 +67,88 @@ describe('the vendor description (REST API 2.5), as restated in the facts', () =
     }
     for (const name of [...Object.entries(RENAMED).flat(), ...Object.keys(REFORMATTED), 'date-time']) {
       expect(ours.info.description, `the spec's description documents ${name}`).toContain(`\`${name}\``);
+    }
+  });
+});
+
+/** A difference from the 2.5 operations, and the phrase of our spec's description that says why. */
+interface Deviation {
+  difference: string;
+  says: string;
+}
+/** 4.x names operations in its own style (`getActiveTasks`, `getTask`); 2.5's ids are generated ones. */
+const RENAMED_OPERATION = (ours: string, theirs: string): Deviation => ({
+  difference: `operationId: "${ours}", vendor "${theirs}"`,
+  says: `(${ours}`,
+});
+const ERRORS_4X: Deviation[] = [
+  { difference: "status default: not the vendor's", says: '`default` ErrorInfo' },
+  { difference: "status 401: not the vendor's", says: '2.5 declares no error response on these paths' },
+];
+const FORBIDDEN: Deviation = { difference: "status 403: not the vendor's", says: "4.x's operationId style and error responses" };
+const UNKNOWN_ID: Deviation = { difference: "status 404: not the vendor's", says: '404 (unknown id)' };
+/** Every difference of each operation from 2.5's: any other one (a path, method, parameter, body or status) fails. */
+const DEVIATIONS: Record<string, Deviation[]> = {
+  getActiveTasks: [RENAMED_OPERATION('getActiveTasks', 'restListActiveTasksUsingGET'), ...ERRORS_4X],
+  listTasks: [RENAMED_OPERATION('listTasks', 'restListTasksUsingPOST'), ...ERRORS_4X, FORBIDDEN],
+  getTask: [RENAMED_OPERATION('getTask', 'restDescribeTaskUsingGET'), ...ERRORS_4X, FORBIDDEN, UNKNOWN_ID],
+  cancelTask: [RENAMED_OPERATION('cancelTask', 'restCancelTaskUsingDELETE'), ...ERRORS_4X, FORBIDDEN, UNKNOWN_ID],
+};
+
+describe('the operations of the vendor description (REST API 2.5), as restated in the facts', () => {
+  it('each is ours, on the same path and method, parameters, request body and statuses — or the spec says why not', () => {
+    const document = ours as unknown as Schema;
+    const operations = specOperations(document);
+    expect(operations.map((operation) => operation.operationId).sort()).toEqual(Object.keys(DEVIATIONS).sort());
+    expect(facts.operations).toHaveLength(operations.length);
+    for (const mine of operations) {
+      const vendor = facts.operations.find((operation) => operation.method === mine.method && operation.path === mine.path);
+      expect(vendor, `${mine.method} ${mine.path}`).toBeDefined();
+      const differences = differencesFromVendor(mine, vendor!, { ourPath: (path) => path, factsSchema: (name) => facts.schema(name) });
+      const documented = DEVIATIONS[mine.operationId] ?? [];
+      expect(differences.sort(), mine.operationId).toEqual(documented.map((deviation) => deviation.difference).sort());
+      for (const deviation of documented) {
+        expect(ours.info.description.replace(/\s+/g, ' '), `${mine.operationId}: ${deviation.difference}`).toContain(deviation.says);
+      }
+    }
+  });
+});
+
+describe('the request body of listTasks (REST API 2.5), as restated in the facts', () => {
+  const schemas = () => ours.components.schemas;
+  /** A property as one line: its type, format and default, or the schema it refers to (an array's items too). */
+  function kind(schema: Schema | undefined): string {
+    const items = schema?.['items'] as Schema | undefined;
+    const ref = (schema?.['$ref'] ?? items?.['$ref']) as string | undefined;
+    return [schema?.['type'], schema?.['format'], schema?.['default'], ref?.split('/').pop()]
+      .filter((part) => part !== undefined)
+      .join(' ');
+  }
+
+  it('PageRequest has 2.5’s fields, of its kinds and defaults, none required', () => {
+    const mine = schemas()['PageRequest']!;
+    const theirs = facts.propertiesOf('PageRequest');
+    expect(Object.keys(mine.properties ?? {}).sort()).toEqual(Object.keys(theirs).sort());
+    for (const [name, schema] of Object.entries(theirs)) expect(kind(mine.properties?.[name]), name).toBe(kind(schema));
+    expect(mine['required'] ?? []).toEqual(facts.requiredOf('PageRequest'));
+  });
+
+  it('the filter is 2.5’s union: told apart by `_type`, the same members, each with its required fields and `_type` value', () => {
+    const filter = schemas()['Filter']!;
+    const members = facts.propertiesOf('Filter')['_type']?.['enum'] as string[];
+    expect((filter['discriminator'] as Schema)['propertyName']).toBe('_type');
+    expect(facts.requiredOf('Filter')).toEqual(['_type']);
+    expect(Object.keys((filter['discriminator'] as Schema)['mapping'] as Schema).sort()).toEqual([...members].sort());
+    expect((filter['oneOf'] as Schema[]).map((member) => String(member['$ref']).split('/').pop()).sort()).toEqual([...members].sort());
+    for (const member of members) {
+      const mine = schemas()[member]!;
+      const theirs = facts.propertiesOf(member);
+      expect([...((mine['required'] as string[]) ?? [])].sort(), `${member} required`).toEqual(facts.requiredOf(member).sort());
+      expect(mine.properties?.['_type']?.['enum'], `${member} _type`).toEqual(theirs['_type']?.['enum']);
+      expect(Object.keys(mine.properties ?? {}).sort(), member).toEqual(Object.keys(theirs).sort());
+      for (const [name, schema] of Object.entries(theirs)) {
+        if (name !== '_type') expect(kind(mine.properties?.[name]), `${member}.${name}`).toBe(kind(schema));
+      }
     }
   });
 });

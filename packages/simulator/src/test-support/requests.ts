@@ -19,6 +19,11 @@ async function answer(response: Response): Promise<Answer> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
+/** Any request, answered as an `Answer` (the body parsed when it is JSON). */
+export async function call(url: string, init?: RequestInit): Promise<Answer> {
+  return answer(await fetch(url, init));
+}
+
 export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
