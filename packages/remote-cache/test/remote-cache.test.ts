@@ -184,11 +184,15 @@ describe('a shared, signed turbo remote cache', () => {
     const spec = 'specs/velostrata/openapi.yaml';
     await edit(spec, 'description: Task progress\n', 'description: Task progress, in percent\n')();
     try {
-      const result = await pipelineRun(warm, RUN, env);
+      // Not check:generated: an edited spec whose types are not committed yet is stale by design
+      // (it fails, as CI should), and turbo may run it before generate has written them.
+      const edited = RUN.filter((task) => task !== 'check:generated');
+      const result = await pipelineRun(warm, edited, env);
       printed.push(result.stdout, result.stderr);
       const ran = [...result.tasks].filter(([, task]) => task.status === 'MISS').map(([id]) => id);
-      expect(ran).toEqual(expect.arrayContaining(apiTasks('velostrata')));
-      for (const task of apis.filter((api) => api !== 'velostrata').flatMap(apiTasks)) expect(ran).not.toContain(task);
+      const generating = (api: string) => apiTasks(api).filter((task) => !task.endsWith('#check:generated'));
+      expect(ran).toEqual(expect.arrayContaining(generating('velostrata')));
+      for (const task of apis.filter((api) => api !== 'velostrata').flatMap(generating)) expect(ran).not.toContain(task);
       expect(await readFile(path.join(warm, 'packages/velostrata/src/generated/openapi.ts'), 'utf8')).toContain(
         'Task progress, in percent',
       );
