@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRegistry } from './registry.js';
@@ -132,7 +132,7 @@ export async function freshApiName(preferred: string): Promise<string> {
  */
 export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vmtasks-ws-'));
-  // The toolchain's package.json and turbo.json: each API's tasks depend on its (script-less) build task.
+  // The toolchain's turbo.json (and package.json, below): each API's tasks depend on its build task.
   for (const entry of [
     'package.json',
     'package-lock.json',
@@ -141,11 +141,14 @@ export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<
     'tsconfig.base.json',
     'specs',
     'scripts/turbo',
-    'packages/spec-toolchain/package.json',
     'packages/spec-toolchain/turbo.json',
   ]) {
     await cp(path.join(repo, entry), path.join(dir, entry), { recursive: true });
   }
+  // The toolchain itself runs from the repository (node_modules is linked): in the copy its
+  // package is only a node of turbo's graph, with no script to run (its sources are not copied).
+  const toolchain = JSON.parse(await readFile(path.join(repo, 'packages/spec-toolchain/package.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(path.join(dir, 'packages/spec-toolchain/package.json'), `${JSON.stringify({ ...toolchain, scripts: {} }, null, 2)}\n`);
   for (const api of (await loadRegistry(path.join(repo, 'redocly.yaml'))).apis) {
     const packageDir = packageOf(api.output);
     for (const entry of ['package.json', 'turbo.json', path.relative(packageDir, path.dirname(api.output))]) {
