@@ -41,10 +41,13 @@ function followed(document: Schema, value: unknown): Schema {
   );
 }
 
-function bodyOf(holder: Schema): string | Schema | undefined {
+/** A body's schema: its name, or the schema itself when inline or a named bare value (a string token is a string either way). */
+function bodyOf(document: Schema, holder: Schema): string | Schema | undefined {
   const schema = record(record(record(holder['content'])['application/json'])['schema']);
   if (Object.keys(schema).length === 0) return undefined;
-  return typeof schema['$ref'] === 'string' ? schema['$ref'].split('/').pop() : schema;
+  if (typeof schema['$ref'] !== 'string') return schema;
+  const named = followed(document, schema);
+  return named['type'] !== undefined && named['type'] !== 'object' && named['type'] !== 'array' ? named : schema['$ref'].split('/').pop();
 }
 
 function schemeNames(requirements: unknown): string[] {
@@ -69,12 +72,12 @@ export function specOperations(document: Schema): SpecOperation[] {
         queryParameters: inPlace('query').map((parameter) => String(parameter['name'])),
         ...(Object.keys(requestBody).length === 0
           ? {}
-          : { requestBody: { schema: bodyOf(requestBody), required: requestBody['required'] === true } }),
+          : { requestBody: { schema: bodyOf(document, requestBody), required: requestBody['required'] === true } }),
         security: schemeNames(operation['security'] ?? document['security']),
         responses: Object.fromEntries(
           Object.entries(record(operation['responses'])).map(([status, declared]) => {
             const response = followed(document, declared);
-            const schema = bodyOf(response);
+            const schema = bodyOf(document, response);
             return [status, { description: String(response['description'] ?? ''), ...(schema === undefined ? {} : { schema }) }];
           }),
         ),

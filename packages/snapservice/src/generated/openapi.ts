@@ -91,6 +91,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Format: password
+         * @description A session token, to send as `vmware-api-session-id`; a secret like the password it was made from.
+         */
+        SessionToken: string;
         /** @description A session (`Snapservice.Sessions.Info`). */
         SessionInfo: {
             /** @description Fully qualified name of the user that created the session, e.g. Administrator@vsphere.local. */
@@ -584,7 +589,7 @@ export interface operations {
                 };
                 content: {
                     /** @example b8a5f0e4c1d34a7f9e2b6c0d1a3f5e7b */
-                    "application/json": string;
+                    "application/json": components["schemas"]["SessionToken"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
