@@ -39,6 +39,10 @@ async function linkInstalledDependencies(repo: string, clone: string, folder: st
  * it). Clones made from one snapshot are identical even if the work tree changes meanwhile.
  */
 export async function snapshot(repo: string): Promise<string> {
+  // A clean tree (CI's fresh clone) is HEAD, read without taking git's index lock: other suites
+  // run git in this repository at the same time, and `stash create` failed on their lock once.
+  const edited = await git(repo, '--no-optional-locks', 'status', '--porcelain', '--untracked-files=no');
+  if (edited === '') return git(repo, 'rev-parse', 'HEAD');
   return (await git(repo, 'stash', 'create')) || (await git(repo, 'rev-parse', 'HEAD'));
 }
 
