@@ -24,13 +24,15 @@ async function recordingFront(origin: string): Promise<TestServer> {
     const headers = Object.entries(request.headers).filter(
       (entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'connection', 'content-length'].includes(entry[0]),
     );
-    const answer = await fetch(`${origin}${request.url}`, { method: request.method, headers });
-    const body = Buffer.from(await answer.arrayBuffer());
+    // The body too: listTasks is a POST whose page request the appliance reads.
+    const body = request.body === '' ? undefined : request.body;
+    const answer = await fetch(`${origin}${request.url}`, { method: request.method, headers, body });
+    const answered = Buffer.from(await answer.arrayBuffer());
     const passed = new Headers(answer.headers); // fetch decoded the body: its encoding and length no longer hold
     passed.delete('content-encoding');
-    passed.set('content-length', String(body.length));
+    passed.set('content-length', String(answered.length));
     response.writeHead(answer.status, Object.fromEntries(passed));
-    response.end(body);
+    response.end(answered);
   });
   fronts.push(front);
   return front;
