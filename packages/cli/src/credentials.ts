@@ -1,4 +1,4 @@
-import { Redactor } from '@vmtasks/core';
+import { basicAuthForms, Redactor } from '@vmtasks/core';
 import type { SnapserviceConfig, VelostrataConfig } from './config.js';
 import type { IOStreams } from './io.js';
 
@@ -14,8 +14,8 @@ export function credentialRedactor(connections: {
 }): Redactor {
   const { velostrata, snapservice } = connections;
   const base = new Redactor([
-    ...(velostrata ? basicForms(velostrata.username, velostrata.password) : []),
-    ...(snapservice?.login ? basicForms(snapservice.login.username, snapservice.login.password) : []),
+    ...(velostrata ? basicAuthForms(velostrata.username, velostrata.password) : []),
+    ...(snapservice?.login ? basicAuthForms(snapservice.login.username, snapservice.login.password) : []),
     snapservice?.sessionId,
     snapservice?.authorization,
   ]);
@@ -23,12 +23,6 @@ export function credentialRedactor(connections: {
   if (snapservice?.sessionId) headers.push(['vmware-api-session-id', snapservice.sessionId]);
   if (snapservice?.authorization) headers.push(['authorization', snapservice.authorization]);
   return base.withHeaders(headers);
-}
-
-/** A Basic credential as it travels and may be echoed: the password, `user:password` in base64, `Basic …` (as `Redactor.forBasicAuth`). */
-function basicForms(username: string, password: string): string[] {
-  const basic = Buffer.from(`${username}:${password}`).toString('base64');
-  return [password, basic, `Basic ${basic}`];
 }
 
 /** The credentials the environment holds, whether or not the command will use them. */

@@ -27,7 +27,7 @@ export {
 } from './transport.js';
 export { FailureClassifier, type Verdict } from './transport/classify.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
-export { Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
+export { basicAuthForms, Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';
 export { neutralize } from './neutralize.js';
 export { pathSegment } from './path.js';

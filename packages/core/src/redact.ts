@@ -25,6 +25,12 @@ const SENSITIVE_HEADER =
  * them: raw, JSON-escaped, URL-encoded, and the Basic credentials built from them. Built once per
  * client from its credentials and sensitive headers; `withHeaders` adds a call's own.
  */
+/** A Basic credential as it travels and may be echoed: the password, `user:password` in base64, and `Basic …`. */
+export function basicAuthForms(username: string, password: string): string[] {
+  const basic = Buffer.from(`${username}:${password}`).toString('base64');
+  return [password, basic, `Basic ${basic}`];
+}
+
 export class Redactor {
   readonly #secrets: readonly string[];
   // Every secret as it may be echoed, in one pattern; undefined when there is nothing to hide.
@@ -47,10 +53,9 @@ export class Redactor {
     this.#longestEcho = Math.max(0, ...sorted.map((secret) => [...secret].length * LONGEST_CHAR_ECHO));
   }
 
-  /** Adds the forms a Basic credential takes on the wire. */
+  /** Adds the forms a Basic credential takes on the wire (see `basicAuthForms`). */
   static forBasicAuth(username: string, password: string, others: Iterable<string | undefined> = []): Redactor {
-    const basic = Buffer.from(`${username}:${password}`).toString('base64');
-    return new Redactor([password, basic, `Basic ${basic}`, ...others]);
+    return new Redactor([...basicAuthForms(username, password), ...others]);
   }
 
   /** True when a header of this name carries a credential. */
