@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { repo } from '@vmtasks/spec-toolchain';
+import { repo } from '@vmtasks/spec-toolchain/test-workspace';
 import { cliStartup } from './bench/cli.js';
 import { clientCost } from './bench/client.js';
 import { contractSuite } from './bench/contract.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { repo } from '@vmtasks/spec-toolchain';
+import { repo } from '@vmtasks/spec-toolchain/test-workspace';
 import { SNAPSERVICE_SERVICES, startSimulator } from '@vmtasks/simulator';
 import { row, type Row } from './stats.js';
 

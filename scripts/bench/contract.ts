@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadRegistry, packageOf, repo } from '@vmtasks/spec-toolchain';
+import { loadRegistry } from '@vmtasks/spec-toolchain';
+import { packageOf, repo } from '@vmtasks/spec-toolchain/test-workspace';
 import { mustRun } from './processes.js';
 import { row, type Row } from './stats.js';
 

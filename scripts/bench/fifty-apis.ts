@@ -5,7 +5,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freshClone, remoteCacheEnv, snapshot, startRemoteCache } from '@vmtasks/remote-cache';
-import { loadRegistry, repo, startWatch } from '@vmtasks/spec-toolchain';
+import { loadRegistry } from '@vmtasks/spec-toolchain';
+import { repo, startWatch } from '@vmtasks/spec-toolchain/test-workspace';
 import { mustRun, mustRunCounted } from './processes.js';
 import { syntheticSpec } from './scale.js';
 import { row, type Row } from './stats.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createSnapserviceClient } from '@vmtasks/snapservice';
-import { repo } from '@vmtasks/spec-toolchain';
+import { repo } from '@vmtasks/spec-toolchain/test-workspace';
 import { startPrism, specOf } from '@vmtasks/testkit';
 import { mustRun } from './processes.js';
 import { row, type Row } from './stats.js';

@@ -1,4 +1,4 @@
-import { run } from '@vmtasks/spec-toolchain';
+import { run } from '@vmtasks/spec-toolchain/test-workspace';
 
 export interface Finished {
   code: number;

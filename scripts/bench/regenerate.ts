@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { copyWorkspace, loadRegistry, repo, startWatch, type ApiEntry } from '@vmtasks/spec-toolchain';
+import { loadRegistry, type ApiEntry } from '@vmtasks/spec-toolchain';
+import { copyWorkspace, repo, startWatch } from '@vmtasks/spec-toolchain/test-workspace';
 import { mustRun, mustRunCounted } from './processes.js';
 import { row, type Row } from './stats.js';
 

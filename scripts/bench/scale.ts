@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseYaml, stringifyYaml } from '@redocly/openapi-core';
-import { repo } from '@vmtasks/spec-toolchain';
+import { repo } from '@vmtasks/spec-toolchain/test-workspace';
 import { specOf } from '@vmtasks/testkit';
 import { mustRun, peakRssMiB } from './processes.js';
 import { row, type Row } from './stats.js';

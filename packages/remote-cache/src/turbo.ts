@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { run, type RunResult } from '@vmtasks/spec-toolchain';
+import { run, type RunResult } from '@vmtasks/spec-toolchain/test-workspace';
 import type { RemoteCacheServer } from './server.js';
 
 /**

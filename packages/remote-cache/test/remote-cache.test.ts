@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRegistry, repo, run } from '@vmtasks/spec-toolchain';
+import { loadRegistry } from '@vmtasks/spec-toolchain';
+import { repo, run } from '@vmtasks/spec-toolchain/test-workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dryRun,

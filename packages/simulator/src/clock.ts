@@ -19,7 +19,8 @@ export function manualClock(start: number): Clock {
   };
 }
 
-export function realClock(start: number, speed: number): Clock {
+/** Real time from `start`, `speed` times faster (1: wall-clock pace). */
+export function scaledRealClock(start: number, speed: number): Clock {
   if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`clock.speed must be a finite number > 0, not ${speed}`);
   const origin = performance.now();
   return {

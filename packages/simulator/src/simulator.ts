@@ -1,5 +1,5 @@
 // startSimulator(): both appliances on 127.0.0.1, one clock, one seed.
-import { manualClock, realClock, type Clock } from './clock.js';
+import { manualClock, scaledRealClock, type Clock } from './clock.js';
 import { DEFAULTS } from './defaults.js';
 import { HOST, serveAppliance, type ApplianceServer } from './http-server.js';
 import { seededRandom } from './random.js';
@@ -13,7 +13,7 @@ function clockOf(options: SimulatorOptions): Clock {
   const start = options.startTime === undefined ? undefined : new Date(options.startTime).getTime();
   if (start !== undefined && Number.isNaN(start)) throw new RangeError(`startTime is not a date: ${String(options.startTime)}`);
   if (options.clock === 'manual') return manualClock(start ?? Date.parse(DEFAULTS.manualStartTime));
-  return realClock(start ?? Date.now(), options.clock?.speed ?? 1);
+  return scaledRealClock(start ?? Date.now(), options.clock?.speed ?? 1);
 }
 
 function count(name: string, value: number | undefined, fallback: number): number {

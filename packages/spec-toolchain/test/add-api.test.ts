@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codegen, codegenWith, freshApiName, outcome, repo, repoApis, run, type RunResult } from '../src/scratch.js';
+import { codegen, codegenWith, freshApiName, outcome, repo, repoApis, run, type RunResult } from '../src/test-workspace.js';
 
 const SKIP = new Set(['node_modules', '.git', '.turbo', 'dist', 'test-output', 'docs', 'coverage', '.vmtasks-tmp', '.readme-snippets']);
 let dir: string;

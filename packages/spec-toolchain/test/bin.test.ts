@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../bin/built-entry.js';
-import { repo, run } from '../src/scratch.js';
+import { repo, run } from '../src/test-workspace.js';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
 // Inside the repository, so that a copy of the package resolves the same node_modules (.vmtasks-tmp/ is ignored by git).

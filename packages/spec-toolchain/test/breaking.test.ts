@@ -10,7 +10,7 @@ import { checkBreaking, gatePassed, type ApiVerdict } from '../src/breaking/gate
 import { compareParameterRules } from '../src/breaking/parameter-rules.js';
 import { formatReport } from '../src/breaking/report.js';
 import { loadRegistry } from '../src/registry.js';
-import { packageOf } from '../src/scratch.js';
+import { packageOf } from '../src/test-workspace.js';
 
 const exec = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, '../bin/vmtasks-breaking.js');

@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, type DocsPage } from '../src/docs.js';
 import { isRecord, loadRegistry, type Registry } from '../src/registry.js';
-import { repo } from '../src/scratch.js';
+import { repo } from '../src/test-workspace.js';
 import { CHROMIUM_ARGS, requireChromium } from './chromium.js';
 import { CLICK_TEXT, PWNED_TITLE, payloads, writeHostileApi } from './hostile-spec.js';
 

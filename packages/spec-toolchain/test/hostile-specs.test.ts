@@ -13,7 +13,7 @@ import { generatedTypeErrors } from '../src/generated-check.js';
 import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
 import { formatProblem, type SpecProblem } from '../src/problem.js';
 import { loadRegistry } from '../src/registry.js';
-import { copyWorkspace, repo, repoApis, run } from '../src/scratch.js';
+import { copyWorkspace, repo, repoApis, run } from '../src/test-workspace.js';
 import { SPEC_LIMITS } from '../src/spec-guard.js';
 
 let scratch: string;

@@ -7,7 +7,7 @@ import { type Config, getMergedConfig, loadConfig, parseYaml, stringifyYaml } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintFile, loadLintConfig, SpecError } from '../src/lint.js';
 import { type SpecProblem, yamlMarkPlace, yamlProblem } from '../src/problem.js';
-import { repo } from '../src/scratch.js';
+import { repo } from '../src/test-workspace.js';
 
 type Path = (string | number)[];
 /** One change to the valid spec: set the value at a path, or delete the key when `value` is absent. */

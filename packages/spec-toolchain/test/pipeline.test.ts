@@ -3,7 +3,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codegen, copyWorkspace, repo, repoApis, run } from '../src/scratch.js';
+import { codegen, copyWorkspace, repo, repoApis, run } from '../src/test-workspace.js';
 
 const VELOSTRATA_SPEC = 'specs/velostrata/openapi.yaml';
 const VELOSTRATA_OUT = 'packages/velostrata/src/generated/openapi.ts';

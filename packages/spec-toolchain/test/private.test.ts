@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRegistry } from '../src/registry.js';
-import { copyWorkspace, outcome, repo, run } from '../src/scratch.js';
+import { copyWorkspace, outcome, repo, run } from '../src/test-workspace.js';
 import { requireCommand } from '@vmtasks/testkit/commands';
 import { CHROMIUM_ARGS, requireChromium } from './chromium.js';
 

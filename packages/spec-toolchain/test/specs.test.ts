@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadRegistry } from '../src/registry.js';
 import { documentedResponses } from '../src/responses.js';
 import { loadSpecSchemas } from '../src/schema.js';
-import { repo } from '../src/scratch.js';
+import { repo } from '../src/test-workspace.js';
 import { describe, expect, it } from 'vitest';
 
 const registry = await loadRegistry(path.join(repo, 'redocly.yaml'));

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { copyWorkspace, freshApiName, repoApis, startWatch, type WatchProcess } from '../src/scratch.js';
+import { copyWorkspace, freshApiName, repoApis, startWatch, type WatchProcess } from '../src/test-workspace.js';
 
 let dir: string;
 let remove: () => Promise<void>;

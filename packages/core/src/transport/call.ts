@@ -1,5 +1,5 @@
 import { AbortError, ClientClosedError, type RequestSummary } from '../errors.js';
-import type { Received } from './exchange.js';
+import type { Received } from './attempt.js';
 import { safeUrl } from '../redact.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, RetryAfterTooLongError, TimeoutError, TransportError } from '../errors.js';
-import { AttemptFailure } from './exchange.js';
+import { AttemptFailure } from './attempt.js';
 import { TEST_REQUEST } from '../test-support/scripted-list.js';
 import { DEFAULT_CLASSIFIER, FailureClassifier } from './classify.js';
 

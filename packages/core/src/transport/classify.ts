@@ -1,5 +1,5 @@
 import { ApiError, RetryAfterTooLongError, TimeoutError, TransportError } from '../errors.js';
-import type { AttemptFailure } from './exchange.js';
+import type { AttemptFailure } from './attempt.js';
 import { isHealable } from './failure.js';
 import { DEFAULT_RETRY, parseRetryAfter } from '../retry.js';
 

@@ -1,5 +1,5 @@
 import { RetryAfterTooLongError, TransportError } from '../errors.js';
-import { AttemptFailure, type Received } from './exchange.js';
+import { AttemptFailure, type Received } from './attempt.js';
 import { describeFailure, failureCode } from './failure.js';
 import { backoffDelay, type ResolvedRetry } from '../retry.js';
 import { sleep } from '../signal.js';

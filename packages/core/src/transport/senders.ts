@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ResponseTooLargeError } from '../errors.js';
-import { AttemptFailure, dispatchSender, fetchSender, type Received, type Sender } from './exchange.js';
+import { AttemptFailure, dispatchSender, fetchSender, type Received, type Sender } from './attempt.js';
 import type { InFlight } from './in-flight.js';
 import { reuseAwarePool } from './stale-connection.js';
 import type { FetchFunction } from './tls.js';

@@ -1,4 +1,4 @@
-import { AttemptFailure } from './exchange.js';
+import { AttemptFailure } from './attempt.js';
 import type { Policy } from './call.js';
 
 /**

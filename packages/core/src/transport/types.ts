@@ -1,5 +1,5 @@
 import type { ApiError, RequestSummary } from '../errors.js';
-import type { Received } from './exchange.js';
+import type { Received } from './attempt.js';
 import type { RetryOptions } from '../retry.js';
 import type { FetchFunction, TlsOptions } from './tls.js';
 
