@@ -12,6 +12,8 @@ import { isUnreachable, unreachableOr } from './unreachable.js';
  */
 export interface TaskApi {
   readonly name: ApiName;
+  /** Which appliance this is, as the user named it (a fleet config's appliance name; the API's name for the environment's single pair). */
+  readonly appliance: string;
   /** Where it is, for titles and messages: the URL's host, never credentials. */
   readonly origin: string;
   list(signal: AbortSignal): Promise<TaskSnapshot[]>;
@@ -109,6 +111,7 @@ function velostrataApi(config: VelostrataConfig): TaskApi {
     ((await client.listActiveTasks({ signal })).content ?? []).map(velostrataSnapshot);
   return {
     name: 'velostrata',
+    appliance: 'velostrata',
     origin: new URL(config.url).host,
     list,
     watch: (options) => client.watchTasks(options),
@@ -150,6 +153,7 @@ function snapserviceApi(config: SnapserviceConfig): TaskApi {
   const filter = (config.filter ?? {}) as TaskFilter;
   return {
     name: 'snapservice',
+    appliance: 'snapservice',
     origin: new URL(config.url).host,
     list: async (signal) => (await client.listTasks(filter, { signal })).items.map(snapserviceSnapshot),
     watch: (options) => client.watchTasks(filter, options),
