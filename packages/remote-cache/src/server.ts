@@ -24,9 +24,11 @@ const serverCli = path.join(path.dirname(require.resolve('turborepo-remote-cache
 /**
  * Starts turborepo-remote-cache on 127.0.0.1 (it listens on every interface unless told
  * otherwise) on a port the system picks, with local storage in `storageDir`, and resolves once it
- * says where it listens. It gets only the variables it needs, none of this process's.
+ * says where it listens. It gets only the variables it needs, none of this process's. The start-up
+ * limit is generous: under a loaded 2-core CI machine (load average 30) the server once took
+ * over 60 s to load.
  */
-export async function startRemoteCache(storageDir: string, { readyTimeoutMs = 60_000 } = {}): Promise<RemoteCacheServer> {
+export async function startRemoteCache(storageDir: string, { readyTimeoutMs = 300_000 } = {}): Promise<RemoteCacheServer> {
   const token = randomBytes(24).toString('base64url');
   const team = 'vmtasks';
   const child = spawn(process.execPath, [serverCli], {
