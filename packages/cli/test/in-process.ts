@@ -37,7 +37,8 @@ class Captured extends Writable {
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const text = chunk.toString();
     this.text += text;
-    this.#screen?.write(text);
+    // A terminal's line discipline turns each newline into carriage return and line feed.
+    this.#screen?.write(text.replaceAll('\n', '\r\n'));
     this.#listeners.forEach((listener) => listener());
     callback();
   }

@@ -6,7 +6,9 @@ import { LockstepClock } from './lockstep-clock.js';
  * For a test file: `start` starts a simulator on its manual clock, and the clock the CLI runs on
  * in lockstep with it; both are stopped after the test.
  */
-export function lockstepSimulators(): { start(options?: Omit<SimulatorOptions, 'clock'>): Promise<{ sim: Simulator; clock: LockstepClock }> } {
+export function lockstepSimulators(): {
+  start(options?: Omit<SimulatorOptions, 'clock'>): Promise<{ sim: Simulator; clock: LockstepClock }>;
+} {
   const started: Simulator[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((sim) => sim.stop()));

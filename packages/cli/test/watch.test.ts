@@ -22,7 +22,7 @@ interface EventRecord {
 describe('vmtasks watch', () => {
   it('--json --until-done prints parseable NDJSON covering a whole wave, and exits 1 because some tasks failed', async () => {
     const { sim, clock } = await wave();
-    const run = runInProcess(['watch', '--json', '--until-done', '--interval', '1s'], envFor(sim), clock);
+    const run = runInProcess(['watch', '--json', '--until-done', '--interval', '5s'], envFor(sim), clock);
     const result = await clock.runUntil(run.finished, BOTH_APIS);
     const events = result.stdout
       .trim()
@@ -51,7 +51,7 @@ describe('vmtasks watch', () => {
 
   it('not on a terminal: one plain line per change and no escape codes; trouble is a note and watching goes on', async () => {
     const { sim, clock } = await wave();
-    const run = runInProcess(['watch', '--until-done', '--interval', '1s'], envFor(sim), clock);
+    const run = runInProcess(['watch', '--until-done', '--interval', '5s'], envFor(sim), clock);
     // Once Velostrata has answered (before that, 503s mean it cannot be reached: exit 4).
     await clock.until(BOTH_APIS, run.finished);
     expect(run.text('stdout')).toMatch(/ velostrata /);

@@ -83,7 +83,12 @@ function historyOutput(
   }
   const row = (snapshot: TaskSnapshot): BoardTask => ({ snapshot, gone: false });
   const table = taskTableStream(
-    { width: isTerminal(stdout) ? terminalSize(stdout).width : undefined, now: context.clock.now(), colors: context.colors.stdout, showApi },
+    {
+      width: isTerminal(stdout) ? terminalSize(stdout).width : undefined,
+      now: context.clock.now(),
+      colors: context.colors.stdout,
+      showApi,
+    },
     alsoFit.map(row),
   );
   return {
