@@ -93,7 +93,9 @@ export class LockstepClock implements WatchClock {
    */
   async runUntil<T>(finished: Promise<T>, loops = 1): Promise<T> {
     let settled = false;
-    const done = (): void => void (settled = true);
+    const done = (): void => {
+      settled = true;
+    };
     finished.then(done, done);
     for (;;) {
       await this.until(loops, finished);
