@@ -55,6 +55,8 @@ describe('vmtasks watch', () => {
     // Once Velostrata has answered (before that, 503s mean it cannot be reached: exit 4).
     await clock.until(BOTH_APIS, run.finished);
     expect(run.text('stdout')).toMatch(/ velostrata /);
+    // Stamped with the clock's time: the simulator's start, 09:00:00Z, not the machine's.
+    expect(run.text('stdout')).toMatch(/^09:00:00Z /);
     sim.velostrata.injectFault({ kind: 'unavailable' }, 5);
     const result = await clock.runUntil(run.finished, BOTH_APIS);
     expect(result.stdout + result.stderr).not.toContain(ESC);
