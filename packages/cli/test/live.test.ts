@@ -12,7 +12,7 @@ const wave = () => sims.start({ seed: 3, retentionMs: RETAIN_FINISHED_MS });
 const BOTH_APIS = 2;
 
 /** Every kind of line the live view draws; a row cut by the terminal's own wrapping would match none. */
-export const LINE_KINDS = [
+const LINE_KINDS = [
   /^(Watching tasks|Waiting for task \S+) on velostrata( \(127\.0\.0\.1:\d+\))?( and snapservice| ·|$)/, // title
   /^ {2,3}ID +/, // column headings
   /^[○●◌⊘✗✓] {1,2}\S+ /, // a task
@@ -24,7 +24,7 @@ export const LINE_KINDS = [
   /^! /, // transient trouble
 ];
 
-export function checkScreen(screen: string, width: number): void {
+function checkScreen(screen: string, width: number): void {
   const lines = screen.split('\n');
   expect(
     lines.filter((line) => LINE_KINDS[0]!.test(line)),

@@ -1,22 +1,18 @@
-import { startSimulator, type Simulator, type SimulatorOptions } from '@vmtasks/simulator';
-import { afterEach } from 'vitest';
+import type { Simulator, SimulatorOptions } from '@vmtasks/simulator';
 import { LockstepClock } from './lockstep-clock.js';
+import { simulators } from './wave.js';
 
 /**
  * For a test file: `start` starts a simulator on its manual clock, and the clock the CLI runs on
- * in lockstep with it; both are stopped after the test.
+ * in lockstep with it; the simulator is stopped after the test.
  */
 export function lockstepSimulators(): {
   start(options?: Omit<SimulatorOptions, 'clock'>): Promise<{ sim: Simulator; clock: LockstepClock }>;
 } {
-  const started: Simulator[] = [];
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((sim) => sim.stop()));
-  });
+  const sims = simulators();
   return {
     start: async (options = {}) => {
-      const sim = await startSimulator({ ...options, clock: 'manual' });
-      started.push(sim);
+      const sim = await sims.start({ ...options, clock: 'manual' });
       return { sim, clock: new LockstepClock(sim) };
     },
   };
