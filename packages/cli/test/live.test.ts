@@ -85,7 +85,7 @@ describe('live view in a terminal', () => {
 
   it('--until-done leaves the final frame on screen and exits with the outcome; NO_COLOR drops colour but not the view', async () => {
     const { sim, clock } = await wave();
-    const run = runInProcess(['watch', '--until-done', '--interval', '5s'], { ...envFor(sim), NO_COLOR: '1' }, clock, {
+    const run = runInProcess(['watch', '--until-done', '--interval', '30s'], { ...envFor(sim), NO_COLOR: '1' }, clock, {
       columns: 80,
       rows: 50,
     });

@@ -10,6 +10,11 @@ const ESC = '\u001b';
 const sims = lockstepSimulators();
 /** The built-in wave (both APIs), seeded; finished tasks stay listed. */
 const wave = () => sims.start({ seed: 3, retentionMs: RETAIN_FINISHED_MS });
+/**
+ * Waiting costs no real time on the lockstep clock, polls do: a whole wave is followed in
+ * 30-second polls (a simulated quarter of an hour, some thirty polls per API).
+ */
+const SPARSE = ['--interval', '30s'];
 /** One poller per API: the clocks move only while both wait. */
 const BOTH_APIS = 2;
 
@@ -22,7 +27,7 @@ interface EventRecord {
 describe('vmtasks watch', () => {
   it('--json --until-done prints parseable NDJSON covering a whole wave, and exits 1 because some tasks failed', async () => {
     const { sim, clock } = await wave();
-    const run = runInProcess(['watch', '--json', '--until-done', '--interval', '5s'], envFor(sim), clock);
+    const run = runInProcess(['watch', '--json', '--until-done', ...SPARSE], envFor(sim), clock);
     const result = await clock.runUntil(run.finished, BOTH_APIS);
     const events = result.stdout
       .trim()
@@ -51,7 +56,7 @@ describe('vmtasks watch', () => {
 
   it('not on a terminal: one plain line per change and no escape codes; trouble is a note and watching goes on', async () => {
     const { sim, clock } = await wave();
-    const run = runInProcess(['watch', '--until-done', '--interval', '5s'], envFor(sim), clock);
+    const run = runInProcess(['watch', '--until-done', ...SPARSE], envFor(sim), clock);
     // Once Velostrata has answered (before that, 503s mean it cannot be reached: exit 4).
     await clock.until(BOTH_APIS, run.finished);
     expect(run.text('stdout')).toMatch(/ velostrata /);
