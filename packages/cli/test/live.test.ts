@@ -66,7 +66,7 @@ describe('live view in a terminal', () => {
   ] as const) {
     it(`fits ${columns}×${rows}, sorted with failures first, and stopping restores the cursor and exits 130`, async () => {
       const { sim, clock } = await wave();
-      const run = runInProcess(['watch', '--interval', '1s'], envFor(sim), clock, { columns, rows });
+      const run = runInProcess(['watch', '--interval', '5s'], envFor(sim), clock, { columns, rows });
       // A moment with something failed, something running and something done.
       const screen = await stepUntil(run, clock, BOTH_APIS, (text) => /^✗/m.test(text) && /^●/m.test(text) && /\d+ succeeded/.test(text));
       checkScreen(screen, columns);
