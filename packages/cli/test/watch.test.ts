@@ -1,6 +1,5 @@
 // `vmtasks watch` and `tasks` in-process, on a clock in lockstep with the simulator's manual
 // clock: a whole wave runs in as many polls as it takes, however slow the machine.
-import { SNAPSERVICE_SERVICES } from '@vmtasks/simulator';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from './in-process.js';
 import { lockstepSimulators } from './lockstep-sim.js';
@@ -151,7 +150,7 @@ describe('vmtasks tasks', () => {
     // snapservice filters reach the appliance: fields AND, values OR.
     const filtered = await runInProcess(
       ['tasks', '--api', 'snapservice', '--status', 'RUNNING', '--status', 'PENDING', '--json'],
-      { ...env, SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(',') },
+      env,
       clock,
     ).finished;
     const expected = sim.snapservice.tasks().filter((item) => item.info.status === 'RUNNING' || item.info.status === 'PENDING');
