@@ -1,12 +1,18 @@
+import { realClock, type WatchClock } from '@vmtasks/core';
 import type { PrintedSecrets } from './credentials.js';
 import type { IOStreams } from './io.js';
 import wrapAnsi from 'wrap-ansi';
 import { colorEnabled, isTerminal, terminalSize } from './io.js';
 import { createColors, type Colors } from './render/colors.js';
 
-/** What every command gets: its streams, colours for each, and the signal that ends it. */
+/** What every command gets: its streams, colours for each, its clock, and the signal that ends it. */
 export interface Context {
   io: IOStreams;
+  /**
+   * Every time a command reads (timestamps, elapsed times, deadlines) and every wait it takes
+   * (poll intervals, the lookup's grace, `--timeout`): real time, or a test's manual clock.
+   */
+  clock: WatchClock;
   /** Aborted on Ctrl-C, SIGTERM, or when stdout's reader goes away (`| head`). */
   signal: AbortSignal;
   colors: { stdout: Colors; stderr: Colors };
@@ -14,9 +20,10 @@ export interface Context {
   secrets: PrintedSecrets;
 }
 
-export function createContext(io: IOStreams, signal: AbortSignal, secrets: PrintedSecrets): Context {
+export function createContext(io: IOStreams, signal: AbortSignal, secrets: PrintedSecrets, clock: WatchClock = realClock): Context {
   return {
     io,
+    clock,
     signal,
     secrets,
     colors: { stdout: createColors(colorEnabled(io.stdout, io.env)), stderr: createColors(colorEnabled(io.stderr, io.env)) },

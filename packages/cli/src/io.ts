@@ -7,18 +7,16 @@ export type OutputStream = NodeJS.WritableStream & {
 
 /**
  * Everything a command touches outside itself. `main` gets the process's; a test passes its own
- * (a fixed-width "terminal", captured output, a chosen environment and clock).
+ * (a fixed-width "terminal", captured output, a chosen environment). Time is the context's clock.
  */
 export interface IOStreams {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
-  /** Milliseconds since the epoch. */
-  now(): number;
 }
 
 export function processIO(): IOStreams {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
 /** True when stdout is a terminal a person is looking at (live view, cursor movement allowed). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { realClock, type WatchClock } from '@vmtasks/core';
 import { taskStatusValues } from '@vmtasks/snapservice';
 import { createContext } from './context.js';
 import { credentialRedactor, envCredentials, PrintedSecrets } from './credentials.js';
@@ -18,14 +19,15 @@ const STOP_CODES: Record<StopReason, ExitCode> = { SIGINT: ExitCode.interrupted,
 /**
  * Runs `vmtasks` with `argv` (without node and the script) and returns the exit status. `stop`
  * aborts a running command from outside (signals, a closed pipe): it ends quietly with the
- * status that stop stands for.
+ * status that stop stands for. `clock` is where commands read the time and wait (a test passes a
+ * manual one; as gh's commands get `Now`).
  */
-export async function main(argv: readonly string[], raw: IOStreams, stop: AbortSignal): Promise<number> {
+export async function main(argv: readonly string[], raw: IOStreams, stop: AbortSignal, clock: WatchClock = realClock): Promise<number> {
   // Whatever is printed is scrubbed of the secrets in the environment, in every form the clients
   // know; withApis adds the configuration's (the user name may come from a flag).
   const secrets = new PrintedSecrets(credentialRedactor(envCredentials(raw.env)));
   const io: IOStreams = { ...raw, stdout: redactingStream(raw.stdout, secrets), stderr: redactingStream(raw.stderr, secrets) };
-  const context = createContext(io, stop, secrets);
+  const context = createContext(io, stop, secrets, clock);
   let code: number = ExitCode.ok;
   const program = buildProgram(context, version, taskStatusValues, (result) => (code = result));
   try {

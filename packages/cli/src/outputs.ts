@@ -23,7 +23,7 @@ export async function liveOutput(
   // Loaded only for a terminal: pipes, logs and --json start faster without log-update.
   const [{ LiveView }, { renderLiveFrame }] = await Promise.all([import('./live-view.js'), import('./render/live.js')]);
   const view = new LiveView(context.io.stdout, ({ width, height }) =>
-    renderLiveFrame(board, { width, height, now: context.io.now(), colors: context.colors.stdout, title }),
+    renderLiveFrame(board, { width, height, now: context.clock.now(), colors: context.colors.stdout, title }),
   );
   view.start();
   return { event: () => view.invalidate(), refresh: () => view.invalidate(), stop: () => view.stop() };
@@ -33,7 +33,7 @@ export function plainOutput(context: Context): WatchOutput {
   return {
     event: (api, event) => {
       const colors = event.type === 'transient-failure' ? context.colors.stderr : context.colors.stdout;
-      const line = eventLine(api, event, context.io.now(), colors);
+      const line = eventLine(api, event, context.clock.now(), colors);
       if (line) context.io[line.stream].write(`${line.line}\n`);
     },
     stop: () => {},
@@ -43,7 +43,7 @@ export function plainOutput(context: Context): WatchOutput {
 export function jsonOutput(context: Context): WatchOutput {
   return {
     event: (api, event) => {
-      const record = eventRecord(api, event, context.io.now());
+      const record = eventRecord(api, event, context.clock.now());
       if (record) context.io.stdout.write(`${jsonText(record)}\n`);
     },
     stop: () => {},

@@ -2,8 +2,9 @@
 // use, again when the session expires, and the CLI logs out whatever ends the command.
 import { SNAPSERVICE_SERVICES, startSimulator, type Simulator } from '@vmtasks/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeIO, runMain } from '../test/fake-io.js';
-import { main } from './main.js';
+import { runMain } from '../test/fake-io.js';
+import { runInProcess } from '../test/in-process.js';
+import { LockstepClock } from '../test/lockstep-clock.js';
 
 let sim: Simulator;
 beforeEach(async () => {
@@ -20,10 +21,6 @@ function loginEnv(): Record<string, string> {
     SNAPSERVICE_USERNAME: sim.snapservice.username,
     SNAPSERVICE_PASSWORD: sim.snapservice.password,
   };
-}
-
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 describe('snapservice login', () => {
@@ -45,12 +42,15 @@ describe('snapservice login', () => {
       ],
     });
     const before = sim.snapservice.sessions();
-    const waiting = runMain(['wait', id, '--api', 'snapservice', '--interval', '100ms'], loginEnv());
-    await until(() => sim.snapservice.sessions().created === before.created + 1 && sim.snapservice.requests > 2);
+    const clock = new LockstepClock(sim);
+    const waiting = runInProcess(['wait', id, '--api', 'snapservice', '--interval', '100ms'], loginEnv(), clock);
+    // The wait has polled once and sleeps, on a clock in lockstep with the simulator's.
+    await clock.until(1, waiting.finished);
+    expect(sim.snapservice.sessions().created).toBe(before.created + 1);
     sim.snapservice.expireSession(); // every live session, the simulator's fixed one included
     const expired = sim.snapservice.sessions();
-    await sim.advance(20_000);
-    const result = await waiting;
+    await clock.advance(20_000);
+    const result = await clock.runUntil(waiting.finished);
     expect(result.stderr).toContain(`✓ task ${id} succeeded\n`);
     expect(result.code).toBe(0);
     expect(sim.snapservice.sessions()).toEqual({ created: before.created + 2, live: expired.live });
@@ -59,13 +59,13 @@ describe('snapservice login', () => {
   it('logs out on Ctrl-C too', async () => {
     sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: 30 }] });
     const before = sim.snapservice.sessions();
-    const io = fakeIO(loginEnv());
-    const stop = new AbortController();
-    const watching = main(['watch', '--api', 'snapservice', '--interval', '100ms'], io, stop.signal);
-    await until(() => io.stdout.text().includes('running'));
+    const clock = new LockstepClock(sim);
+    const watching = runInProcess(['watch', '--api', 'snapservice', '--interval', '100ms'], loginEnv(), clock);
+    await clock.until(1, watching.finished);
+    expect(watching.text('stdout')).toContain('running');
     expect(sim.snapservice.sessions().live).toBe(before.live + 1);
-    stop.abort('SIGINT');
-    expect(await watching).toBe(130);
+    watching.stop('SIGINT');
+    expect((await watching.finished).code).toBe(130);
     expect(sim.snapservice.sessions()).toEqual({ created: before.created + 1, live: before.live });
   });
 

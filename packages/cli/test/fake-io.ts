@@ -20,7 +20,7 @@ export function fakeIO(
   env: Record<string, string>,
   terminal?: { columns: number; rows: number },
 ): IOStreams & { stdout: CapturedStream; stderr: CapturedStream } {
-  return { stdout: captureStream(terminal), stderr: captureStream(terminal), env, now: () => Date.parse('2026-11-23T21:10:00Z') };
+  return { stdout: captureStream(terminal), stderr: captureStream(terminal), env };
 }
 
 /** Runs `vmtasks` in-process with `argv`, a chosen environment and captured output (a terminal of that size when given). */

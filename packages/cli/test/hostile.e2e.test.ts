@@ -1,10 +1,11 @@
 // vmtasks against a hostile Velostrata Manager: task fields full of escape sequences, a server
-// that echoes the Basic credential, answers with fields of the wrong type. The real binary, in a
-// real pseudo-terminal (util-linux `script`) and with pipes; what reaches the terminal is
-// checked byte by byte.
+// that echoes the Basic credential, answers with fields of the wrong type. The real binary in a
+// real pseudo-terminal (util-linux `script`), and in-process with its output captured as a pipe
+// would get it; what reaches the terminal is checked byte by byte.
+import { realClock } from '@vmtasks/core';
 import { describe, expect, it } from 'vitest';
 import { BASIC, hostileServers, page, PASSWORD, velostrataTask } from './hostile-server.js';
-import { runVmtasks, type Finished } from './run.js';
+import { runInProcess, type Outcome } from './in-process.js';
 import { runInTerminal, type TerminalSession } from './terminal.js';
 
 const { serve } = hostileServers();
@@ -42,7 +43,7 @@ function expectNothingRaw(output: string, where: string): void {
   for (const pattern of RAW_FROM_SERVER) expect(pattern.test(output), `${where}: ${pattern} in ${JSON.stringify(output)}`).toBe(false);
 }
 
-function expectNoUnsafe(result: Finished, where: string): void {
+function expectNoUnsafe(result: Outcome, where: string): void {
   for (const stream of ['stdout', 'stderr'] as const)
     expect(ANY_UNSAFE.test(result[stream]), `${where} ${stream}: ${JSON.stringify(result[stream])}`).toBe(false);
 }
@@ -52,6 +53,9 @@ function expectNoCredential(output: string, where: string): void {
   expect(output, where).not.toContain(PASSWORD);
   for (let start = 0; start + 8 <= BASIC.length; start++) expect(output, where).not.toContain(BASIC.slice(start, start + 8));
 }
+
+/** `vmtasks args` in-process on real time (the server has no clock), its output captured as a pipe would get it. */
+const runVmtasks = (args: readonly string[], env: Record<string, string>): Promise<Outcome> => runInProcess(args, env, realClock).finished;
 
 async function inTerminal(args: string[], env: Record<string, string>, columns: number, use: (t: TerminalSession) => Promise<void>) {
   const terminal = runInTerminal(args, { env: { ...env, NO_COLOR: '1' }, columns, rows: 20 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import xterm from '@xterm/headless';
+import { HeadlessScreen } from './screen.js';
 
 /** The built `vmtasks` entry point, as an installed package's bin runs it. */
 export const BIN = path.join(import.meta.dirname, '../bin/vmtasks.js');
@@ -36,51 +36,18 @@ export function runInTerminal(
     // stdin stays open: script forwards what is typed, and an EOF would end the session.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const terminal = new xterm.Terminal({ cols: options.columns, rows: options.rows, allowProposedApi: true });
-  let bytes = '';
-  let parsed = Promise.resolve();
-  const watchers = new Set<() => void>();
-  child.stdout.setEncoding('utf8').on('data', (data: string) => {
-    bytes += data;
-    parsed = parsed
-      .then(() => new Promise<void>((resolve) => terminal.write(data, resolve)))
-      .then(() => watchers.forEach((check) => check()));
-  });
+  const display = new HeadlessScreen(options.columns, options.rows);
+  child.stdout.setEncoding('utf8').on('data', (data: string) => display.write(data));
   child.stderr.resume();
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
-  const screen = (): string[] => {
-    const buffer = terminal.buffer.active;
-    return Array.from({ length: options.rows }, (_, row) => buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '');
-  };
-
   return {
-    screen,
-    raw: () => bytes,
-    waitFor: (test, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          // Mid-frame (inside synchronized output) the screen is not what a terminal shows yet.
-          if (terminal.modes.synchronizedOutputMode) return;
-          const text = screen().join('\n');
-          if (!test(text)) return;
-          cleanup();
-          resolve(text);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`screen never matched within ${timeoutMs} ms; it shows:\n${screen().join('\n')}`));
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          watchers.delete(check);
-        };
-        watchers.add(check);
-        void parsed.then(check);
-      }),
+    screen: () => display.lines(),
+    raw: () => display.raw(),
+    waitFor: (test, timeoutMs = 30_000) => display.waitFor(test, timeoutMs),
     type: (keys) => child.stdin.write(keys),
     exited: exited.then(async (code) => {
-      await parsed;
+      await display.settled();
       return code;
     }),
     kill: () => child.kill('SIGKILL'),

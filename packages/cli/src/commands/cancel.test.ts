@@ -2,6 +2,8 @@
 import { startSimulator, type Simulator } from '@vmtasks/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../test/fake-io.js';
+import { runInProcess } from '../../test/in-process.js';
+import { LockstepClock } from '../../test/lockstep-clock.js';
 
 let sim: Simulator;
 beforeEach(async () => {
@@ -13,11 +15,6 @@ const fast = ['--interval', '100ms'];
 const runningSteps = [{ state: 'Running' as const, progress: 20 }];
 const stateOf = (id: string): string | undefined => sim.velostrata.tasks().find((task) => task.id?.value === id)?.state;
 
-/** Resolves once `check` holds, polling: readiness, not a sleep. */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe('vmtasks cancel', () => {
   it('asks the manager to cancel a running task and exits 0', async () => {
     const id = sim.velostrata.addTask({ steps: runningSteps });
@@ -28,10 +25,13 @@ describe('vmtasks cancel', () => {
 
   it('--wait exits 0 once the task is cancelled', async () => {
     const id = sim.velostrata.addTask({ steps: runningSteps });
-    const cancelling = runMain(['cancel', id, '--wait', ...fast], sim.env());
-    await until(() => stateOf(id) === 'Cancelling');
-    await sim.advance(10_000);
-    const result = await cancelling;
+    // On a clock in lockstep with the simulator's: it moves only once the wait sleeps.
+    const clock = new LockstepClock(sim);
+    const cancelling = runInProcess(['cancel', id, '--wait', ...fast], sim.env(), clock);
+    await clock.until(1, cancelling.finished);
+    expect(stateOf(id)).toBe('Cancelling');
+    await clock.advance(10_000);
+    const result = await clock.runUntil(cancelling.finished);
     expect(result.stderr).toContain(`cancelling ${id}\n`);
     expect(result.stderr).toContain(`✓ task ${id} cancelled\n`);
     expect(result.stdout).toMatch(/: cancelled/);
@@ -58,9 +58,12 @@ describe('vmtasks cancel', () => {
 
   it('--wait --timeout exits 124 when the task is still cancelling', async () => {
     const id = sim.velostrata.addTask({ steps: runningSteps });
-    // The manual clock never reaches the end of the cancellation.
-    const result = await runMain(['cancel', id, '--wait', '--timeout', '1s', ...fast], sim.env());
+    // A simulated second passes on the clock; the cancellation takes longer.
+    const clock = new LockstepClock(sim);
+    const started = clock.now();
+    const result = await clock.runUntil(runInProcess(['cancel', id, '--wait', '--timeout', '1s', ...fast], sim.env(), clock).finished);
     expect(result.code).toBe(124);
+    expect(clock.now() - started).toBe(1000);
     expect(stateOf(id)).toBe('Cancelling');
   });
 

@@ -26,7 +26,7 @@ export async function cancel(id: string, flags: CancelFlags, context: Context): 
     // Nothing to look up when no configured API could cancel what it finds.
     const cancellable = apis.filter((api) => api.cancel);
     if (cancellable.length === 0) throw cannotCancel(apis[0]!);
-    const [target] = await locate([id], apis, context.signal, { intervalMs: 0, graceMs: 0 });
+    const [target] = await locate([id], apis, context.signal, { intervalMs: 0, graceMs: 0, clock: context.clock });
     const { id: taskId, api } = target!;
     if (!api.cancel) throw cannotCancel(api);
     const { stderr } = context.io;

@@ -1,6 +1,6 @@
 // Which task an id given on the command line stands for, and which API has it: a whole id, or a
 // unique prefix of one as the table shows it cut short (as git and docker find a short id).
-import { realClock } from '@vmtasks/core';
+import type { WatchClock } from '@vmtasks/core';
 import { UsageError } from '../exit-codes.js';
 import { visible } from '../server-text.js';
 import type { TaskApi } from '../sources.js';
@@ -37,26 +37,26 @@ function choose(id: string, apis: readonly TaskApi[], found: readonly string[][]
  * Finds the task each id (or unique prefix of one) stands for, and which API lists it, asking
  * every configured API. An id no API lists yet is asked for again, every `intervalMs`, for
  * `graceMs` (`wait`: as long as `waitForTask` itself would wait for a task to appear, as one just
- * started may be listed a moment later; `show` and `cancel`: not at all).
+ * started may be listed a moment later; `show` and `cancel`: not at all), on the command's clock.
  */
 export async function locate(
   ids: readonly string[],
   apis: readonly TaskApi[],
   signal: AbortSignal,
-  { intervalMs, graceMs }: { intervalMs: number; graceMs: number },
+  { intervalMs, graceMs, clock }: { intervalMs: number; graceMs: number; clock: WatchClock },
 ): Promise<Target[]> {
-  const deadline = realClock.now() + graceMs;
+  const deadline = clock.now() + graceMs;
   return Promise.all(
     ids.map(async (id) => {
       for (;;) {
         const target = choose(id, apis, await Promise.all(apis.map((api) => api.find(id, signal))));
         if (target) return target;
-        const left = deadline - realClock.now();
+        const left = deadline - clock.now();
         if (left <= 0) {
           const hints = apis.flatMap((api) => (api.prefixHint ? [`; ${api.prefixHint}`] : []));
           throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}${hints.join('')}`);
         }
-        await realClock.sleep(Math.min(intervalMs, left), signal);
+        await clock.sleep(Math.min(intervalMs, left), signal);
       }
     }),
   );

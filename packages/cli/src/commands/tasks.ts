@@ -38,7 +38,7 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     } else {
       const rows: BoardTask[] = snapshots.map((snapshot) => ({ snapshot, gone: false }));
       const width = isTerminal(stdout) ? terminalSize(stdout).width : undefined;
-      const lines = renderTaskTable(rows, { width, now: context.io.now(), colors: context.colors.stdout, showApi: apis.length > 1 });
+      const lines = renderTaskTable(rows, { width, now: context.clock.now(), colors: context.colors.stdout, showApi: apis.length > 1 });
       stdout.write(`${lines.join('\n')}\n`);
     }
     // An API that failed does not hide what the others listed; its error and exit status still show.
@@ -83,7 +83,12 @@ function historyOutput(
   }
   const row = (snapshot: TaskSnapshot): BoardTask => ({ snapshot, gone: false });
   const table = taskTableStream(
-    { width: isTerminal(stdout) ? terminalSize(stdout).width : undefined, now: context.io.now(), colors: context.colors.stdout, showApi },
+    {
+      width: isTerminal(stdout) ? terminalSize(stdout).width : undefined,
+      now: context.clock.now(),
+      colors: context.colors.stdout,
+      showApi,
+    },
     alsoFit.map(row),
   );
   return {

@@ -24,7 +24,7 @@ async function progressOutput(
   board: TaskBoard,
   title: FrameOptions['title'],
 ): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void }> {
-  const now = (): number => context.io.now();
+  const now = (): number => context.clock.now();
   if (isTerminal(context.io.stdout)) {
     const live = await liveOutput(context, board, title);
     return {
@@ -73,6 +73,7 @@ export async function followTasks(
           .wait(id, {
             signal,
             ...pollIntervals(flags.interval),
+            clock: context.clock,
             ...(flags.timeout ? { maxWaitMs: flags.timeout } : {}),
             onProgress: (snapshot) => output.snapshot(snapshot),
             onTransientFailure: (notice) => output.trouble(api.name, notice),
@@ -95,7 +96,11 @@ export async function followTasks(
  */
 export async function wait(ids: readonly string[], flags: WaitFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, undefined, async (apis) => {
-    const targets = await locate(ids, apis, context.signal, { intervalMs: flags.interval, graceMs: DEFAULT_NOT_FOUND_GRACE_MS });
+    const targets = await locate(ids, apis, context.signal, {
+      intervalMs: flags.interval,
+      graceMs: DEFAULT_NOT_FOUND_GRACE_MS,
+      clock: context.clock,
+    });
     const one = targets.length === 1 ? `task ${targets[0]!.id}` : undefined;
     await followTasks(context, targets, apis, flags, `Waiting for ${one ?? `${targets.length} tasks`}`);
     const err = context.colors.stderr;

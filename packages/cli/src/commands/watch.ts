@@ -24,9 +24,9 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
     const done = new AbortController();
     const signal = AbortSignal.any([context.signal, done.signal]);
     try {
-      const streams = apis.map((api) => [api.name, api.watch({ signal, ...pollIntervals(flags.interval) })] as const);
+      const streams = apis.map((api) => [api.name, api.watch({ signal, ...pollIntervals(flags.interval), clock: context.clock })] as const);
       for await (const { tag: api, value: event } of mergeTagged(streams)) {
-        board.apply(api, event, context.io.now());
+        board.apply(api, event, context.clock.now());
         output.event(api, event);
         if (flags.untilDone && event.type === 'polled' && board.settled) {
           done.abort();
