@@ -83,14 +83,14 @@ export function total(samples: readonly Sample[], name: string, where: Record<st
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
-/** Polls `check` until it returns without throwing (readiness, not sleeps); its last error after `timeoutMs`. */
+/** Polls `check` until it returns without throwing (readiness, not sleeps); its last error after `timeoutMs`, or at once when marked `fatal`. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await check();
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline || (error as { fatal?: unknown }).fatal) throw error;
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   }
