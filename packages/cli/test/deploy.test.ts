@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requireCommand } from '@vmtasks/testkit';
+import { Histogram } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ExporterMetrics } from '../src/serve/metrics.js';
 
@@ -33,7 +34,7 @@ function exportedNames(): Set<string> {
   const names = new Set<string>();
   for (const metric of new ExporterMetrics({ appliances: [] }, 1).registry.getMetricsAsArray()) {
     names.add(metric.name);
-    if ((metric.type as string) === 'histogram') for (const suffix of ['_bucket', '_count', '_sum']) names.add(`${metric.name}${suffix}`);
+    if (metric instanceof Histogram) for (const suffix of ['_bucket', '_count', '_sum']) names.add(`${metric.name}${suffix}`);
   }
   return names;
 }
