@@ -55,11 +55,14 @@ export class ApplianceMonitor implements ApplianceView {
     return counts;
   }
 
-  *progress(): Iterable<{ taskId: string; kind: string; ratio: number }> {
+  *progress(): Iterable<TaskSnapshot> {
     for (const task of this.#tasks.values()) {
-      if (task.progress === undefined || isTerminalTaskState(task.state)) continue;
-      yield { taskId: labelValue(task.id), kind: this.#kinds.label(task.kind), ratio: task.progress };
+      if (task.progress !== undefined && !isTerminalTaskState(task.state)) yield task;
     }
+  }
+
+  taskLabels(task: TaskSnapshot): { task_id: string; kind: string } {
+    return { task_id: labelValue(task.id), kind: this.#kinds.label(task.kind) };
   }
 
   /** Watches until `signal` aborts; never throws. */

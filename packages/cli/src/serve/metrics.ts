@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
-import { TASK_STATES, type TaskState } from '@vmtasks/core';
+import { TASK_STATES, type TaskSnapshot, type TaskState } from '@vmtasks/core';
 import { POLL_ERROR_KINDS, type PollErrorKind } from './poll-errors.js';
 
 /** What the scrape-time gauges read: the appliances as their watches last saw them. */
@@ -15,8 +15,10 @@ export interface ApplianceView {
   readonly lastSuccessSeconds: number | undefined;
   /** How many tasks are listed now, per state. */
   stateCounts(): Record<TaskState, number>;
-  /** The active tasks with a known progress: task id and kind (labels, bounded) and the fraction done. */
-  progress(): Iterable<{ taskId: string; kind: string; ratio: number }>;
+  /** The active tasks with a known progress. */
+  progress(): Iterable<TaskSnapshot>;
+  /** A task's `task_id` and `kind` label values (bounded): computed only for the series exported. */
+  taskLabels(task: TaskSnapshot): { task_id: string; kind: string };
 }
 
 const TERMINAL_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly TaskState[];
@@ -90,7 +92,7 @@ export class ExporterMetrics {
               continue;
             }
             exported++;
-            this.set({ ...appliance.labels, task_id: task.taskId, kind: task.kind }, task.ratio);
+            this.set({ ...appliance.labels, ...appliance.taskLabels(task) }, task.progress!);
           }
         }
       },
