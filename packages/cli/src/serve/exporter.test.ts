@@ -215,4 +215,16 @@ describe('vmtasks serve: the exporter', () => {
     expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
     expect((await fetch(`${url}/nope`)).status).toBe(404);
   });
+
+  it('watches a fleet of more than ten appliances without a listener-leak warning', async () => {
+    const sim = await simulator({ seed: 3 });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    cleanups.push(async () => void process.off('warning', onWarning));
+    const fleet = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`s${i}`, sim]));
+    const { url } = await exporter(fleetApis(fleet));
+    await eventually(async () => expect(total((await scrape(url)).samples, 'vmtasks_up')).toBe(16));
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 });

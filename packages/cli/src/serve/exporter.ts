@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { TaskApi } from '../sources.js';
 import { openFinishLedger } from './finish-ledger.js';
 import { closeHttpServer, startHttpServer } from './http-server.js';
@@ -45,6 +46,8 @@ export async function startExporter(apis: readonly TaskApi[], options: ExporterO
     throw error;
   }
   const watching = new AbortController();
+  // Every appliance's watch and backoff listens to this one signal: a fleet is not a leak.
+  setMaxListeners(0, watching.signal);
   const runs = monitors.map((monitor) => monitor.run(watching.signal));
   let stopped: Promise<void> | undefined;
   return {
