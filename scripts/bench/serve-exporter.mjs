@@ -1,7 +1,8 @@
 // `vmtasks serve`'s exporter in a process of its own, as it runs in production, so that its
 // resident memory and CPU time are its own (the simulated appliances run in the parent). Built
 // from packages/cli/dist (npm run bench builds first). Told the appliances over IPC; answers
-// `stats` with its RSS, CPU time and the poll rounds done so far.
+// `stats` with its RSS, heap, CPU time and the poll rounds done so far, and `scrape` with the time
+// a GET /metrics took.
 import { connect } from '../../packages/cli/dist/sources.js';
 import { resolveConnections } from '../../packages/cli/dist/config.js';
 import { startExporter } from '../../packages/cli/dist/serve/exporter.js';
@@ -32,9 +33,16 @@ process.once('message', async ({ appliances, intervalMs }) => {
     maxIntervalMs: intervalMs,
     onStateWriteError: () => undefined,
   });
-  process.on('message', (message) => {
+  process.on('message', async (message) => {
     if (message === 'stats') {
-      process.send({ rssMiB: process.memoryUsage().rss / 2 ** 20, cpu: process.cpuUsage(), rounds: polled / apis.length });
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send({ rssMiB: rss / 2 ** 20, heapMiB: heapUsed / 2 ** 20, cpu: process.cpuUsage(), rounds: polled / apis.length });
+    } else if (message === 'scrape') {
+      // Timed from a client in this process: what the exporter's own event loop makes a scraper
+      // wait, without the parent's (busy serving the simulated appliances) in the figure.
+      const started = performance.now();
+      const body = await (await fetch(`${exporter.url}/metrics`)).text();
+      process.send({ ms: performance.now() - started, bytes: body.length });
     }
   });
   process.on('disconnect', () => {

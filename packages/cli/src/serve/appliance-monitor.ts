@@ -36,6 +36,8 @@ export class ApplianceMonitor implements ApplianceView {
   readonly #kinds = new KindLabels();
   /** Tasks listed at the last poll, by id as the appliance sent it. */
   readonly #tasks = new Map<string, TaskSnapshot>();
+  /** `#tasks` per state, kept as tasks come and go: a scrape of a large fleet does not count them again. */
+  readonly #counts = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
   up = false;
   lastSuccessSeconds: number | undefined;
 
@@ -49,15 +51,13 @@ export class ApplianceMonitor implements ApplianceView {
     metrics.addAppliance(this.labels);
   }
 
-  stateCounts(): Record<TaskState, number> {
-    const counts = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
-    for (const task of this.#tasks.values()) counts[task.state]++;
-    return counts;
+  stateCounts(): Readonly<Record<TaskState, number>> {
+    return this.#counts;
   }
 
-  *progress(): Iterable<TaskSnapshot> {
+  eachProgress(visit: (task: TaskSnapshot) => void): void {
     for (const task of this.#tasks.values()) {
-      if (task.progress !== undefined && !isTerminalTaskState(task.state)) yield task;
+      if (task.progress !== undefined && !isTerminalTaskState(task.state)) visit(task);
     }
   }
 
@@ -105,15 +105,15 @@ export class ApplianceMonitor implements ApplianceView {
       case 'changed':
         announced?.add(event.snapshot.id);
         if (event.type === 'appeared') this.#metrics.addKind(this.labels, this.#kinds.label(event.snapshot.kind));
-        this.#tasks.set(event.snapshot.id, event.snapshot);
+        this.#put(event.snapshot);
         return;
       case 'finished':
         announced?.add(event.snapshot.id);
-        this.#tasks.set(event.snapshot.id, event.snapshot);
+        this.#put(event.snapshot);
         this.#countFinish(event.snapshot);
         return;
       case 'disappeared':
-        this.#tasks.delete(event.snapshot.id);
+        this.#remove(event.snapshot.id);
         this.#ledger.forget(this.#source, event.snapshot.id);
         return;
       case 'transient-failure':
@@ -128,6 +128,20 @@ export class ApplianceMonitor implements ApplianceView {
     }
   }
 
+  #put(snapshot: TaskSnapshot): void {
+    const previous = this.#tasks.get(snapshot.id);
+    if (previous) this.#counts[previous.state]--;
+    this.#tasks.set(snapshot.id, snapshot);
+    this.#counts[snapshot.state]++;
+  }
+
+  #remove(id: string): void {
+    const previous = this.#tasks.get(id);
+    if (!previous) return;
+    this.#counts[previous.state]--;
+    this.#tasks.delete(id);
+  }
+
   #countFinish(snapshot: TaskSnapshot): void {
     if (this.#ledger.has(this.#source, snapshot.id)) return;
     this.#metrics.finished(this.labels, snapshot.state, this.#kinds.label(snapshot.kind), durationSeconds(snapshot));
@@ -136,7 +150,7 @@ export class ApplianceMonitor implements ApplianceView {
 
   /** After a (re)started watch's first poll: tasks kept from before that were not listed again have gone. */
   #reconcile(listed: ReadonlySet<string>): void {
-    for (const id of this.#tasks.keys()) if (!listed.has(id)) this.#tasks.delete(id);
+    for (const id of [...this.#tasks.keys()]) if (!listed.has(id)) this.#remove(id);
     this.#ledger.retain(this.#source, listed);
   }
 

@@ -14,17 +14,17 @@ export interface ApplianceView {
   /** Unix seconds of the last poll that answered, undefined before the first. */
   readonly lastSuccessSeconds: number | undefined;
   /** How many tasks are listed now, per state. */
-  stateCounts(): Record<TaskState, number>;
-  /** The active tasks with a known progress. */
-  progress(): Iterable<TaskSnapshot>;
+  stateCounts(): Readonly<Record<TaskState, number>>;
+  /** Calls `visit` with each active task that reports its progress. */
+  eachProgress(visit: (task: TaskSnapshot) => void): void;
   /** A task's `task_id` and `kind` label values (bounded): computed only for the series exported. */
   taskLabels(task: TaskSnapshot): { task_id: string; kind: string };
 }
 
 const TERMINAL_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly TaskState[];
 
-/** Buckets for task durations, 1 s to 1 day: a snapshot takes seconds, a migration hours. */
-const DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200, 14_400, 43_200, 86_400];
+/** Buckets for task durations, 5 s to 1 day (a snapshot takes seconds, a migration hours): ten, as each is a series per appliance, kind and state. */
+const DURATION_BUCKETS = [5, 30, 60, 300, 900, 1_800, 3_600, 7_200, 21_600, 86_400];
 
 /**
  * The exporter's metrics in one prom-client registry. Counters and the histogram are updated as
@@ -86,14 +86,14 @@ export class ExporterMetrics {
         let exported = 0;
         dropped = 0;
         for (const appliance of fleet.appliances) {
-          for (const task of appliance.progress()) {
+          appliance.eachProgress((task) => {
             if (exported >= maxTaskSeries) {
               dropped++;
-              continue;
+              return;
             }
             exported++;
             this.set({ ...appliance.labels, ...appliance.taskLabels(task) }, task.progress!);
-          }
+          });
         }
       },
     });
