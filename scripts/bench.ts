@@ -67,9 +67,10 @@ const plan = {
   cliReps: quick ? 1 : 10,
   pollTasks: 1_000,
   pollReps: quick ? 2 : 15,
-  serveAppliances: quick ? 10 : 100,
-  serveTasks: quick ? 50 : 500,
+  serveAppliances: quick ? 4 : 100,
+  serveTasks: quick ? 20 : 500,
   serveReps: quick ? 1 : 5,
+  servePollMs: quick ? 1_000 : 5_000,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -83,7 +84,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls, plan.watchRounds)],
   ['cli', () => cliStartup(plan.cliReps)],
   ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
-  ['serve', () => serveScale(plan.serveAppliances, plan.serveTasks, plan.serveReps)],
+  ['serve', () => serveScale(plan.serveAppliances, plan.serveTasks, plan.serveReps, plan.servePollMs)],
 ];
 
 // What the figures were measured on: a loaded machine gives other figures (and the ratios, taken

@@ -51,10 +51,10 @@ async function scrapeTotals(url: string): Promise<{ tasks: number; up: number; m
 
 /**
  * Rows 13–15: `vmtasks serve` over `appliances` simulated appliances (half Velostrata, half
- * snapservice) of `tasksEach` moving tasks each, polled every 5 s: the exporter's resident memory,
+ * snapservice) of `tasksEach` moving tasks each, polled every `pollMs` (5 s): the exporter's resident memory,
  * the time to answer `/metrics`, and the CPU time it spends per poll round of every appliance.
  */
-export async function serveScale(appliances: number, tasksEach: number, reps: number): Promise<Row[]> {
+export async function serveScale(appliances: number, tasksEach: number, reps: number, pollMs: number): Promise<Row[]> {
   const sims: Simulator[] = [];
   let child: ChildProcess | undefined;
   try {
@@ -70,7 +70,7 @@ export async function serveScale(appliances: number, tasksEach: number, reps: nu
     child = fork(fileURLToPath(new URL('serve-exporter.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const started = await ask<{ url: string }>(child, {
       appliances: sims.map((sim, i) => ({ name: `sim${i}`, env: { ...sim.env(), SNAPSERVICE_SERVICES: SNAPSERVICE_SERVICES.join(',') } })),
-      intervalMs: 5_000,
+      intervalMs: pollMs,
     });
     // Every appliance answered and every task is counted: the watches are in their steady state.
     for (;;) {
@@ -118,7 +118,7 @@ export async function serveScale(appliances: number, tasksEach: number, reps: nu
         'ms',
         cpuMs,
         undefined,
-        'user + system time of the exporter process over three 5 s poll rounds, divided by the rounds',
+        `user + system time of the exporter process over three ${pollMs / 1000} s poll rounds, divided by the rounds`,
       ),
     ];
   } finally {
