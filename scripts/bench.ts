@@ -17,6 +17,7 @@ import { fiftyApis } from './bench/fifty-apis.js';
 import { pollCost } from './bench/poll-cost.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
+import { serveScale } from './bench/serve.js';
 import { simulatorThroughput } from './bench/simulator.js';
 import { formatTable, type Row } from './bench/stats.js';
 import { watchScale } from './bench/watch.js';
@@ -66,6 +67,10 @@ const plan = {
   cliReps: quick ? 1 : 10,
   pollTasks: 1_000,
   pollReps: quick ? 2 : 15,
+  serveAppliances: quick ? 4 : 100,
+  serveTasks: quick ? 20 : 500,
+  serveReps: quick ? 1 : 5,
+  servePollMs: quick ? 1_000 : 5_000,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -79,6 +84,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls, plan.watchRounds)],
   ['cli', () => cliStartup(plan.cliReps)],
   ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
+  ['serve', () => serveScale(plan.serveAppliances, plan.serveTasks, plan.serveReps, plan.servePollMs)],
 ];
 
 // What the figures were measured on: a loaded machine gives other figures (and the ratios, taken

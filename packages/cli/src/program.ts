@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { cancelCommand } from './commands/cancel.js';
+import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tasksCommand } from './commands/tasks.js';
@@ -53,6 +54,7 @@ export function buildProgram(context: Context, version: string, statuses: readon
     showCommand(context, report),
     cancelCommand(context, report),
     simulateCommand(context, report),
+    serveCommand(context, statuses, report),
   ]) {
     program.addCommand(command.copyInheritedSettings(program).showHelpAfterError(`(run vmtasks ${command.name()} --help for usage)`));
   }

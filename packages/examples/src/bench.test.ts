@@ -81,6 +81,10 @@ it('the bench script, --quick, prints and records every row, in a temporary file
       'cli-first-output-tasks',
       'cli-first-output-watch',
       'cli-first-output-version',
+      'serve-rss',
+      'serve-heap',
+      'serve-metrics',
+      'serve-cpu',
     ])
       expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);
