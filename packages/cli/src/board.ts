@@ -1,6 +1,7 @@
 import { isTerminalTaskState, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
 
-export type ApiName = TaskSnapshot['api'];
+/** Which appliance a board entry is about (the API's name for the environment's single pair). */
+export type ApplianceName = string;
 
 /** A task on the board: its latest snapshot, and whether it has left the API's list. */
 export interface BoardTask {
@@ -11,7 +12,7 @@ export interface BoardTask {
 
 /** Trouble the poller is riding out for one API; cleared by its next successful poll. */
 export interface TransientNote {
-  api: ApiName;
+  api: ApplianceName;
   error: VmtasksError;
   failures: number;
   retryInMs: number;
@@ -26,13 +27,13 @@ const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapsho
  */
 export class TaskBoard {
   readonly #tasks = new Map<string, BoardTask>();
-  readonly #polled = new Set<ApiName>();
-  readonly #notes = new Map<ApiName, TransientNote>();
+  readonly #polled = new Set<ApplianceName>();
+  readonly #notes = new Map<ApplianceName, TransientNote>();
 
-  constructor(readonly apis: readonly ApiName[]) {}
+  constructor(readonly apis: readonly ApplianceName[]) {}
 
   /** Applies one event; `now` stamps transient notes. */
-  apply(api: ApiName, event: WatchEvent, now: number): void {
+  apply(api: ApplianceName, event: WatchEvent, now: number): void {
     switch (event.type) {
       case 'appeared':
       case 'changed':

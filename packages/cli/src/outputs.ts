@@ -1,5 +1,5 @@
 import type { WatchEvent } from '@vmtasks/core';
-import type { ApiName, TaskBoard } from './board.js';
+import type { ApplianceName, TaskBoard } from './board.js';
 import type { Context } from './context.js';
 import { isTerminal } from './io.js';
 import { eventLine, eventRecord } from './render/events.js';
@@ -11,7 +11,7 @@ import { jsonText } from './server-text.js';
  * line per change in a pipe, or NDJSON. Polling never knows which.
  */
 export interface WatchOutput {
-  event(api: ApiName, event: WatchEvent): void;
+  event(api: ApplianceName, event: WatchEvent): void;
   stop(): void;
 }
 

@@ -19,10 +19,7 @@ export async function withApis<T>(
 ): Promise<T> {
   const connections = resolveConnections(flags, context.io.env, filters);
   // The environment's secrets and the configuration's: the user name may come from a flag.
-  const redactor = credentialRedactor({
-    ...envCredentials(context.io.env),
-    ...(connections.velostrata ? { velostrata: connections.velostrata } : {}),
-  });
+  const redactor = credentialRedactor([...envCredentials(context.io.env), ...connections.apis.map((api) => api.credentials)]);
   context.secrets.use(redactor);
   for (const text of connections.notes) note(context, text);
   let apis: TaskApi[];
@@ -36,7 +33,7 @@ export async function withApis<T>(
   }
   if (flags.verbose) {
     for (const api of apis) note(context, `using ${api.name} at ${api.origin}`);
-    if (connections.snapservice?.filter) note(context, `snapservice filter: ${JSON.stringify(connections.snapservice.filter)}`);
+    for (const text of connections.apis.flatMap((api) => api.details)) note(context, text);
   }
   try {
     return await use(apis, connections);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_NOT_FOUND_GRACE_MS, type TaskSnapshot, type TransientFailure } from '@vmtasks/core';
-import { TaskBoard, type ApiName } from '../board.js';
+import { TaskBoard, type ApplianceName } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { durationOption } from '../duration.js';
@@ -23,7 +23,7 @@ async function progressOutput(
   context: Context,
   board: TaskBoard,
   title: FrameOptions['title'],
-): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void }> {
+): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApplianceName, t: TransientFailure): void; stop(): void }> {
   const now = (): number => context.io.now();
   if (isTerminal(context.io.stdout)) {
     const live = await liveOutput(context, board, title);
