@@ -19,7 +19,10 @@ export interface TransientNote {
   at: number;
 }
 
-const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapshot.api}\u0000${snapshot.id}`;
+/** The appliance a snapshot came from (the CLI stamps it: sources.ts), else its API. */
+export const applianceOf = (snapshot: TaskSnapshot): string => (snapshot as { appliance?: string }).appliance ?? snapshot.api;
+
+const keyOf = (snapshot: TaskSnapshot): string => `${applianceOf(snapshot)}\u0000${snapshot.id}`;
 
 /**
  * What a watch has seen so far, fed by the event streams of every API watched. The renderers
@@ -30,7 +33,22 @@ export class TaskBoard {
   readonly #polled = new Set<ApplianceName>();
   readonly #notes = new Map<ApplianceName, TransientNote>();
 
-  constructor(readonly apis: readonly ApplianceName[]) {}
+  #apis: ApplianceName[];
+
+  constructor(apis: readonly ApplianceName[]) {
+    this.#apis = [...apis];
+  }
+
+  /** The appliances watched (those left out excepted). */
+  get apis(): readonly ApplianceName[] {
+    return this.#apis;
+  }
+
+  /** Stops waiting for an appliance that cannot be asked: the board can be ready and settled without it. */
+  leaveOut(appliance: ApplianceName): void {
+    this.#apis = this.#apis.filter((each) => each !== appliance);
+    this.#notes.delete(appliance);
+  }
 
   /** Applies one event; `now` stamps transient notes. */
   apply(api: ApplianceName, event: WatchEvent, now: number): void {
@@ -56,8 +74,8 @@ export class TaskBoard {
   /** Records a snapshot seen outside a watch (a waiter's progress callback). */
   set(snapshot: TaskSnapshot): void {
     this.#tasks.set(keyOf(snapshot), { snapshot, gone: false });
-    this.#polled.add(snapshot.api);
-    this.#notes.delete(snapshot.api);
+    this.#polled.add(applianceOf(snapshot));
+    this.#notes.delete(applianceOf(snapshot));
   }
 
   get tasks(): BoardTask[] {

@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { UsageError } from './exit-codes.js';
+import { readFleetConfig } from './fleet/config-file.js';
+import { fleetConnections } from './fleet/connections.js';
 import type { IOStreams } from './io.js';
 import { apiNamed, TASK_APIS, type ConnectionFlags, type FilterFlags, type ResolvedApi } from './apis/index.js';
 
@@ -30,13 +35,38 @@ export function checkFilterFlags(flags: ConnectionFlags, filters: FilterFlags | 
   }
 }
 
+/** Where the fleet config is looked for without `--config` or `VMTASKS_CONFIG`: `$XDG_CONFIG_HOME/vmtasks/config.yaml` (XDG's default `~/.config`). */
+export function defaultConfigFile(env: IOStreams['env']): string {
+  const base = env['XDG_CONFIG_HOME'] || path.join(env['HOME'] || homedir(), '.config');
+  return path.join(base, 'vmtasks', 'config.yaml');
+}
+
 /**
- * Works out which APIs to talk to, from flags first and then the environment (the single pair
- * of each API). An API asked for by name must be fully configured (else exit 2 saying what is
- * missing); with `--api all` an unconfigured one is skipped with a note, but at least one must remain.
+ * Works out which appliances to talk to. A fleet config named by `--config`, `VMTASKS_CONFIG`
+ * or `--context` is used; else the environment's single pair (flags winning), as always; else,
+ * when the environment configures nothing, the default config file if it exists.
  */
 export function resolveConnections(flags: ConnectionFlags, env: IOStreams['env'], filters: FilterFlags | undefined): Connections {
   checkFilterFlags(flags, filters);
+  const configFile = (typeof flags['config'] === 'string' ? flags['config'] : undefined) ?? (env['VMTASKS_CONFIG'] || undefined);
+  const context = typeof flags['context'] === 'string' ? flags['context'] : undefined;
+  if (configFile !== undefined || context !== undefined)
+    return fleetConnections(readFleetConfig(configFile ?? defaultConfigFile(env), context), flags, env, filters);
+  try {
+    return environmentConnections(flags, env, filters);
+  } catch (error) {
+    const fallback = defaultConfigFile(env);
+    if (!(error instanceof UsageError) || !existsSync(fallback)) throw error;
+    return fleetConnections(readFleetConfig(fallback, undefined), flags, env, filters);
+  }
+}
+
+/**
+ * The environment's single pair, flags first. An API asked for by name must be fully configured
+ * (else exit 2 saying what is missing); with `--api all` an unconfigured one is skipped with a
+ * note, but at least one must remain.
+ */
+function environmentConnections(flags: ConnectionFlags, env: IOStreams['env'], filters: FilterFlags | undefined): Connections {
   const notes: string[] = [];
   const apis: ResolvedApi[] = [];
   for (const definition of TASK_APIS) {

@@ -25,7 +25,10 @@ export interface CommonFlags extends ConnectionFlags {
 
 /** Which APIs to talk to and how (each API's flags from its file in apis/); secrets are read from the environment only. */
 export function addConnectionOptions(command: Command): Command {
-  command.addOption(new Option('--api <api>', 'which API').choices(API_CHOICES).default('all'));
+  command
+    .option('--config <file>', 'fleet config: contexts of appliances (env VMTASKS_CONFIG; default $XDG_CONFIG_HOME/vmtasks/config.yaml)')
+    .option('--context <name>', "the fleet config's context to use (default its currentContext)")
+    .addOption(new Option('--api <api>', 'which API').choices(API_CHOICES).default('all'));
   for (const api of TASK_APIS) for (const option of api.options()) command.addOption(option);
   return command
     .option('--insecure', 'accept any TLS certificate (labs only)')

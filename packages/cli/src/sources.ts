@@ -45,5 +45,35 @@ async function* watchReaching(api: TaskApi, options: WatchOptions): AsyncGenerat
 
 /** The configured APIs, each an appliance, in the configuration's order. */
 export function connect(connections: Connections): TaskApi[] {
-  return connections.apis.map((api) => reaching(api.connect()));
+  return connections.apis.map((api) => reaching(stamping(api.connect())));
 }
+
+/** A snapshot with the appliance it came from: two appliances of one API may both have a `task-1001`. */
+export type ApplianceSnapshot = TaskSnapshot & { appliance: string };
+
+/** Every snapshot `api` gives, stamped with its appliance (rows, events and JSON name it). */
+function stamping(api: TaskApi): TaskApi {
+  const stamp = (snapshot: TaskSnapshot): ApplianceSnapshot => ({ ...snapshot, appliance: api.appliance });
+  async function* events(options: WatchOptions): AsyncGenerator<WatchEvent> {
+    for await (const event of api.watch(options)) yield 'snapshot' in event ? { ...event, snapshot: stamp(event.snapshot) } : event;
+  }
+  async function* history(items: AsyncIterable<TaskSnapshot>): AsyncGenerator<TaskSnapshot> {
+    for await (const snapshot of items) yield stamp(snapshot);
+  }
+  return {
+    ...api,
+    list: async (signal) => (await api.list(signal)).map(stamp),
+    watch: (options) => events(options),
+    wait: (taskId, options) =>
+      api.wait(taskId, { ...options, ...(options.onProgress ? { onProgress: (snapshot) => options.onProgress!(stamp(snapshot)) } : {}) }),
+    get: async (taskId, signal) => {
+      const found = await api.get(taskId, signal);
+      return found && { ...found, snapshot: stamp(found.snapshot) };
+    },
+    history: api.history && ((pageSize, signal) => history(api.history!(pageSize, signal))),
+  };
+}
+
+/** `velostrata` for the environment's pair, `vel-east (velostrata)` for a fleet config's appliance. */
+export const applianceLabel = (api: Pick<TaskApi, 'name' | 'appliance'>): string =>
+  api.appliance === api.name ? api.name : `${api.appliance} (${api.name})`;

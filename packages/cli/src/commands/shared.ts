@@ -4,7 +4,7 @@ import { credentialRedactor, envCredentials } from '../credentials.js';
 import { UsageError } from '../exit-codes.js';
 import type { CommonFlags } from '../options.js';
 import { ServerText } from '../server-text.js';
-import { connect, type TaskApi } from '../sources.js';
+import { applianceLabel, connect, type TaskApi } from '../sources.js';
 import { untrusted } from '../untrusted.js';
 
 /**
@@ -32,7 +32,7 @@ export async function withApis<T>(
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (flags.verbose) {
-    for (const api of apis) note(context, `using ${api.name} at ${api.origin}`);
+    for (const api of apis) note(context, `using ${applianceLabel(api)} at ${api.origin}`);
     for (const text of connections.apis.flatMap((api) => api.details)) note(context, text);
   }
   try {
@@ -44,7 +44,7 @@ export async function withApis<T>(
 
 /** The live view's first line, longest first: `Watching velostrata (mgr:443) and snapservice (snap:443) · Ctrl-C to stop`, … */
 export function titles(what: string, apis: readonly TaskApi[]): [string, ...string[]] {
-  const full = apis.map((api) => `${api.name} (${api.origin})`).join(' and ');
-  const short = apis.map((api) => api.name).join(' and ');
+  const full = apis.map((api) => `${api.appliance} (${api.origin})`).join(' and ');
+  const short = apis.map((api) => api.appliance).join(' and ');
   return [`${what} on ${full} · Ctrl-C to stop`, `${what} on ${short} · Ctrl-C to stop`, `${what} on ${short}`];
 }

@@ -64,7 +64,7 @@ export async function followTasks(
   const controller = new AbortController();
   const signal = AbortSignal.any([context.signal, controller.signal]);
   const used = apis.filter((api) => targets.some((target) => target.api === api));
-  const board = new TaskBoard(used.map((api) => api.name));
+  const board = new TaskBoard(used.map((api) => api.appliance));
   const output = await progressOutput(context, board, titles(what, used));
   try {
     await Promise.all(
@@ -75,7 +75,7 @@ export async function followTasks(
             ...pollIntervals(flags.interval),
             ...(flags.timeout ? { maxWaitMs: flags.timeout } : {}),
             onProgress: (snapshot) => output.snapshot(snapshot),
-            onTransientFailure: (notice) => output.trouble(api.name, notice),
+            onTransientFailure: (notice) => output.trouble(api.appliance, notice),
           })
           .catch((error: unknown) => {
             // The first failure decides the outcome; the other waits stop.

@@ -1,11 +1,11 @@
 import { ApiError, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
-import { outcomeOf, type ApplianceName, type BoardTask } from '../board.js';
+import { applianceOf, outcomeOf, type ApplianceName, type BoardTask } from '../board.js';
 import type { Colors } from './colors.js';
 import { clock, duration, elapsedMs, paintState, percent } from './format.js';
 
 /** The task a line is about: `velostrata task-0003 FullMigration vm-web-01`. */
 export function describeTask(snapshot: TaskSnapshot): string {
-  return [snapshot.api, snapshot.id, snapshot.kind, snapshot.target].filter(Boolean).join(' ');
+  return [applianceOf(snapshot), snapshot.id, snapshot.kind, snapshot.target].filter(Boolean).join(' ');
 }
 
 /** `running 42% · Replicating disk 2 of 4`, `failed after 3m00s · quota exceeded`. */
