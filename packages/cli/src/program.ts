@@ -12,7 +12,9 @@ import type { ExitCode } from './exit-codes.js';
 const HELP_FOOTER = `
 Configuration (flags win over the environment):
 ${TASK_APIS.flatMap((api) => api.help.map((line) => `  ${line}`)).join('\n')}
-  Secrets are read from the environment only and never printed. An API that is not configured is
+  Or a fleet config of named contexts of appliances: --config FILE, VMTASKS_CONFIG, else (when the
+  environment configures nothing) $XDG_CONFIG_HOME/vmtasks/config.yaml; --context NAME.
+  Secrets are read from the environment (or a fleet config's secret command) only and never printed. An API that is not configured is
   skipped with a note. NO_COLOR turns colour off, FORCE_COLOR on.
 
 Durations (--interval, --timeout): a bare number is seconds; or with units ms, s, m, h, also

@@ -100,7 +100,9 @@ describe('vmtasks across a fleet config', () => {
     const records = result.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; appliance?: string; snapshot?: { id: string; appliance: string }; exitCode?: number });
+      .map(
+        (line) => JSON.parse(line) as { type: string; appliance?: string; snapshot?: { id: string; appliance: string }; exitCode?: number },
+      );
     expect(records.filter((record) => record.type === 'appliance-down')).toEqual([
       expect.objectContaining({ appliance: 'dead-1', api: 'velostrata', exitCode: 4 }),
     ]);
