@@ -5,19 +5,12 @@ import { UsageError } from './exit-codes.js';
 import { readFleetConfig } from './fleet/config-file.js';
 import { fleetConnections } from './fleet/connections.js';
 import type { IOStreams } from './io.js';
-import { apiNamed, TASK_APIS, type ConnectionFlags, type FilterFlags, type ResolvedApi } from './apis/index.js';
+import { apiNamed, TASK_APIS, type ConnectionFlags, type Connections, type FilterFlags, type ResolvedApi } from './apis/index.js';
 
-export type { ConnectionFlags, FilterFlags } from './apis/index.js';
+export type { ConnectionFlags, Connections, FilterFlags } from './apis/index.js';
 
 /** `--api`'s choices: every API of the table, or all of them. */
 export const API_CHOICES: readonly string[] = ['all', ...TASK_APIS.map((api) => api.name)];
-
-export interface Connections {
-  /** What to connect to, in the table's order (a fleet config: the context's order). */
-  apis: ResolvedApi[];
-  /** Why an API was left out, or what to be careful about; printed to stderr. */
-  notes: string[];
-}
 
 const FILTER_FLAGS = '--task, --service, --status, --operation and --user';
 

@@ -67,34 +67,19 @@ export async function startSimulatorFleet(options: FleetOptions): Promise<Simula
   }
   const appliances: FleetAppliance[] = [];
   for (let i = 0; i < count; i++) {
-    const sim = simulators[Math.floor(i / 2)]!;
-    const number = Math.floor(i / 2) + 1;
-    if (i % 2 === 0) {
-      const name = `velostrata-${number}`;
-      const v = sim.velostrata;
-      appliances.push({
-        name,
-        api: 'velostrata',
-        url: v.url,
-        username: v.username,
-        secret: v.password,
-        secretEnv: envName(name),
-        controls: v,
-      });
-    } else {
-      const name = `snapservice-${number}`;
-      const s = sim.snapservice;
-      appliances.push({
-        name,
-        api: 'snapservice',
-        url: s.url,
-        username: s.username,
-        secret: s.password,
-        secretEnv: envName(name),
-        services: SNAPSERVICE_SERVICES,
-        controls: s,
-      });
-    }
+    const api: ApiName = i % 2 === 0 ? 'velostrata' : 'snapservice';
+    const controls = simulators[Math.floor(i / 2)]![api];
+    const name = `${api}-${Math.floor(i / 2) + 1}`;
+    appliances.push({
+      name,
+      api,
+      url: controls.url,
+      username: controls.username,
+      secret: controls.password,
+      secretEnv: envName(name),
+      ...(api === 'snapservice' ? { services: SNAPSERVICE_SERVICES } : {}),
+      controls,
+    });
   }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= Promise.allSettled(simulators.map((sim) => sim.stop())).then(() => undefined));

@@ -17,6 +17,7 @@ export function apiNamed(name: string): TaskApiDefinition | undefined {
 export type {
   ApplianceEntry,
   ConnectionFlags,
+  Connections,
   FilterFlags,
   FoundTask,
   ResolvedApi,

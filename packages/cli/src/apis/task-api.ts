@@ -88,6 +88,14 @@ export interface ResolvedApi {
   connect(): TaskApi;
 }
 
+/** What a command connects to: the environment's pair or a fleet context's appliances. */
+export interface Connections {
+  /** What to connect to, in the table's order (a fleet config: the context's order). */
+  apis: ResolvedApi[];
+  /** Why an API was left out, or what to be careful about; printed to stderr. */
+  notes: string[];
+}
+
 /** Either a configuration, or why there is none (said as `<api> skipped: <problem>`, or as a usage error when the API was asked for). */
 export type Resolution = ResolvedApi | { problem: string };
 

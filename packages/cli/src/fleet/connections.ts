@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { apiNamed, type ConnectionFlags, type FilterFlags, type ResolvedApi } from '../apis/index.js';
+import { apiNamed, type ConnectionFlags, type Connections, type FilterFlags, type ResolvedApi } from '../apis/index.js';
 import { readCa, tlsOf } from '../apis/adapter.js';
-import type { Connections } from '../config.js';
 import { UsageError } from '../exit-codes.js';
 import type { IOStreams } from '../io.js';
 import type { FleetContext } from './config-file.js';
