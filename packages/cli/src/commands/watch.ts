@@ -35,11 +35,15 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
         board.leaveOut(api.appliance);
       };
       const streams = apis.map(
-        (api) => [api.appliance, untilDown(api.watch({ signal, ...pollIntervals(flags.interval) }), onDown(api))] as const,
+        (api) =>
+          [
+            { api: api.name, appliance: api.appliance },
+            untilDown(api.watch({ signal, ...pollIntervals(flags.interval) }), onDown(api)),
+          ] as const,
       );
-      for await (const { tag: api, value: event } of mergeTagged(streams)) {
-        board.apply(api, event, context.io.now());
-        output.event(api, event);
+      for await (const { tag: source, value: event } of mergeTagged(streams)) {
+        board.apply(source.appliance, event, context.io.now());
+        output.event(source, event);
         if (flags.untilDone && event.type === 'polled' && board.settled) {
           done.abort();
           break;

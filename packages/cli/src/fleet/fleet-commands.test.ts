@@ -108,6 +108,8 @@ describe('vmtasks across a fleet config', () => {
     ]);
     const seen = records.flatMap((record) => (record.snapshot ? [`${record.snapshot.appliance} ${record.snapshot.id}`] : []));
     expect(seen).toEqual(expect.arrayContaining(['velostrata-1 task-1', 'velostrata-2 task-1', 'velostrata-2 only-2']));
+    // Each event record names its API and its appliance.
+    expect(records.filter((record) => record.type === 'appeared').every((record) => record.appliance === record.snapshot!.appliance)).toBe(true);
     expect(result.code).toBe(4);
     expectNoSecret(result);
   });

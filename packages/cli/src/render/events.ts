@@ -70,8 +70,14 @@ export function eventLine(
   }
 }
 
-/** One NDJSON record per event (`polled` heartbeats left out): the event as the library gives it, plus `api` and `at`. */
-export function eventRecord(api: ApplianceName, event: WatchEvent, now: number): Record<string, unknown> | undefined {
+/** Where a watch's event came from: the API, and the appliance (the API's name for the environment's pair). */
+export interface EventSource {
+  api: string;
+  appliance: ApplianceName;
+}
+
+/** One NDJSON record per event (`polled` heartbeats left out): the event as the library gives it, plus `api`, `appliance` and `at`. */
+export function eventRecord({ api, appliance }: EventSource, event: WatchEvent, now: number): Record<string, unknown> | undefined {
   const at = new Date(now).toISOString();
   switch (event.type) {
     case 'polled':
@@ -80,6 +86,7 @@ export function eventRecord(api: ApplianceName, event: WatchEvent, now: number):
       return {
         type: event.type,
         api,
+        appliance,
         at,
         failures: event.failures,
         retryInMs: event.retryInMs,
@@ -90,7 +97,7 @@ export function eventRecord(api: ApplianceName, event: WatchEvent, now: number):
         },
       };
     default:
-      return { ...event, api, at };
+      return { ...event, api, appliance, at };
   }
 }
 
