@@ -2,7 +2,7 @@
 // id on two appliances stays two rows; one appliance down or refusing the credentials is said while
 // the others go on, and the exit status says so; no secret is ever printed.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulatorFleet, type SimulatedVelostrata, type SimulatorFleet } from '@vmtasks/simulator';
@@ -12,15 +12,15 @@ import { runMain } from '../../test/fake-io.js';
 let fleet: SimulatorFleet;
 let dir: string;
 let deadUrl: string;
+let dropping: Server | undefined;
 const done = [{ state: 'Succeeded' as const, progress: 100 }];
 const fast = ['--interval', '100ms'];
 
-/** A URL on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+/** A URL on 127.0.0.1 whose server drops every connection unanswered (held for the whole file: no other test can take its port). */
+async function droppingServer(): Promise<string> {
+  dropping = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => dropping!.listen(0, '127.0.0.1', resolve));
+  const { port } = dropping.address() as { port: number };
   return `http://127.0.0.1:${port}/velostrata/api/v42`;
 }
 
@@ -54,13 +54,16 @@ function expectNoSecret(result: { stdout: string; stderr: string }): void {
 beforeAll(async () => {
   fleet = await startSimulatorFleet({ count: 4, clock: 'manual', scenario: 'empty' });
   dir = mkdtempSync(path.join(tmpdir(), 'vmtasks-fleet-'));
-  deadUrl = await closedPort();
+  deadUrl = await droppingServer();
   // The same id on two appliances of one API, and ids only one of them has.
   velostrata('velostrata-1').addTask({ id: 'task-1', steps: done });
   velostrata('velostrata-2').addTask({ id: 'task-1', steps: done });
   velostrata('velostrata-2').addTask({ id: 'only-2', steps: done });
 });
-afterAll(() => fleet.close());
+afterAll(async () => {
+  dropping?.close();
+  await fleet.close();
+});
 
 describe('vmtasks across a fleet config', () => {
   it('tasks: a row per appliance and task, named by appliance; --json stamps each task with its appliance', async () => {
@@ -109,7 +112,9 @@ describe('vmtasks across a fleet config', () => {
     const seen = records.flatMap((record) => (record.snapshot ? [`${record.snapshot.appliance} ${record.snapshot.id}`] : []));
     expect(seen).toEqual(expect.arrayContaining(['velostrata-1 task-1', 'velostrata-2 task-1', 'velostrata-2 only-2']));
     // Each event record names its API and its appliance.
-    expect(records.filter((record) => record.type === 'appeared').every((record) => record.appliance === record.snapshot!.appliance)).toBe(true);
+    expect(records.filter((record) => record.type === 'appeared').every((record) => record.appliance === record.snapshot!.appliance)).toBe(
+      true,
+    );
     expect(result.code).toBe(4);
     expectNoSecret(result);
   });
