@@ -1,6 +1,7 @@
 import { isTerminalTaskState, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
 
-export type ApiName = TaskSnapshot['api'];
+/** Which appliance a board entry is about (the API's name for the environment's single pair). */
+export type ApplianceName = string;
 
 /** A task on the board: its latest snapshot, and whether it has left the API's list. */
 export interface BoardTask {
@@ -11,14 +12,17 @@ export interface BoardTask {
 
 /** Trouble the poller is riding out for one API; cleared by its next successful poll. */
 export interface TransientNote {
-  api: ApiName;
+  api: ApplianceName;
   error: VmtasksError;
   failures: number;
   retryInMs: number;
   at: number;
 }
 
-const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapshot.api}\u0000${snapshot.id}`;
+/** The appliance a snapshot came from (the CLI stamps it: sources.ts), else its API. */
+export const applianceOf = (snapshot: TaskSnapshot): string => (snapshot as { appliance?: string }).appliance ?? snapshot.api;
+
+const keyOf = (snapshot: TaskSnapshot): string => `${applianceOf(snapshot)}\u0000${snapshot.id}`;
 
 /**
  * What a watch has seen so far, fed by the event streams of every API watched. The renderers
@@ -26,13 +30,28 @@ const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapsho
  */
 export class TaskBoard {
   readonly #tasks = new Map<string, BoardTask>();
-  readonly #polled = new Set<ApiName>();
-  readonly #notes = new Map<ApiName, TransientNote>();
+  readonly #polled = new Set<ApplianceName>();
+  readonly #notes = new Map<ApplianceName, TransientNote>();
 
-  constructor(readonly apis: readonly ApiName[]) {}
+  #apis: ApplianceName[];
+
+  constructor(apis: readonly ApplianceName[]) {
+    this.#apis = [...apis];
+  }
+
+  /** The appliances watched (those left out excepted). */
+  get apis(): readonly ApplianceName[] {
+    return this.#apis;
+  }
+
+  /** Stops waiting for an appliance that cannot be asked: the board can be ready and settled without it. */
+  leaveOut(appliance: ApplianceName): void {
+    this.#apis = this.#apis.filter((each) => each !== appliance);
+    this.#notes.delete(appliance);
+  }
 
   /** Applies one event; `now` stamps transient notes. */
-  apply(api: ApiName, event: WatchEvent, now: number): void {
+  apply(api: ApplianceName, event: WatchEvent, now: number): void {
     switch (event.type) {
       case 'appeared':
       case 'changed':
@@ -55,8 +74,8 @@ export class TaskBoard {
   /** Records a snapshot seen outside a watch (a waiter's progress callback). */
   set(snapshot: TaskSnapshot): void {
     this.#tasks.set(keyOf(snapshot), { snapshot, gone: false });
-    this.#polled.add(snapshot.api);
-    this.#notes.delete(snapshot.api);
+    this.#polled.add(applianceOf(snapshot));
+    this.#notes.delete(applianceOf(snapshot));
   }
 
   get tasks(): BoardTask[] {

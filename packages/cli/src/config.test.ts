@@ -2,8 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConnections, type FilterFlags } from './config.js';
+import { resolveConnections, type Connections, type FilterFlags } from './config.js';
 import { UsageError } from './exit-codes.js';
+
+/** One API's configuration, as its file in apis/ made it. */
+const configOf = (connections: Connections, api: string): Record<string, unknown> | undefined =>
+  connections.apis.find((each) => each.api === api)?.config as Record<string, unknown> | undefined;
+/** The secret values the redactor of everything printed learns from the configuration. */
+const secretsOf = (connections: Connections): (string | undefined)[] => connections.apis.flatMap((api) => api.credentials.values);
 
 const noFilters: FilterFlags = { task: [], service: [], status: [], operation: [], user: [] };
 const velostrataEnv = { VELOSTRATA_URL: 'https://mgr.example.com/velostrata/api/v42', VELOSTRATA_PASSWORD: 'sub-secret-1234' };
@@ -16,17 +22,17 @@ describe('resolveConnections', () => {
       { ...velostrataEnv, ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a, svc.b' },
       { ...noFilters, status: ['RUNNING'] },
     );
-    expect(connections.velostrata).toEqual({
+    expect(configOf(connections, 'velostrata')).toEqual({
       url: 'https://other.example.com/velostrata/api/v42',
       username: 'ops',
       password: 'sub-secret-1234',
     });
-    expect(connections.snapservice).toEqual({
+    expect(configOf(connections, 'snapservice')).toEqual({
       url: 'https://snap.example.com',
       sessionId: 'session-secret-5678',
       filter: { services: ['svc.a', 'svc.b'], status: ['RUNNING'] },
     });
-    expect(connections.secrets).toEqual(['sub-secret-1234', 'session-secret-5678']);
+    expect(secretsOf(connections)).toEqual(expect.arrayContaining(['sub-secret-1234', 'session-secret-5678']));
     expect(connections.notes).toEqual([]);
   });
 
@@ -41,12 +47,12 @@ describe('resolveConnections', () => {
       },
       undefined,
     );
-    expect(connections.snapservice).toEqual({
+    expect(configOf(connections, 'snapservice')).toEqual({
       url: 'https://snap.example.com',
       login: { username: 'ops@vsphere.local', password: 'pw-secret-9012' },
       services: ['svc.a'],
     });
-    expect(connections.secrets).toEqual(['pw-secret-9012']);
+    expect(secretsOf(connections)).toContain('pw-secret-9012');
     expect(() => resolveConnections({ api: 'snapservice' }, { ...snapserviceEnv, SNAPSERVICE_PASSWORD: 'pw' }, undefined)).toThrow(
       'no user name: set both SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD to log in',
     );
@@ -58,10 +64,16 @@ describe('resolveConnections', () => {
       { ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a' },
       { ...noFilters, task: ['t1', 't2'] },
     );
-    expect(connections.snapservice?.filter).toEqual({ tasks: ['t1', 't2'], services: ['svc.a'] });
+    expect(configOf(connections, 'snapservice')?.filter).toEqual({ tasks: ['t1', 't2'], services: ['svc.a'] });
     expect(
-      resolveConnections({ api: 'snapservice' }, { ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a' }, { ...noFilters, service: ['svc.z'] })
-        .snapservice?.filter,
+      configOf(
+        resolveConnections(
+          { api: 'snapservice' },
+          { ...snapserviceEnv, SNAPSERVICE_SERVICES: 'svc.a' },
+          { ...noFilters, service: ['svc.z'] },
+        ),
+        'snapservice',
+      )?.filter,
     ).toEqual({
       services: ['svc.z'],
     });
@@ -77,13 +89,13 @@ describe('resolveConnections', () => {
 
   it('with --api all, lists the other API and notes what snapservice needs', () => {
     const connections = resolveConnections({ api: 'all' }, { ...velostrataEnv, ...snapserviceEnv }, noFilters);
-    expect(connections.velostrata).toBeDefined();
-    expect(connections.snapservice).toBeUndefined();
+    expect(configOf(connections, 'velostrata')).toBeDefined();
+    expect(configOf(connections, 'snapservice')).toBeUndefined();
     expect(connections.notes).toEqual([expect.stringMatching(/^snapservice skipped: .*--task ID or --service NAME/)]);
   });
 
   it('a wait needs no snapservice filter', () => {
-    expect(resolveConnections({ api: 'snapservice' }, snapserviceEnv, undefined).snapservice).toEqual({
+    expect(configOf(resolveConnections({ api: 'snapservice' }, snapserviceEnv, undefined), 'snapservice')).toEqual({
       url: 'https://snap.example.com',
       sessionId: 'session-secret-5678',
     });
@@ -109,10 +121,10 @@ describe('resolveConnections', () => {
     const ca = path.join(dir, 'ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const connections = resolveConnections({ api: 'all' }, { ...velostrataEnv, VELOSTRATA_CA_FILE: ca, ...snapserviceEnv }, undefined);
-    expect(connections.velostrata?.tls).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
-    expect(connections.snapservice?.tls).toBeUndefined();
+    expect(configOf(connections, 'velostrata')?.tls).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(configOf(connections, 'snapservice')?.tls).toBeUndefined();
     const insecure = resolveConnections({ api: 'snapservice', insecure: true }, snapserviceEnv, undefined);
-    expect(insecure.snapservice?.tls).toEqual({ rejectUnauthorized: false });
+    expect(configOf(insecure, 'snapservice')?.tls).toEqual({ rejectUnauthorized: false });
     expect(insecure.notes).toEqual([expect.stringContaining('--insecure: TLS certificates are NOT verified')]);
     expect(() => resolveConnections({ api: 'velostrata', velostrataCa: path.join(dir, 'missing.pem') }, velostrataEnv, undefined)).toThrow(
       /cannot read the CA file given by --velostrata-ca .*missing\.pem\): ENOENT/,

@@ -1,5 +1,5 @@
-import { VelostrataError } from '@vmtasks/velostrata';
 import { ApiError } from '@vmtasks/core';
+import { TASK_APIS } from './apis/index.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { UnreachableError } from './unreachable.js';
 import { BadAnswerError } from './untrusted.js';
@@ -24,16 +24,15 @@ export function exitCodeFor(error: unknown): ExitCode {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-    const api = error instanceof VelostrataError ? 'velostrata' : 'snapservice';
-    const fix =
-      api === 'velostrata'
-        ? 'check VELOSTRATA_USERNAME and VELOSTRATA_PASSWORD'
-        : 'check SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD (or log in again and set SNAPSERVICE_SESSION_ID)';
-    return `${api} refused the credentials (HTTP ${error.status}): ${error.message}; ${fix}`;
+    const api = TASK_APIS.find((each) => each.owns(error));
+    if (!api) return `the appliance refused the credentials (HTTP ${error.status}): ${error.message}`;
+    return `${api.name} refused the credentials (HTTP ${error.status}): ${error.message}; ${api.credentialFix}`;
   }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-    return `${error.message}; trust the appliance's CA with --velostrata-ca/--snapservice-ca FILE (or VELOSTRATA_CA_FILE/SNAPSERVICE_CA_FILE), or, in a lab only, pass --insecure`;
+    const flags = TASK_APIS.map((api) => api.ca.flag).join('/');
+    const envs = TASK_APIS.map((api) => api.ca.env).join('/');
+    return `${error.message}; trust the appliance's CA with ${flags} FILE (or ${envs}), or, in a lab only, pass --insecure`;
   }
   return error.message;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { TASK_APIS } from './apis/index.js';
 import { API_CHOICES, type ConnectionFlags, type FilterFlags } from './config.js';
 import { durationOption, MIN_INTERVAL_MS } from './duration.js';
 
@@ -22,15 +23,14 @@ export interface CommonFlags extends ConnectionFlags {
   verbose?: boolean;
 }
 
-/** Which APIs to talk to and how; secrets are read from the environment only. */
+/** Which APIs to talk to and how (each API's flags from its file in apis/); secrets are read from the environment only. */
 export function addConnectionOptions(command: Command): Command {
+  command
+    .option('--config <file>', 'fleet config: contexts of appliances (env VMTASKS_CONFIG; default $XDG_CONFIG_HOME/vmtasks/config.yaml)')
+    .option('--context <name>', "the fleet config's context to use (default its currentContext)")
+    .addOption(new Option('--api <api>', 'which API').choices(API_CHOICES).default('all'));
+  for (const api of TASK_APIS) for (const option of api.options()) command.addOption(option);
   return command
-    .addOption(new Option('--api <api>', 'which API').choices(API_CHOICES).default('all'))
-    .option('--velostrata-url <url>', 'Velostrata API root (env VELOSTRATA_URL)')
-    .option('--velostrata-user <name>', 'Velostrata user (env VELOSTRATA_USERNAME, default apiuser)')
-    .option('--velostrata-ca <file>', 'PEM CA to trust for Velostrata (env VELOSTRATA_CA_FILE)')
-    .option('--snapservice-url <url>', 'snapservice appliance (env SNAPSERVICE_URL)')
-    .option('--snapservice-ca <file>', 'PEM CA to trust for snapservice (env SNAPSERVICE_CA_FILE)')
     .option('--insecure', 'accept any TLS certificate (labs only)')
     .option('--verbose', 'say which APIs are used and how (never secrets)');
 }

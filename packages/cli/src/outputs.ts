@@ -1,8 +1,8 @@
 import type { WatchEvent } from '@vmtasks/core';
-import type { ApiName, TaskBoard } from './board.js';
+import type { TaskBoard } from './board.js';
 import type { Context } from './context.js';
 import { isTerminal } from './io.js';
-import { eventLine, eventRecord } from './render/events.js';
+import { eventLine, eventRecord, type EventSource } from './render/events.js';
 import type { FrameOptions } from './render/live.js';
 import { jsonText } from './server-text.js';
 
@@ -11,7 +11,7 @@ import { jsonText } from './server-text.js';
  * line per change in a pipe, or NDJSON. Polling never knows which.
  */
 export interface WatchOutput {
-  event(api: ApiName, event: WatchEvent): void;
+  event(source: EventSource, event: WatchEvent): void;
   stop(): void;
 }
 
@@ -31,9 +31,9 @@ export async function liveOutput(
 
 export function plainOutput(context: Context): WatchOutput {
   return {
-    event: (api, event) => {
+    event: (source, event) => {
       const colors = event.type === 'transient-failure' ? context.colors.stderr : context.colors.stdout;
-      const line = eventLine(api, event, context.clock.now(), colors);
+      const line = eventLine(source.appliance, event, context.clock.now(), colors);
       if (line) context.io[line.stream].write(`${line.line}\n`);
     },
     stop: () => {},
@@ -42,8 +42,8 @@ export function plainOutput(context: Context): WatchOutput {
 
 export function jsonOutput(context: Context): WatchOutput {
   return {
-    event: (api, event) => {
-      const record = eventRecord(api, event, context.clock.now());
+    event: (source, event) => {
+      const record = eventRecord(source, event, context.clock.now());
       if (record) context.io.stdout.write(`${jsonText(record)}\n`);
     },
     stop: () => {},

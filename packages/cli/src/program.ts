@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { TASK_APIS } from './apis/index.js';
 import { cancelCommand } from './commands/cancel.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
@@ -11,11 +12,10 @@ import type { ExitCode } from './exit-codes.js';
 
 const HELP_FOOTER = `
 Configuration (flags win over the environment):
-  VELOSTRATA_URL, VELOSTRATA_USERNAME, VELOSTRATA_PASSWORD, VELOSTRATA_CA_FILE
-  SNAPSERVICE_URL, SNAPSERVICE_USERNAME and SNAPSERVICE_PASSWORD (logs in, again when the session
-  expires, and out on exit) or SNAPSERVICE_SESSION_ID or SNAPSERVICE_AUTHORIZATION, SNAPSERVICE_CA_FILE,
-  SNAPSERVICE_SERVICES (default --service list, comma-separated)
-  Secrets are read from the environment only and never printed. An API that is not configured is
+${TASK_APIS.flatMap((api) => api.help.map((line) => `  ${line}`)).join('\n')}
+  Or a fleet config of named contexts of appliances: --config FILE, VMTASKS_CONFIG, else (when the
+  environment configures nothing) $XDG_CONFIG_HOME/vmtasks/config.yaml; --context NAME.
+  Secrets are read from the environment (or a fleet config's secret command) only and never printed. An API that is not configured is
   skipped with a note. NO_COLOR turns colour off, FORCE_COLOR on.
 
 Durations (--interval, --timeout): a bare number is seconds; or with units ms, s, m, h, also

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor, TaskFailedError, type TaskSnapshot } from '@vmtasks/core';
+import { snapservice } from './apis/snapservice.js';
+import { velostrata } from './apis/velostrata.js';
 import { credentialRedactor } from './credentials.js';
 import { createColors } from './render/colors.js';
 import { renderTaskTable } from './render/table.js';
@@ -49,7 +51,7 @@ describe('jsonText', () => {
 describe('ServerText', () => {
   const password = 'subscription-secret-2026';
   const basic = Buffer.from(`apiuser:${password}`).toString('base64');
-  const redactor = credentialRedactor({ velostrata: { username: 'apiuser', password } });
+  const redactor = credentialRedactor([velostrata.envCredentials({ VELOSTRATA_PASSWORD: password })]);
   const snapshot: TaskSnapshot = {
     api: 'velostrata',
     id: 'task-1',
@@ -100,10 +102,13 @@ describe('ServerText', () => {
 
 describe('credentialRedactor', () => {
   it('hides every form the clients hide: Basic forms, session ids, the token in an Authorization value', () => {
-    const redactor = credentialRedactor({
-      velostrata: { username: 'ops', password: 'pw-secret-77' },
-      snapservice: { sessionId: 'sess-secret-88', authorization: 'SIGN token="saml-token-secret-99"' },
-    });
+    const redactor = credentialRedactor([
+      velostrata.envCredentials({ VELOSTRATA_USERNAME: 'ops', VELOSTRATA_PASSWORD: 'pw-secret-77' }),
+      snapservice.envCredentials({
+        SNAPSERVICE_SESSION_ID: 'sess-secret-88',
+        SNAPSERVICE_AUTHORIZATION: 'SIGN token="saml-token-secret-99"',
+      }),
+    ]);
     const forms = [
       'pw-secret-77',
       Buffer.from('ops:pw-secret-77').toString('base64'),

@@ -13,19 +13,19 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof TransportError || (error instanceof ApiError && GATEWAY_STATUSES.includes(error.status));
 }
 
-/** An appliance could not be reached (exit 4): `cannot reach velostrata at mgr.example.com: …`. */
+/** An appliance could not be reached (exit 4): `cannot reach velostrata at mgr.example.com: …` (the appliance's name in a fleet). */
 export class UnreachableError extends Error {
   override name = 'UnreachableError';
   /** The transport's error code (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …), for advice on what to do. */
   readonly code: string | undefined;
 
-  constructor(api: string, host: string, cause: TransportError | ApiError) {
-    super(`cannot reach ${api} at ${host}: ${troubleText(cause)}`, { cause });
+  constructor(appliance: string, host: string, cause: TransportError | ApiError) {
+    super(`cannot reach ${appliance} at ${host}: ${troubleText(cause)}`, { cause });
     this.code = cause instanceof TransportError ? cause.code : undefined;
   }
 }
 
 /** `error` as an `UnreachableError` naming the API when it says the appliance could not be reached; otherwise `error` itself. */
-export function unreachableOr(api: { name: string; origin: string }, error: unknown): unknown {
-  return isUnreachable(error) ? new UnreachableError(api.name, api.origin, error as TransportError | ApiError) : error;
+export function unreachableOr(api: { appliance: string; origin: string }, error: unknown): unknown {
+  return isUnreachable(error) ? new UnreachableError(api.appliance, api.origin, error as TransportError | ApiError) : error;
 }

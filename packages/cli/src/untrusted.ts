@@ -6,8 +6,8 @@ import type { TaskApi } from './sources.js';
 export class BadAnswerError extends Error {
   override name = 'BadAnswerError';
 
-  constructor(api: Pick<TaskApi, 'name' | 'origin'>, cause: MalformedResponseError) {
-    super(`${api.name} at ${api.origin}: the answer did not match the API (${cause.message})`, { cause });
+  constructor(api: Pick<TaskApi, 'appliance' | 'origin'>, cause: MalformedResponseError) {
+    super(`${api.appliance} at ${api.origin}: the answer did not match the API (${cause.message})`, { cause });
   }
 }
 

@@ -5,6 +5,8 @@
 //   … createVelostrataClient({ baseUrl: sim.velostrata.url, password: sim.velostrata.password }) …
 //   await sim.stop();
 export { startSimulator } from './simulator.js';
+export { startSimulatorFleet, MAX_FLEET_SIZE } from './fleet.js';
+export type { FleetAppliance, FleetOptions, SimulatorFleet } from './fleet.js';
 export { exportLines, shellQuote } from './shell.js';
 export { DEFAULTS, SNAPSERVICE_SERVICES, PROTECTION_GROUP_SERVICE } from './defaults.js';
 export type {

@@ -2,6 +2,9 @@
 // it cleanly and leave nothing listening, a bad flag exits 2.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,8 +19,8 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Starts the simulator process and waits for its two export lines. */
-async function simulate(extra: string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; exports: string }> {
+/** Starts the simulator process and waits for its export lines (two for the pair). */
+async function simulate(extra: string[] = [], lines = 2): Promise<{ child: ChildProcessWithoutNullStreams; exports: string }> {
   const child = spawn(process.execPath, args(extra), { stdio: 'pipe' });
   children.push(child);
   let stdout = '';
@@ -25,7 +28,7 @@ async function simulate(extra: string[] = []): Promise<{ child: ChildProcessWith
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
-      if (stdout.split('\n').filter((line) => line.startsWith('export ')).length === 2) resolve();
+      if (stdout.split('\n').filter((line) => line.startsWith('export ')).length === lines) resolve();
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before printing its exports: ${stdout}`)));
   });
@@ -84,6 +87,11 @@ describe('npm run simulate', () => {
       ['--sped', '3'],
       ['--speed', 'fast'],
       ['--scenario', 'storm'],
+      ['--fleet', '0'],
+      ['--fleet', '2.5'],
+      ['--fleet', 'many'],
+      ['--fleet', '100000'],
+      ['--write-config', 'x.yaml'],
     ]) {
       const result = await promisify(execFile)(process.execPath, args(bad)).then(
         () => ({ code: 0, stderr: '' }),
@@ -92,6 +100,26 @@ describe('npm run simulate', () => {
       expect(result.code, bad.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^vmtasks-simulator: .+\nusage: vmtasks-simulator/);
     }
+  });
+
+  it('--fleet N --write-config FILE: N appliances, a config naming their secrets by variable, the export lines for them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmtasks-fleet-'));
+    const file = path.join(dir, 'fleet.yaml');
+    const { child, exports } = await simulate(['--fleet', '3', '--write-config', file, '--speed', '60'], 4);
+    const env = await sourced(exports);
+    expect(env['VMTASKS_CONFIG']).toBe(file);
+    const config = readFileSync(file, 'utf8');
+    const secrets = ['VMTASKS_SIM_VELOSTRATA_1_SECRET', 'VMTASKS_SIM_SNAPSERVICE_1_SECRET', 'VMTASKS_SIM_VELOSTRATA_2_SECRET'];
+    for (const name of secrets) {
+      expect(config).toContain(`secret: { env: "${name}" }`);
+      expect(env[name]).toBeTruthy();
+      expect(config).not.toContain(env[name]);
+    }
+    expect(config.match(/- name: /g)).toHaveLength(3);
+    expect(config).toContain('currentContext: simulated');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
   });
 
   it('quotes values for the shell', () => {

@@ -3,7 +3,7 @@ import { TaskCancelledError } from '@vmtasks/core';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { addConnectionOptions, addIntervalOption } from '../options.js';
-import type { TaskApi } from '../sources.js';
+import { applianceLabel, type TaskApi } from '../sources.js';
 import { locate, TaskNotListedError } from './lookup.js';
 import { withApis } from './shared.js';
 import { addTimeoutOption, followTasks, type WaitFlags } from './wait.js';
@@ -13,7 +13,7 @@ export interface CancelFlags extends WaitFlags {
 }
 
 const cannotCancel = (api: TaskApi): UsageError =>
-  new UsageError(`${api.name} has no cancel operation: its API cannot cancel a task (cancel it where it was started)`);
+  new UsageError(`${applianceLabel(api)} has no cancel operation: its API cannot cancel a task (cancel it where it was started)`);
 
 /**
  * `vmtasks cancel <id> [--wait]`: asks the appliance to cancel a task. The exit status says
@@ -36,7 +36,7 @@ export async function cancel(id: string, flags: CancelFlags, context: Context): 
     if (!flags.wait) {
       if (outcome === 'accepted') return ExitCode.ok;
       const found = await api.get(taskId, context.signal);
-      if (!found) throw new TaskNotListedError(`task ${taskId} is no longer known to ${api.name}`);
+      if (!found) throw new TaskNotListedError(`task ${taskId} is no longer known to ${api.appliance}`);
       if (found.snapshot.state === 'cancelled') return ExitCode.ok;
       stderr.write(`${err.red('error:')} task ${taskId} ${found.snapshot.state}, it was not cancelled\n`);
       return ExitCode.taskFailed;

@@ -21,12 +21,13 @@ const MATCHES_SHOWN = 10;
  */
 function choose(id: string, apis: readonly TaskApi[], found: readonly string[][]): Target | undefined {
   const exact = apis.filter((_, i) => found[i]!.includes(id));
-  if (exact.length > 1) throw new UsageError(`task ${id} is listed by both APIs; say which with --api velostrata or --api snapservice`);
+  if (exact.length > 1)
+    throw new UsageError(`task ${id} is listed by ${exact.map((api) => api.appliance).join(' and ')}; say which with --api (or --context)`);
   if (exact.length === 1) return { id, api: exact[0]! };
   const matches = apis.flatMap((api, i) => found[i]!.map((match) => ({ id: match, api })));
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) return undefined;
-  const shown = matches.slice(0, MATCHES_SHOWN).map((match) => `  ${match.api.name} ${visible(match.id)}`);
+  const shown = matches.slice(0, MATCHES_SHOWN).map((match) => `  ${match.api.appliance} ${visible(match.id)}`);
   const more = matches.length > MATCHES_SHOWN ? [`  … and ${matches.length - MATCHES_SHOWN} more`] : [];
   throw new UsageError(
     [`task id ${id} is ambiguous: ${matches.length} task ids start with it; give more of it:`, ...shown, ...more].join('\n'),
@@ -49,17 +50,37 @@ export async function locate(
   return Promise.all(
     ids.map(async (id) => {
       for (;;) {
-        const target = choose(id, apis, await Promise.all(apis.map((api) => api.find(id, signal))));
+        const { found, failures } = await findEverywhere(id, apis, signal);
+        const target = choose(id, apis, found);
         if (target) return target;
+        // It may be on the appliance that could not be asked: that appliance's error, not "not listed".
+        if (failures.length > 0) throw failures[0];
         const left = deadline - clock.now();
         if (left <= 0) {
           const hints = apis.flatMap((api) => (api.prefixHint ? [`; ${api.prefixHint}`] : []));
-          throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.name).join(' or ')}${hints.join('')}`);
+          throw new TaskNotListedError(`task ${id} is not listed by ${apis.map((a) => a.appliance).join(' or ')}${hints.join('')}`);
         }
         await clock.sleep(Math.min(intervalMs, left), signal);
       }
     }),
   );
+}
+
+/**
+ * What each appliance finds for `id`, and the errors of those that could not be asked (down,
+ * credentials refused): a task on another appliance of the fleet is still found.
+ */
+async function findEverywhere(
+  id: string,
+  apis: readonly TaskApi[],
+  signal: AbortSignal,
+): Promise<{ found: string[][]; failures: unknown[] }> {
+  const results = await Promise.allSettled(apis.map((api) => api.find(id, signal)));
+  signal.throwIfAborted();
+  return {
+    found: results.map((result) => (result.status === 'fulfilled' ? result.value : [])),
+    failures: results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])),
+  };
 }
 
 /** No configured API lists the task (before any waiting started). */

@@ -4,7 +4,7 @@ import { credentialRedactor, envCredentials } from '../credentials.js';
 import { UsageError } from '../exit-codes.js';
 import type { CommonFlags } from '../options.js';
 import { ServerText } from '../server-text.js';
-import { connect, type TaskApi } from '../sources.js';
+import { applianceLabel, connect, type TaskApi } from '../sources.js';
 import { untrusted } from '../untrusted.js';
 
 /**
@@ -19,10 +19,7 @@ export async function withApis<T>(
 ): Promise<T> {
   const connections = resolveConnections(flags, context.io.env, filters);
   // The environment's secrets and the configuration's: the user name may come from a flag.
-  const redactor = credentialRedactor({
-    ...envCredentials(context.io.env),
-    ...(connections.velostrata ? { velostrata: connections.velostrata } : {}),
-  });
+  const redactor = credentialRedactor([...envCredentials(context.io.env), ...connections.apis.map((api) => api.credentials)]);
   context.secrets.use(redactor);
   for (const text of connections.notes) note(context, text);
   let apis: TaskApi[];
@@ -35,8 +32,8 @@ export async function withApis<T>(
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (flags.verbose) {
-    for (const api of apis) note(context, `using ${api.name} at ${api.origin}`);
-    if (connections.snapservice?.filter) note(context, `snapservice filter: ${JSON.stringify(connections.snapservice.filter)}`);
+    for (const api of apis) note(context, `using ${applianceLabel(api)} at ${api.origin}`);
+    for (const text of connections.apis.flatMap((api) => api.details)) note(context, text);
   }
   try {
     return await use(apis, connections);
@@ -47,7 +44,7 @@ export async function withApis<T>(
 
 /** The live view's first line, longest first: `Watching velostrata (mgr:443) and snapservice (snap:443) · Ctrl-C to stop`, … */
 export function titles(what: string, apis: readonly TaskApi[]): [string, ...string[]] {
-  const full = apis.map((api) => `${api.name} (${api.origin})`).join(' and ');
-  const short = apis.map((api) => api.name).join(' and ');
+  const full = apis.map((api) => `${api.appliance} (${api.origin})`).join(' and ');
+  const short = apis.map((api) => api.appliance).join(' and ');
   return [`${what} on ${full} · Ctrl-C to stop`, `${what} on ${short} · Ctrl-C to stop`, `${what} on ${short}`];
 }

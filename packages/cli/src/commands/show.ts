@@ -20,7 +20,7 @@ export async function show(id: string, flags: ShowFlags, context: Context): Prom
     const [target] = await locate([id], apis, context.signal, { intervalMs: 0, graceMs: 0, clock: context.clock });
     const found = await target!.api.get(target!.id, context.signal);
     // Found a moment ago, gone now (a snapservice task expired, a Velostrata history trimmed).
-    if (!found) throw new TaskNotListedError(`task ${target!.id} is no longer known to ${target!.api.name}`);
+    if (!found) throw new TaskNotListedError(`task ${target!.id} is no longer known to ${target!.api.appliance}`);
     const { stdout } = context.io;
     if (flags.json) stdout.write(`${jsonText(found, 2)}\n`);
     else stdout.write(`${taskDetailLines(found, context.clock.now(), context.colors.stdout).join('\n')}\n`);

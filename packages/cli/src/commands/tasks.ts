@@ -3,14 +3,13 @@ import type { TaskSnapshot } from '@vmtasks/core';
 import type { BoardTask } from '../board.js';
 import { note, type Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { describeError, exitCodeFor } from '../exit.js';
+import { exitCodeFor } from '../exit.js';
+import { downLine, type DownAppliance } from '../fleet/down.js';
 import { isTerminal, terminalSize } from '../io.js';
 import { addConnectionOptions, addFilterOptions, type FilteredFlags } from '../options.js';
 import { renderTaskTable, taskTableStream } from '../render/table.js';
 import type { TaskApi } from '../sources.js';
-import { UnreachableError } from '../unreachable.js';
 import { jsonText } from '../server-text.js';
-import { BadAnswerError } from '../untrusted.js';
 import { withApis } from './shared.js';
 
 export interface TasksFlags extends FilteredFlags {
@@ -29,7 +28,7 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
     context.signal.throwIfAborted();
     const snapshots: TaskSnapshot[] = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     const { stdout, stderr } = context.io;
-    const answered = apis.filter((_, i) => results[i]!.status === 'fulfilled').map((api) => api.name);
+    const answered = apis.filter((_, i) => results[i]!.status === 'fulfilled').map((api) => api.appliance);
     if (flags.json) stdout.write(`${jsonText(snapshots, 2)}\n`);
     else if (snapshots.length === 0) {
       // "No tasks." only for what answered: an appliance that could not be asked has said nothing.
@@ -49,14 +48,9 @@ export async function tasks(flags: TasksFlags, context: Context): Promise<ExitCo
   });
 }
 
-/** Each API's error on stderr; the exit status of the first (0 when none failed). */
-function reportFailures(context: Context, failures: readonly { api: TaskApi; error: unknown }[]): ExitCode {
-  for (const { api, error } of failures) {
-    // UnreachableError and BadAnswerError name their API themselves (`cannot reach velostrata at …`).
-    const named = error instanceof UnreachableError || error instanceof BadAnswerError;
-    const what = named ? '' : `${api.name}: `;
-    context.io.stderr.write(`${context.colors.stderr.red('error:')} ${what}${describeError(error)}\n`);
-  }
+/** Each appliance's error on stderr; the exit status of the first (0 when none failed). */
+function reportFailures(context: Context, failures: readonly DownAppliance[]): ExitCode {
+  for (const failure of failures) context.io.stderr.write(downLine(context, failure));
   return failures.length > 0 ? exitCodeFor(failures[0]!.error) : ExitCode.ok;
 }
 
@@ -111,7 +105,7 @@ async function allTasks(flags: TasksFlags, context: Context): Promise<ExitCode> 
     const failures: { api: TaskApi; error: unknown }[] = [];
     const listed: TaskSnapshot[] = [];
     for (const api of apis.filter((each) => !each.history)) {
-      note(context, `${api.name} keeps no task history: --all lists what it lists now`);
+      note(context, `${api.appliance} keeps no task history: --all lists what it lists now`);
       try {
         listed.push(...(await api.list(context.signal)));
       } catch (error) {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_NOT_FOUND_GRACE_MS, type TaskSnapshot, type TransientFailure } from '@vmtasks/core';
-import { TaskBoard, type ApiName } from '../board.js';
+import { TaskBoard, type ApplianceName } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { durationOption } from '../duration.js';
@@ -23,7 +23,7 @@ async function progressOutput(
   context: Context,
   board: TaskBoard,
   title: FrameOptions['title'],
-): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApiName, t: TransientFailure): void; stop(): void }> {
+): Promise<{ snapshot(s: TaskSnapshot): void; trouble(api: ApplianceName, t: TransientFailure): void; stop(): void }> {
   const now = (): number => context.clock.now();
   if (isTerminal(context.io.stdout)) {
     const live = await liveOutput(context, board, title);
@@ -64,7 +64,7 @@ export async function followTasks(
   const controller = new AbortController();
   const signal = AbortSignal.any([context.signal, controller.signal]);
   const used = apis.filter((api) => targets.some((target) => target.api === api));
-  const board = new TaskBoard(used.map((api) => api.name));
+  const board = new TaskBoard(used.map((api) => api.appliance));
   const output = await progressOutput(context, board, titles(what, used));
   try {
     await Promise.all(
@@ -76,7 +76,7 @@ export async function followTasks(
             clock: context.clock,
             ...(flags.timeout ? { maxWaitMs: flags.timeout } : {}),
             onProgress: (snapshot) => output.snapshot(snapshot),
-            onTransientFailure: (notice) => output.trouble(api.name, notice),
+            onTransientFailure: (notice) => output.trouble(api.appliance, notice),
           })
           .catch((error: unknown) => {
             // The first failure decides the outcome; the other waits stop.

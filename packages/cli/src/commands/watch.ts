@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { outcomeOf, TaskBoard } from '../board.js';
 import type { Context } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { exitCodeFor } from '../exit.js';
+import { reportDown, untilDown, type DownAppliance } from '../fleet/down.js';
 import { mergeTagged } from '../merge.js';
 import { addConnectionOptions, addFilterOptions, addIntervalOption, pollIntervals, type FilteredFlags } from '../options.js';
 import { chooseOutput } from '../outputs.js';
@@ -17,17 +19,31 @@ export interface WatchFlags extends FilteredFlags {
 /** `vmtasks watch`: every task moving, live; with `--until-done`, a CI gate on a whole wave. */
 export async function watch(flags: WatchFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, flags, async (apis) => {
-    const board = new TaskBoard(apis.map((api) => api.name));
+    const board = new TaskBoard(apis.map((api) => api.appliance));
     const title = titles('Watching tasks', apis);
     const output = await chooseOutput(context, board, { json: flags.json, title });
     // Stops every poll at once when the loop ends (`--until-done`, an error), not only on Ctrl-C.
     const done = new AbortController();
+    const down: DownAppliance[] = [];
     const signal = AbortSignal.any([context.signal, done.signal]);
     try {
-      const streams = apis.map((api) => [api.name, api.watch({ signal, ...pollIntervals(flags.interval), clock: context.clock })] as const);
-      for await (const { tag: api, value: event } of mergeTagged(streams)) {
-        board.apply(api, event, context.clock.now());
-        output.event(api, event);
+      // One appliance of several that cannot be asked is said and left out; the last one's error ends the watch.
+      const onDown = (api: (typeof apis)[number]) => (error: unknown) => {
+        if (signal.aborted || down.length + 1 === apis.length) throw error;
+        down.push({ api, error });
+        reportDown(context, { api, error }, flags.json === true);
+        board.leaveOut(api.appliance);
+      };
+      const streams = apis.map(
+        (api) =>
+          [
+            { api: api.name, appliance: api.appliance },
+            untilDown(api.watch({ signal, ...pollIntervals(flags.interval), clock: context.clock }), onDown(api)),
+          ] as const,
+      );
+      for await (const { tag: source, value: event } of mergeTagged(streams)) {
+        board.apply(source.appliance, event, context.clock.now());
+        output.event(source, event);
         if (flags.untilDone && event.type === 'polled' && board.settled) {
           done.abort();
           break;
@@ -39,6 +55,8 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
     }
     if (!flags.untilDone) return ExitCode.ok;
     const unsuccessful = board.unsuccessful;
+    // A task that failed says more than an appliance that could not be asked; that one's status otherwise.
+    if (unsuccessful.length === 0 && down.length > 0) return exitCodeFor(down[0]!.error);
     const err = context.colors.stderr;
     if (unsuccessful.length === 0) {
       if (!flags.json)

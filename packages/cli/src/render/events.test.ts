@@ -59,26 +59,30 @@ describe('plain lines (logs, pipes)', () => {
     ]);
   });
 
-  it('NDJSON records carry the event, its API and time; heartbeats are left out', () => {
+  it('NDJSON records carry the event, its API, appliance and time; heartbeats are left out', () => {
+    const velostrata = { api: 'velostrata', appliance: 'velostrata' };
+    const snapservice = { api: 'snapservice', appliance: 'snap-1' };
     expect(
-      eventRecord('velostrata', { type: 'changed', snapshot: running, previous: { ...running, progress: 0.4 }, item: undefined }, now),
+      eventRecord(velostrata, { type: 'changed', snapshot: running, previous: { ...running, progress: 0.4 }, item: undefined }, now),
     ).toEqual({
       type: 'changed',
       api: 'velostrata',
+      appliance: 'velostrata',
       at: '2026-11-23T21:10:00.000Z',
       snapshot: running,
       previous: { ...running, progress: 0.4 },
     });
-    const record = eventRecord('snapservice', { type: 'transient-failure', error: trouble('reset'), failures: 1, retryInMs: 1000 }, now);
+    const record = eventRecord(snapservice, { type: 'transient-failure', error: trouble('reset'), failures: 1, retryInMs: 1000 }, now);
     expect(JSON.parse(JSON.stringify(record))).toEqual({
       type: 'transient-failure',
       api: 'snapservice',
+      appliance: 'snap-1',
       at: '2026-11-23T21:10:00.000Z',
       failures: 1,
       retryInMs: 1000,
       error: { name: 'TransportError', message: 'reset' },
     });
-    expect(eventRecord('snapservice', { type: 'polled', count: 0, at: '' }, now)).toBeUndefined();
+    expect(eventRecord(snapservice, { type: 'polled', count: 0, at: '' }, now)).toBeUndefined();
   });
 });
 

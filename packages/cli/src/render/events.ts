@@ -1,11 +1,11 @@
 import { ApiError, type TaskSnapshot, type VmtasksError, type WatchEvent } from '@vmtasks/core';
-import { outcomeOf, type ApiName, type BoardTask } from '../board.js';
+import { applianceOf, outcomeOf, type ApplianceName, type BoardTask } from '../board.js';
 import type { Colors } from './colors.js';
 import { clock, duration, elapsedMs, paintState, percent } from './format.js';
 
 /** The task a line is about: `velostrata task-0003 FullMigration vm-web-01`. */
 export function describeTask(snapshot: TaskSnapshot): string {
-  return [snapshot.api, snapshot.id, snapshot.kind, snapshot.target].filter(Boolean).join(' ');
+  return [applianceOf(snapshot), snapshot.id, snapshot.kind, snapshot.target].filter(Boolean).join(' ');
 }
 
 /** `running 42% · Replicating disk 2 of 4`, `failed after 3m00s · quota exceeded`. */
@@ -24,7 +24,7 @@ export function troubleText(error: VmtasksError): string {
 }
 
 /** A transient problem, as a status note: `velostrata: HTTP 503: … · retrying in 4s (failure 2)`. */
-export function describeTrouble(api: ApiName, trouble: { error: VmtasksError; failures: number; retryInMs: number }): string {
+export function describeTrouble(api: ApplianceName, trouble: { error: VmtasksError; failures: number; retryInMs: number }): string {
   return `${api}: ${troubleText(trouble.error)} · retrying in ${duration(Math.ceil(Math.max(0, trouble.retryInMs) / 1000) * 1000)} (failure ${trouble.failures})`;
 }
 
@@ -35,7 +35,7 @@ export function snapshotLine(snapshot: TaskSnapshot, now: number, colors: Colors
 
 /** Transient trouble as a log line (for stderr). */
 export function troubleLine(
-  api: ApiName,
+  api: ApplianceName,
   trouble: { error: VmtasksError; failures: number; retryInMs: number },
   now: number,
   colors: Colors,
@@ -48,7 +48,7 @@ export function troubleLine(
  * Transient trouble goes to stderr, so stdout stays one line per task change.
  */
 export function eventLine(
-  api: ApiName,
+  api: ApplianceName,
   event: WatchEvent,
   now: number,
   colors: Colors,
@@ -70,8 +70,14 @@ export function eventLine(
   }
 }
 
-/** One NDJSON record per event (`polled` heartbeats left out): the event as the library gives it, plus `api` and `at`. */
-export function eventRecord(api: ApiName, event: WatchEvent, now: number): Record<string, unknown> | undefined {
+/** Where a watch's event came from: the API, and the appliance (the API's name for the environment's pair). */
+export interface EventSource {
+  api: string;
+  appliance: ApplianceName;
+}
+
+/** One NDJSON record per event (`polled` heartbeats left out): the event as the library gives it, plus `api`, `appliance` and `at`. */
+export function eventRecord({ api, appliance }: EventSource, event: WatchEvent, now: number): Record<string, unknown> | undefined {
   const at = new Date(now).toISOString();
   switch (event.type) {
     case 'polled':
@@ -80,6 +86,7 @@ export function eventRecord(api: ApiName, event: WatchEvent, now: number): Recor
       return {
         type: event.type,
         api,
+        appliance,
         at,
         failures: event.failures,
         retryInMs: event.retryInMs,
@@ -90,7 +97,7 @@ export function eventRecord(api: ApiName, event: WatchEvent, now: number): Recor
         },
       };
     default:
-      return { ...event, api, at };
+      return { ...event, api, appliance, at };
   }
 }
 

@@ -1,4 +1,4 @@
-import { outcomeOf, type BoardTask } from '../board.js';
+import { applianceOf, outcomeOf, type BoardTask } from '../board.js';
 import type { Colors } from './colors.js';
 import type { Column } from './columns.js';
 import { duration, elapsedMs, paintState, percent, progressBar, STATE_ORDER, STATE_STYLE } from './format.js';
@@ -11,7 +11,7 @@ export function sortTasks(tasks: readonly BoardTask[]): BoardTask[] {
     (a, b) =>
       rank(a) - rank(b) ||
       started(a).localeCompare(started(b)) ||
-      a.snapshot.api.localeCompare(b.snapshot.api) ||
+      applianceOf(a.snapshot).localeCompare(applianceOf(b.snapshot)) ||
       a.snapshot.id.localeCompare(b.snapshot.id, undefined, { numeric: true }),
   );
 }
@@ -37,7 +37,8 @@ export function taskColumns(
     options.wholeIds
       ? { header: 'ID', text: ({ snapshot }) => snapshot.id, min: 13, max: Number.MAX_SAFE_INTEGER, shrinkOrder: 0 }
       : { header: 'ID', text: ({ snapshot }) => snapshot.id, min: 13, max: 36, shrinkOrder: -2 },
-    options.showApi && { header: 'API', text: ({ snapshot }) => snapshot.api, min: 11, max: 11, dropOrder: 2 },
+    // The appliance: the API's name for the environment's pair, the appliance's for a fleet config's.
+    options.showApi && { header: 'API', text: ({ snapshot }) => applianceOf(snapshot), min: 11, max: 16, dropOrder: 2 },
     { header: 'KIND', text: ({ snapshot }) => snapshot.kind ?? '', min: 8, max: 24, shrinkOrder: 2, dropOrder: 3 },
     { header: 'TARGET', text: ({ snapshot }) => snapshot.target ?? '', min: 10, max: 28, shrinkOrder: 2, dropOrder: 4 },
     options.bar && {

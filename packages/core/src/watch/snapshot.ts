@@ -25,7 +25,8 @@ export function isTerminalTaskState(state: TaskState): boolean {
  * Plain data: safe to compare, log and serialize.
  */
 export interface TaskSnapshot {
-  api: 'velostrata' | 'snapservice';
+  /** The name of the API the task belongs to (`'velostrata'`, `'snapservice'`, …): core knows no API by name. */
+  api: string;
   id: string;
   /** What the task does: Velostrata `taskType`, snapservice `operation`. */
   kind?: string;
