@@ -59,3 +59,5 @@ export {
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
 export { DEFAULT_NOT_FOUND_GRACE_MS, waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';
+export { SharedWaits, type SharedWaitSource } from './watch/shared-waits.js';
+export type { BatchRead } from './watch/shared-poll.js';
