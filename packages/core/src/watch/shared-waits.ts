@@ -38,8 +38,8 @@ export class SharedWaits<Item> {
   }
 
   #group(policy: PollGroup<Item>['policy']): PollGroup<Item> {
-    let groups = this.#groups.get(policy.clock);
-    if (!groups) this.#groups.set(policy.clock, (groups = new Map()));
+    const groups = this.#groups.get(policy.clock) ?? new Map<string, PollGroup<Item>>();
+    this.#groups.set(policy.clock, groups);
     const key = `${policy.minIntervalMs}/${policy.maxIntervalMs}`;
     let group = groups.get(key);
     if (!group) {
