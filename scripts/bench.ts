@@ -17,6 +17,7 @@ import { fiftyApis } from './bench/fifty-apis.js';
 import { pollCost } from './bench/poll-cost.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
+import { sharedWaitCost } from './bench/shared-waits.js';
 import { simulatorThroughput } from './bench/simulator.js';
 import { formatTable, type Row } from './bench/stats.js';
 import { watchScale } from './bench/watch.js';
@@ -66,6 +67,9 @@ const plan = {
   cliReps: quick ? 1 : 10,
   pollTasks: 1_000,
   pollReps: quick ? 2 : 15,
+  sharedWaits: quick ? [1, 100, 1_000] : [1, 100, 1_000, 10_000],
+  sharedWaitRounds: quick ? 2 : 5,
+  sharedWaitReferenceUpTo: quick ? 100 : 1_000,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -79,6 +83,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['watch', () => watchScale(plan.watchedTasks, plan.watchPolls, plan.watchRounds)],
   ['cli', () => cliStartup(plan.cliReps)],
   ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
+  ['shared-waits', () => sharedWaitCost(plan.sharedWaits, plan.sharedWaitRounds, plan.sharedWaitReferenceUpTo)],
 ];
 
 // What the figures were measured on: a loaded machine gives other figures (and the ratios, taken

@@ -29,6 +29,9 @@ function controls(server: ApplianceServer): ApplianceControls {
     get requests() {
       return server.requests;
     },
+    get bytesSent() {
+      return server.bytesSent;
+    },
   };
 }
 

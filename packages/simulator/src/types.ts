@@ -126,6 +126,8 @@ export interface ApplianceControls {
   clearFaults(): void;
   /** Requests received so far, on any path. */
   readonly requests: number;
+  /** Bytes of the response bodies sent so far. */
+  readonly bytesSent: number;
 }
 
 export interface SimulatedVelostrata extends ApplianceControls {

@@ -64,3 +64,44 @@ describe('concurrent waits against a server', () => {
     await client.close();
   });
 });
+
+describe('concurrent waits on many tasks of one service', () => {
+  const { querySerializer } = snapserviceOperations(new Transport({ baseUrl: 'http://x', redactor: new Redactor([]) }), 'http://x');
+  const batches = requestLineBatches(ids, 'http://x/api/snapservice/tasks', querySerializer).length;
+  /** Tasks of one service, running until the `finishAt`th request; `services=` answered (or refused with the vendor's too-many error). */
+  async function appliance(refuseByService: boolean, finishAt: number) {
+    const server = await startTestServer((req, res, index) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const status = index + 1 >= finishAt ? 'SUCCEEDED' : 'RUNNING';
+      const item = (task: string): ListItem => ({ ...succeeded(task), info: { ...succeeded(task).info, status } });
+      if (url.searchParams.has('services')) {
+        if (refuseByService)
+          sendJson(res, 500, {
+            error_type: 'RESOURCE_INACCESSIBLE',
+            messages: [{ id: 'com.vmware.snapservice.tasks.too_many', default_message: 'More than 1000', args: [] }],
+          });
+        else sendJson(res, 200, { items: [...ids, 'another-task'].map(item) });
+      } else sendJson(res, 200, { items: url.searchParams.getAll('tasks').map(item) });
+    });
+    servers.push(server);
+    const client = createSnapserviceClient({ baseUrl: server.url, sessionId: 's', retry: false });
+    const clock = new ManualClock();
+    const infos = await clock.settle(
+      Promise.all(ids.map((id) => client.waitForTask(id, { clock, minIntervalMs: 5_000, maxIntervalMs: 5_000 }))),
+    );
+    await client.close();
+    expect(infos.every((info) => info.status === 'SUCCEEDED')).toBe(true);
+    return server.requests.map((r) => (new URL(r.url, 'http://x').searchParams.has('services') ? 'services' : 'tasks'));
+  }
+
+  it('reads them by service once their service is known, in one request a round', async () => {
+    expect(batches).toBeGreaterThan(1);
+    const kinds = await appliance(false, batches + 3);
+    expect(kinds).toEqual([...Array(batches).fill('tasks'), 'services', 'services', 'services']);
+  });
+
+  it('falls back to ids for a service the vendor refuses to list (over 1,000 tasks), and does not ask again', async () => {
+    const kinds = await appliance(true, 2 * batches + 2);
+    expect(kinds).toEqual([...Array(batches).fill('tasks'), 'services', ...Array(batches).fill('tasks'), ...Array(batches).fill('tasks')]);
+  });
+});

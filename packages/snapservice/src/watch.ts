@@ -11,7 +11,7 @@ import {
   type Transport,
 } from '@vmtasks/core';
 import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
-import { requestLineBatches } from './batches.js';
+import { snapserviceBatchRead } from './batch-read.js';
 import { SnapserviceError } from './error.js';
 import { stateOf } from './state.js';
 
@@ -46,7 +46,8 @@ export interface TaskWatching {
   /**
    * Waits until task `taskId` finishes. Concurrent waits on one client share their polls: a wait
    * alone polls `getTask`; many are read together, `listTasks({ tasks })` in batches whose request
-   * line stays within 8 KiB (waits at the same intervals share a poll; see the README). Resolves with
+   * line stays within 8 KiB, or `listTasks({ services })` for many tasks of one service (waits at
+   * the same intervals share a poll; see the README). Resolves with
    * its final `TaskInfo` when it `SUCCEEDED`; rejects with `TaskFailedError` when it `FAILED`
    * (`error.item.info.error` is the task's vAPI error), with `TaskNotFoundError` when it is not
    * (or no longer) listed, with `WaitTimeoutError` after `maxWaitMs`, with `AbortError` when
@@ -70,8 +71,7 @@ export interface TaskReads {
 }
 
 /**
- * `waitForTask` over a poll shared by the client's concurrent waits (`getTask` for a wait alone,
- * `listTasks({ tasks })` in batches for more), and `watchTasks` over `listTasks`. `transport` gives
+ * `waitForTask` over a poll shared by the client's concurrent waits (see `snapserviceBatchRead`), and `watchTasks` over `listTasks`. `transport` gives
  * the client's redactor, and its classifier so that polls retry what its requests retry.
  */
 export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
@@ -91,14 +91,7 @@ export function taskWatching(reads: TaskReads, url: string, transport: Pick<Tran
       throw error;
     }
   };
-  const read = async (ids: readonly string[], signal: AbortSignal): Promise<readonly ListItem[]> => {
-    if (ids.length === 1) return lookUp(ids[0]!, signal);
-    const items: ListItem[] = [];
-    // One batch after the other: a round never floods the appliance.
-    for (const tasks of requestLineBatches(ids, url, reads.querySerializer))
-      items.push(...(await reads.listTasks({ tasks }, { signal })).items);
-    return items;
-  };
+  const read = snapserviceBatchRead({ listTasks: reads.listTasks, lookUp, querySerializer: reads.querySerializer }, url);
   const waits = new SharedWaits<ListItem>({ ...described('waitForTask'), read }, 'not-found');
   return {
     waitForTask: async (taskId, options) => (await waits.wait(taskId, options)).info,
