@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { waitForTask } from '@vmtasks/core';
 import { startSimulator } from '@vmtasks/simulator';
 import { createSnapserviceClient, SnapserviceError, toSnapshot, type ListItem } from '@vmtasks/snapservice';
@@ -36,6 +37,7 @@ async function measure(n: number, rounds: number, shared: boolean): Promise<Roun
     const ids = Array.from({ length: n }, () => sim.snapservice.addTask({ steps: [{ status: 'RUNNING', progress: 50 }] }));
     const clock = ManualClock.following(sim);
     const stop = new AbortController();
+    setMaxListeners(n + 10, stop.signal); // one listener per wait: expected here
     const options = { ...steady, clock, signal: stop.signal };
     const lookUp =
       (taskId: string) =>
