@@ -18,6 +18,7 @@ import { pollCost } from './bench/poll-cost.js';
 import { generateCommand, regenerateLoop } from './bench/regenerate.js';
 import { scale } from './bench/scale.js';
 import { serveScale } from './bench/serve.js';
+import { sharedWaitCost } from './bench/shared-waits.js';
 import { simulatorThroughput } from './bench/simulator.js';
 import { formatTable, type Row } from './bench/stats.js';
 import { watchScale } from './bench/watch.js';
@@ -71,6 +72,9 @@ const plan = {
   serveTasks: quick ? 20 : 500,
   serveReps: quick ? 1 : 5,
   servePollMs: quick ? 1_000 : 5_000,
+  sharedWaits: quick ? [1, 100, 1_000] : [1, 100, 1_000, 10_000],
+  sharedWaitRounds: quick ? 2 : 5,
+  sharedWaitReferenceUpTo: quick ? 100 : 1_000,
 };
 
 const steps: [string, () => Promise<Row[]>][] = [
@@ -85,6 +89,7 @@ const steps: [string, () => Promise<Row[]>][] = [
   ['cli', () => cliStartup(plan.cliReps)],
   ['poll-cost', () => pollCost(plan.pollTasks, plan.pollReps)],
   ['serve', () => serveScale(plan.serveAppliances, plan.serveTasks, plan.serveReps, plan.servePollMs)],
+  ['shared-waits', () => sharedWaitCost(plan.sharedWaits, plan.sharedWaitRounds, plan.sharedWaitReferenceUpTo)],
 ];
 
 // What the figures were measured on: a loaded machine gives other figures (and the ratios, taken

@@ -58,4 +58,13 @@ export {
   type PollStep,
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
-export { DEFAULT_NOT_FOUND_GRACE_MS, waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';
+export {
+  DEFAULT_NOT_FOUND_GRACE_MS,
+  waitForTask,
+  watchTasks,
+  type TaskSource,
+  type WaitSource,
+  type WhenDisappeared,
+} from './watch/watch.js';
+export { SharedWaits, type SharedWaitSource } from './watch/shared-waits.js';
+export type { BatchRead } from './watch/shared-poll.js';

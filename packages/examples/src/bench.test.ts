@@ -85,6 +85,10 @@ it('the bench script, --quick, prints and records every row, in a temporary file
       'serve-heap',
       'serve-metrics',
       'serve-cpu',
+      'shared-wait-requests-1000',
+      'shared-wait-bytes-1000',
+      'shared-wait-cpu-1000',
+      'shared-wait-heap-1000',
     ])
       expect(ids).toContain(id);
     for (const r of results.rows) expect(r.samples.every(Number.isFinite), r.id).toBe(true);

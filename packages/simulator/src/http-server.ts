@@ -28,6 +28,8 @@ export interface ApplianceServer {
   port: number;
   faults: FaultQueue;
   readonly requests: number;
+  /** Bytes of the response bodies sent so far. */
+  readonly bytesSent: number;
   close(): Promise<void>;
 }
 
@@ -71,12 +73,14 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
   // 400 written on the socket only when no earlier answer is still to come there.
   const pending = new WeakMap<Duplex, number>();
   let requests = 0;
+  let bytesSent = 0;
 
   const send = (res: ServerResponse, { status, headers, body }: SimResponse): void => {
     const bytes = Buffer.from(body); // encoded once, for the length and the write
     // No body (202, 204) has no media type: a JSON type on nothing makes a client (Prism's proxy
     // among them) try to parse it and fail.
     const type = bytes.length > 0 ? { 'content-type': 'application/json' } : {};
+    bytesSent += bytes.length;
     res.writeHead(status, { ...type, 'content-length': bytes.length, ...headers });
     res.end(bytes);
   };
@@ -195,6 +199,9 @@ export async function serveAppliance(appliance: Appliance, port: number): Promis
     faults,
     get requests() {
       return requests;
+    },
+    get bytesSent() {
+      return bytesSent;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -29,6 +29,9 @@ function controls(server: ApplianceServer): ApplianceControls {
     get requests() {
       return server.requests;
     },
+    get bytesSent() {
+      return server.bytesSent;
+    },
   };
 }
 
@@ -95,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         addTask: (script: Parameters<SnapserviceAppliance['addTask']>[0]) => snapservice.addTask(script),
         tasks: () => snapservice.tasks(),
         expireSession: () => snapservice.expireSession(),
+        expireSessionAfter: (requests: number) => snapservice.expireSessionAfter(requests),
         renewSession: () => snapservice.renewSession(),
       }),
       { sessionId: { get: () => snapservice.sessionId, enumerable: true } },

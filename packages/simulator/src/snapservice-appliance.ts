@@ -57,6 +57,15 @@ export class SnapserviceAppliance implements Appliance {
     for (const session of this.#sessions.values()) session.expired = true;
   }
 
+  /** Requests still answered before the sessions expire (see `expireSessionAfter`). */
+  #expiresAfter: number | undefined;
+
+  expireSessionAfter(requests: number): void {
+    if (!Number.isInteger(requests) || requests < 0)
+      throw new RangeError(`expireSessionAfter: requests must be an integer ≥ 0, not ${requests}`);
+    this.#expiresAfter = requests;
+  }
+
   sessionCounts(): { created: number; live: number } {
     const now = this.clock.now();
     const live = [...this.#sessions.values()].filter((session) => !this.#lapsed(session, now)).length;
@@ -125,8 +134,13 @@ export class SnapserviceAppliance implements Appliance {
       };
     }
     if (sessions && request.method === 'POST') return this.#createSession(request);
+    if (this.#expiresAfter === 0) {
+      this.#expiresAfter = undefined;
+      this.expireSession();
+    }
     const auth = this.#authenticate(request);
     if (auth !== 'ok') return unauthenticated(auth);
+    if (this.#expiresAfter !== undefined) this.#expiresAfter--;
     if (sessions) return this.#session(request);
     if (one) return this.#task(decodeURIComponent(one[1]!));
     const now = this.clock.now();

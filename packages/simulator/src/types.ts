@@ -126,6 +126,8 @@ export interface ApplianceControls {
   clearFaults(): void;
   /** Requests received so far, on any path. */
   readonly requests: number;
+  /** Bytes of the response bodies sent so far. */
+  readonly bytesSent: number;
 }
 
 export interface SimulatedVelostrata extends ApplianceControls {
@@ -157,6 +159,8 @@ export interface SimulatedSnapservice extends ApplianceControls {
   tasks(): ListItem[];
   /** Every live session (`sessionId` and those clients logged in to) answers 401 `UNAUTHENTICATED` from now on. */
   expireSession(): void;
+  /** `expireSession()` once `requests` more requests have been answered with a live session: to expire it in the middle of a round. */
+  expireSessionAfter(requests: number): void;
   /** How many sessions were created by logging in (`POST /api/snapservice/sessions`), and how many are live now. */
   sessions(): { created: number; live: number };
   /** A new valid session id (also the new `sessionId`). */

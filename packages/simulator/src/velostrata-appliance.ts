@@ -6,7 +6,7 @@ import { json, type Appliance, type SimResponse } from './http-server.js';
 import type { ErrorInfo, TaskDescription, TaskDescriptionPage } from './spec-types.js';
 import type { Timeline } from './timeline.js';
 import type { Fault, VelostrataTaskScript } from './types.js';
-import { matchesFilter, parsePageRequest } from './velostrata-filter.js';
+import { filterMatcher, parsePageRequest } from './velostrata-filter.js';
 import { isTerminalState, velostrataTimeline } from './velostrata-task.js';
 
 const TASKS_PATH = /^\/velostrata\/api\/v4[0-2]\/tasks\/?$/;
@@ -111,9 +111,10 @@ export class VelostrataAppliance implements Appliance {
     if (typeof request === 'string') return this.#error(400, 'BAD_REQUEST', url, request);
     const now = this.clock.now();
     const matching: TaskDescription[] = [];
+    const matches = filterMatcher(request.filter);
     for (const timeline of this.#timelines) {
       const task = timeline.latest(now);
-      if (task && matchesFilter(request.filter, task)) matching.push(task);
+      if (task && matches(task)) matching.push(task);
     }
     const size = request.size || DEFAULT_PAGE_SIZE;
     const number = request.page ?? 0;

@@ -37,6 +37,13 @@ export function parsePageRequest(body: string): ParsedRequest | string {
   return { filter: filter as Filter, page, size } as ParsedRequest;
 }
 
+/** Whether `filter` lists `task`: a test built once per request (an `IdFilter` of many ids looks each task up in a set). */
+export function filterMatcher(filter: Filter | undefined): (task: TaskDescription) => boolean {
+  if (filter?._type !== 'IdFilter') return (task) => matchesFilter(filter, task);
+  const ids = new Set(filter.ids.map((id) => id.value));
+  return (task) => task.id?.value !== undefined && ids.has(task.id.value);
+}
+
 export function matchesFilter(filter: Filter | undefined, task: TaskDescription): boolean {
   if (!filter) return true;
   switch (filter._type) {

@@ -149,7 +149,7 @@ export function createSnapserviceClient(options: SnapserviceClientOptions): Snap
       else await operations.deleteSession(headers, call);
     },
     getSession: (call) => authorized((h) => operations.getSession(h, call)),
-    ...taskWatching({ listTasks: list, getTask }, safeUrl(operations.tasksUrl), transport),
+    ...taskWatching({ listTasks: list, getTask, querySerializer: operations.querySerializer }, safeUrl(operations.tasksUrl), transport),
     close: () => {
       closed ??= (async () => {
         await session?.logout().catch(() => undefined);

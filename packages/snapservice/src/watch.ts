@@ -1,16 +1,17 @@
 import {
   progressFraction,
-  waitForTask,
+  SharedWaits,
   watchTasks,
   type RequestSummary,
   type TaskSnapshot,
-  type TaskSource,
+  type WaitSource,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
   type Transport,
 } from '@vmtasks/core';
 import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
+import { snapserviceBatchRead } from './batch-read.js';
 import { SnapserviceError } from './error.js';
 import { stateOf } from './state.js';
 
@@ -43,7 +44,10 @@ export function toSnapshot(item: ListItem): TaskSnapshot {
 
 export interface TaskWatching {
   /**
-   * Waits until task `taskId` finishes, polling `getTask` (one small request per poll): resolves with
+   * Waits until task `taskId` finishes. Concurrent waits on one client share their polls: a wait
+   * alone polls `getTask`; many are read together, `listTasks({ tasks })` in batches whose request
+   * line stays within 8 KiB, or `listTasks({ services })` for many tasks of one service (waits at
+   * the same intervals share a poll; see the README). Resolves with
    * its final `TaskInfo` when it `SUCCEEDED`; rejects with `TaskFailedError` when it `FAILED`
    * (`error.item.info.error` is the task's vAPI error), with `TaskNotFoundError` when it is not
    * (or no longer) listed, with `WaitTimeoutError` after `maxWaitMs`, with `AbortError` when
@@ -62,21 +66,24 @@ export interface TaskWatching {
 export interface TaskReads {
   listTasks(filter: TaskFilter, options: { signal: AbortSignal }): Promise<ListResult>;
   getTask(taskId: string, options: { signal: AbortSignal }): Promise<TaskInfo>;
+  /** How `listTasks` writes its query (to size its batches by the URL it really sends). */
+  querySerializer(query: Record<string, unknown>): string;
 }
 
-/** `waitForTask` over `getTask`, and `watchTasks` over `listTasks`. */
-/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
+/**
+ * `waitForTask` over a poll shared by the client's concurrent waits (see `snapserviceBatchRead`), and `watchTasks` over `listTasks`. `transport` gives
+ * the client's redactor, and its classifier so that polls retry what its requests retry.
+ */
 export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
   const { redactor, classifier } = transport;
-  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly ListItem[]>): TaskSource<ListItem> => ({
-    list,
+  const described = (operation: string): WaitSource<ListItem> => ({
     toSnapshot,
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
     classifier,
   });
   // One task, or none when the appliance does not know it (404 NOT_FOUND).
-  const lookUp = (taskId: string) => async (signal: AbortSignal) => {
+  const lookUp = async (taskId: string, signal: AbortSignal): Promise<ListItem[]> => {
     try {
       return [{ task: taskId, info: await reads.getTask(taskId, { signal }) }];
     } catch (error) {
@@ -84,15 +91,11 @@ export function taskWatching(reads: TaskReads, url: string, transport: Pick<Tran
       throw error;
     }
   };
+  const read = snapserviceBatchRead({ listTasks: reads.listTasks, lookUp, querySerializer: reads.querySerializer }, url);
+  const waits = new SharedWaits<ListItem>({ ...described('waitForTask'), read }, 'not-found');
   return {
-    waitForTask: async (taskId, options) => {
-      const item = await waitForTask(source('waitForTask', lookUp(taskId)), taskId, { ...options, whenDisappeared: 'not-found' });
-      return item.info;
-    },
+    waitForTask: async (taskId, options) => (await waits.wait(taskId, options)).info,
     watchTasks: (filter, options) =>
-      watchTasks(
-        source('watchTasks', async (signal) => (await reads.listTasks(filter, { signal })).items),
-        options,
-      ),
+      watchTasks({ ...described('watchTasks'), list: async (signal) => (await reads.listTasks(filter, { signal })).items }, options),
   };
 }

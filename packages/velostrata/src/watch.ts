@@ -1,16 +1,17 @@
 import {
   progressFraction,
-  waitForTask,
+  SharedWaits,
   watchTasks,
   type Transport,
   type RequestSummary,
   type TaskSnapshot,
-  type TaskSource,
+  type WaitSource,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
 } from '@vmtasks/core';
-import type { TaskDescription, TaskDescriptionPage } from './model.js';
+import type { IdFilter, PageRequest, TaskDescription, TaskDescriptionPage } from './model.js';
+import { iteratePages } from './pages.js';
 import { VelostrataError } from './error.js';
 import { stateOf } from './state.js';
 
@@ -35,8 +36,9 @@ export function toSnapshot(task: TaskDescription): TaskSnapshot {
 
 export interface TaskWatching {
   /**
-   * Waits until the task whose `id.value` is `taskId` finishes, polling `getTask` (one small
-   * request per poll): resolves with its final `TaskDescription` when it `Succeeded`; rejects with
+   * Waits until the task whose `id.value` is `taskId` finishes. Concurrent waits on one client
+   * share their polls: up to three poll `getTask`, more are read together with `listTasks`' `IdFilter`
+   * (100 ids a request; waits at the same intervals share a poll; see the README). Resolves with its final `TaskDescription` when it `Succeeded`; rejects with
    * `TaskFailedError` (`snapshot.error` from `errorMessage`, `item.errorDetails`) when it `Failed`,
    * with `TaskCancelledError` when `Cancelled`, with `TaskNotFoundError` when the manager does not
    * know it (404, after `notFoundGraceMs`), with `TaskOutcomeUnknownError` when the manager no
@@ -53,14 +55,22 @@ export interface TaskWatching {
 export interface TaskReads {
   listActiveTasks(options: { signal: AbortSignal }): Promise<TaskDescriptionPage>;
   getTask(taskId: string, options: { signal: AbortSignal }): Promise<TaskDescription>;
+  listTasks(request: PageRequest, options: { signal: AbortSignal }): Promise<TaskDescriptionPage>;
 }
 
-/** `waitForTask` over `getTask`, and `watchTasks` over `listActiveTasks`. */
-/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
+/** Up to this many waits ask for their tasks one by one (`getTask`); more are read with `listTasks`' `IdFilter`. */
+export const GET_TASK_WAITS = 3;
+/** Ids per `listTasks` request: the page size the manager picks by itself, so that one page holds the answer. */
+export const IDS_PER_LIST = 100;
+
+/**
+ * `waitForTask` over a poll shared by the client's concurrent waits (`getTask` for a few, `listTasks`
+ * with an `IdFilter` for more), and `watchTasks` over `listActiveTasks`. `transport` gives the
+ * client's redactor, and its classifier so that polls retry what its requests retry.
+ */
 export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
   const { redactor, classifier } = transport;
-  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly TaskDescription[]>): TaskSource<TaskDescription> => ({
-    list,
+  const described = (operation: string): WaitSource<TaskDescription> => ({
     // A task without an id cannot be followed from one poll to the next.
     toSnapshot: (task) => (task.id?.value ? toSnapshot(task) : undefined),
     request: { operation, method: 'GET', url } satisfies RequestSummary,
@@ -69,7 +79,7 @@ export function taskWatching(reads: TaskReads, url: string, transport: Pick<Tran
   });
   // One task, or none when the manager does not know it (404): the wait then says not found, or
   // outcome unknown for a task it had seen.
-  const lookUp = (taskId: string) => async (signal: AbortSignal) => {
+  const lookUp = async (taskId: string, signal: AbortSignal): Promise<TaskDescription[]> => {
     try {
       return [await reads.getTask(taskId, { signal })];
     } catch (error) {
@@ -77,13 +87,22 @@ export function taskWatching(reads: TaskReads, url: string, transport: Pick<Tran
       throw error;
     }
   };
+  const read = async (ids: readonly string[], signal: AbortSignal): Promise<readonly TaskDescription[]> => {
+    if (ids.length <= GET_TASK_WAITS) return (await Promise.all(ids.map((id) => lookUp(id, signal)))).flat();
+    const tasks: TaskDescription[] = [];
+    // One request after the other, each every page of its answer (a manager with a smaller page size).
+    for (let start = 0; start < ids.length; start += IDS_PER_LIST) {
+      const chunk = ids.slice(start, start + IDS_PER_LIST);
+      const filter: IdFilter = { _type: 'IdFilter', ids: chunk.map((value) => ({ value, _type: 'TaskId' })) };
+      for await (const task of iteratePages((request) => reads.listTasks(request, { signal }), url, { filter, size: chunk.length }))
+        tasks.push(task);
+    }
+    return tasks;
+  };
+  const waits = new SharedWaits<TaskDescription>({ ...described('waitForTask'), read }, 'outcome-unknown');
   return {
-    waitForTask: (taskId, options) =>
-      waitForTask(source('waitForTask', lookUp(taskId)), taskId, { ...options, whenDisappeared: 'outcome-unknown' }),
+    waitForTask: (taskId, options) => waits.wait(taskId, options),
     watchTasks: (options) =>
-      watchTasks(
-        source('watchTasks', async (signal) => (await reads.listActiveTasks({ signal })).content ?? []),
-        options,
-      ),
+      watchTasks({ ...described('watchTasks'), list: async (signal) => (await reads.listActiveTasks({ signal })).content ?? [] }, options),
   };
 }

@@ -54,6 +54,19 @@ export function checkInterval(parameter: string, value: unknown, request: Reques
   }
 }
 
+/** A policy's intervals with their defaults, checked: a bad one is the call's `InvalidRequestError`. */
+export function pollIntervals(policy: PollPolicy, request: RequestSummary): { minMs: number; maxMs: number } {
+  const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
+  const maxMs = checkInterval('maxIntervalMs', policy.maxIntervalMs ?? Math.max(minMs, DEFAULT_MAX_INTERVAL_MS), request);
+  if (maxMs < minMs) {
+    throw new InvalidRequestError(`${request.operation}: maxIntervalMs (${maxMs}) must not be less than minIntervalMs (${minMs})`, {
+      ...request,
+      parameter: 'maxIntervalMs',
+    });
+  }
+  return { minMs, maxMs };
+}
+
 /**
  * Calls `list` until the consumer stops, the caller aborts, or `maxWaitMs` runs out (the
  * generator then returns). Written here rather than taken from smithy's `util-waiter` because
@@ -70,14 +83,7 @@ export async function* poll<T>(
   policy: PollPolicy & { request: RequestSummary; random?: () => number; classifier?: FailureClassifier | undefined },
 ): AsyncGenerator<PollStep<T>, void, boolean | undefined> {
   const { request } = policy;
-  const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
-  const maxMs = checkInterval('maxIntervalMs', policy.maxIntervalMs ?? Math.max(minMs, DEFAULT_MAX_INTERVAL_MS), request);
-  if (maxMs < minMs) {
-    throw new InvalidRequestError(`${request.operation}: maxIntervalMs (${maxMs}) must not be less than minIntervalMs (${minMs})`, {
-      ...request,
-      parameter: 'maxIntervalMs',
-    });
-  }
+  const { minMs, maxMs } = pollIntervals(policy, request);
   const clock = policy.clock ?? realClock;
   const random = policy.random ?? Math.random;
   const caller = policy.signal;

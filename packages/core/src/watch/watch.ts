@@ -49,6 +49,9 @@ export interface TaskSource<Item> {
   classifier?: FailureClassifier;
 }
 
+/** A source without its listing: what a wait fed by someone else's polls needs. */
+export type WaitSource<Item> = Omit<TaskSource<Item>, 'list'>;
+
 /** What a wait does when its task leaves the list before it finished. */
 export type WhenDisappeared = 'not-found' | 'outcome-unknown';
 
@@ -57,17 +60,17 @@ function describe(snapshot: TaskSnapshot): string {
   return `${snapshot.state}${percent}`;
 }
 
-function errorInit<Item>(source: TaskSource<Item>, taskId: string | undefined, last: TaskEvent<Item> | undefined): TaskWaitErrorInit<Item> {
+function errorInit<Item>(source: WaitSource<Item>, taskId: string | undefined, last: TaskEvent<Item> | undefined): TaskWaitErrorInit<Item> {
   return { ...source.request, taskId, snapshot: last?.snapshot, item: last?.item };
 }
 
 /** The error, with the client's credentials taken out of everything it shows (the task's own text may echo them). */
-function redacted<E extends Error>(source: TaskSource<unknown>, error: E): E {
+function redacted<E extends Error>(source: WaitSource<unknown>, error: E): E {
   return source.redactor ? source.redactor.error(error) : error;
 }
 
 /** What one poll brought: a transient failure, or the events since the previous listing. */
-type Round<Item> = TransientFailure | { type: 'listed'; events: TaskEvent<Item>[]; count: number; at: number };
+export type Round<Item> = TransientFailure | { type: 'listed'; events: TaskEvent<Item>[]; count: number; at: number };
 
 /** The poller and the differ together: one round per poll, reporting to the callbacks as it goes. */
 async function* rounds<Item>(
@@ -102,10 +105,23 @@ async function* rounds<Item>(
  * `TaskNotFoundError` when it is still not listed after `notFoundGraceMs`, and with `TaskNotFoundError` or
  * `TaskOutcomeUnknownError` (`whenDisappeared`) when it leaves the list unfinished.
  */
-export async function waitForTask<Item>(
+export function waitForTask<Item>(
   source: TaskSource<Item>,
   taskId: string,
   options: WaitOptions & { whenDisappeared: WhenDisappeared },
+): Promise<Item> {
+  return settleWait(source, taskId, options, () => rounds(source, new TaskDiffer(source.toSnapshot, taskId), options));
+}
+
+/**
+ * `waitForTask` over any stream of rounds about task `taskId` (its own poll, or a poll shared
+ * with other waits): the checks of its arguments, then the outcome the rounds lead to.
+ */
+export async function settleWait<Item>(
+  source: WaitSource<Item>,
+  taskId: string,
+  options: WaitOptions & { whenDisappeared: WhenDisappeared },
+  taskRounds: () => AsyncIterable<Round<Item>>,
 ): Promise<Item> {
   if (typeof taskId !== 'string' || taskId === '') {
     throw new InvalidRequestError(
@@ -123,7 +139,7 @@ export async function waitForTask<Item>(
   const clock = options.clock ?? realClock;
   const started = clock.now();
   let last: TaskEvent<Item> | undefined;
-  for await (const round of rounds(source, new TaskDiffer(source.toSnapshot, taskId), options)) {
+  for await (const round of taskRounds()) {
     if (round.type !== 'listed') continue;
     for (const event of round.events) {
       if (event.type === 'disappeared') {
