@@ -18,6 +18,14 @@ export interface TransientNote {
   at: number;
 }
 
+/** An API whose polls have not succeeded for its watch's `stallAfterMs`; cleared when one does. */
+export interface StallNote {
+  api: ApiName;
+  /** Clock ms of its last successful poll (or of the watch's start). */
+  since: number;
+  lastError: VmtasksError;
+}
+
 const keyOf = (snapshot: Pick<TaskSnapshot, 'api' | 'id'>): string => `${snapshot.api}\u0000${snapshot.id}`;
 
 /**
@@ -28,6 +36,7 @@ export class TaskBoard {
   readonly #tasks = new Map<string, BoardTask>();
   readonly #polled = new Set<ApiName>();
   readonly #notes = new Map<ApiName, TransientNote>();
+  readonly #stalls = new Map<ApiName, StallNote>();
 
   constructor(readonly apis: readonly ApiName[]) {}
 
@@ -49,6 +58,12 @@ export class TaskBoard {
         this.#polled.add(api);
         this.#notes.delete(api);
         break;
+      case 'stalled':
+        this.#stalls.set(api, { api, since: Date.parse(event.since), lastError: event.lastError });
+        break;
+      case 'recovered':
+        this.#stalls.delete(api);
+        break;
     }
   }
 
@@ -65,6 +80,10 @@ export class TaskBoard {
 
   get notes(): TransientNote[] {
     return [...this.#notes.values()];
+  }
+
+  get stalls(): StallNote[] {
+    return [...this.#stalls.values()];
   }
 
   /** True once every API has answered at least once. */

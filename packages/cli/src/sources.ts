@@ -1,6 +1,6 @@
 import { createSnapserviceClient, toSnapshot as snapserviceSnapshot, type SnapserviceClient, type TaskFilter } from '@vmtasks/snapservice';
 import { createVelostrataClient, toSnapshot as velostrataSnapshot, type CancelOutcome, type VelostrataClient } from '@vmtasks/velostrata';
-import { ApiError, type TaskSnapshot, type WaitOptions, type WatchEvent, type WatchOptions } from '@vmtasks/core';
+import { ApiError, type TaskSnapshot, type WaitOptions, type WatchEvent, type WatchTasksOptions } from '@vmtasks/core';
 import type { ApiName } from './board.js';
 import type { Connections, SnapserviceConfig, VelostrataConfig } from './config.js';
 import { isUnreachable, unreachableOr } from './unreachable.js';
@@ -22,7 +22,7 @@ export interface TaskApi {
    * events); an appliance that cannot be reached before it ever answered ends the watch with
    * `UnreachableError`: a wrong URL or a dead appliance should not look like a quiet one.
    */
-  watch(options: WatchOptions): AsyncIterable<WatchEvent>;
+  watch(options: WatchTasksOptions): AsyncIterable<WatchEvent>;
   /** Resolves when the task succeeded; rejects with the client's typed error otherwise. */
   wait(taskId: string, options: WaitOptions): Promise<void>;
   /**
@@ -87,7 +87,7 @@ async function* historyReaching(api: TaskApi, history: AsyncIterable<TaskSnapsho
   }
 }
 
-async function* watchReaching(api: TaskApi, options: WatchOptions): AsyncGenerator<WatchEvent> {
+async function* watchReaching(api: TaskApi, options: WatchTasksOptions): AsyncGenerator<WatchEvent> {
   let answered = false;
   try {
     for await (const event of api.watch(options)) {
