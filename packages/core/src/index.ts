@@ -59,5 +59,5 @@ export {
   type StallStep,
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
-export { CheckpointTracker, checkpointProblem, fingerprint, readCheckpoint } from './watch/checkpoint.js';
+export { CheckpointTracker, checkpointProblem } from './watch/checkpoint.js';
 export { DEFAULT_NOT_FOUND_GRACE_MS, waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';

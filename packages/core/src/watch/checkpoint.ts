@@ -18,6 +18,7 @@ export interface WatchCheckpoint {
 }
 
 export interface CheckpointTask {
+  /** Its state when last announced: a finished task stays finished, whatever changes later. */
   state: TaskState;
   /** Tells "unchanged since" from "changed": a hash of the fields `sameSnapshot` compares. */
   fingerprint: string;
@@ -52,6 +53,7 @@ export class CheckpointTracker {
     this.#tasks = new Map(from ? Object.entries(from.tasks) : []);
   }
 
+  /** Takes in one event the consumer was given (task events count; notices do not). */
   apply(event: WatchEvent<unknown>): void {
     switch (event.type) {
       case 'appeared':
@@ -68,6 +70,7 @@ export class CheckpointTracker {
     }
   }
 
+  /** A fresh copy, safe to keep or serialize while the watch goes on. */
   checkpoint(): WatchCheckpoint {
     const tasks = Object.fromEntries([...this.#tasks].map(([id, task]) => [id, { ...task }]));
     return this.#api === undefined ? { version: 1, tasks } : { version: 1, api: this.#api, tasks };
