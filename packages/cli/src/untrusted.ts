@@ -40,12 +40,13 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
     list: (signal) => api.list(signal).then((snapshots) => snapshots.map((snapshot) => server.snapshot(snapshot)), fail),
     watch,
     wait: (taskId, options) => {
-      const { onProgress, onTransientFailure } = options;
+      const { onProgress, onTransientFailure, onStalled } = options;
       return api
         .wait(taskId, {
           ...options,
           ...(onProgress ? { onProgress: (snapshot) => onProgress(server.snapshot(snapshot)) } : {}),
           ...(onTransientFailure ? { onTransientFailure: (notice) => onTransientFailure(server.trouble(notice)) } : {}),
+          ...(onStalled ? { onStalled: (notice) => onStalled({ ...notice, lastError: server.error(notice.lastError) }) } : {}),
         })
         .catch(fail);
     },

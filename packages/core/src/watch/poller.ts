@@ -18,7 +18,8 @@ export interface PollPolicy {
   clock?: WatchClock | undefined;
   /**
    * After this long without a successful poll the poll is reported `stalled` (once), and
-   * `recovered` when one succeeds again. Default: three times `maxIntervalMs`.
+   * `recovered` when one succeeds again. Default: three times `maxIntervalMs`. Checked when a
+   * poll fails and while waiting to retry (a poll in flight is bounded by the client's timeout).
    */
   stallAfterMs?: number | undefined;
 }
