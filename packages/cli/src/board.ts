@@ -24,6 +24,14 @@ export const applianceOf = (snapshot: TaskSnapshot): string => (snapshot as { ap
 
 const keyOf = (snapshot: TaskSnapshot): string => `${applianceOf(snapshot)}\u0000${snapshot.id}`;
 
+/** An API whose polls have not succeeded for its watch's `stallAfterMs`; cleared when one does. */
+export interface StallNote {
+  api: ApplianceName;
+  /** Clock ms of its last successful poll (or of the watch's start). */
+  since: number;
+  lastError: VmtasksError;
+}
+
 /**
  * What a watch has seen so far, fed by the event streams of every API watched. The renderers
  * read it; it knows nothing about terminals.
@@ -32,6 +40,7 @@ export class TaskBoard {
   readonly #tasks = new Map<string, BoardTask>();
   readonly #polled = new Set<ApplianceName>();
   readonly #notes = new Map<ApplianceName, TransientNote>();
+  readonly #stalls = new Map<ApplianceName, StallNote>();
 
   #apis: ApplianceName[];
 
@@ -68,6 +77,12 @@ export class TaskBoard {
         this.#polled.add(api);
         this.#notes.delete(api);
         break;
+      case 'stalled':
+        this.#stalls.set(api, { api, since: Date.parse(event.since), lastError: event.lastError });
+        break;
+      case 'recovered':
+        this.#stalls.delete(api);
+        break;
     }
   }
 
@@ -84,6 +99,10 @@ export class TaskBoard {
 
   get notes(): TransientNote[] {
     return [...this.#notes.values()];
+  }
+
+  get stalls(): StallNote[] {
+    return [...this.#stalls.values()];
   }
 
   /** True once every API has answered at least once. */

@@ -98,6 +98,23 @@ describe('ServerText', () => {
     // The client's own error already shows control characters escaped (core's neutralize): nothing raw is left to make visible.
     expect(text.error(error).message).toBe('Task t failed: \\x1b]52;c;eA==\\x07 [REDACTED]');
   });
+
+  it('takes a stall notice’s last error through the gate too', () => {
+    const text = new ServerText(new Redactor(['sess-secret-1']), { forPeople: true });
+    const lastError = new TaskFailedError('refused sess-secret-1 \u009b31m', {
+      operation: 'listTasks',
+      method: 'GET',
+      url: 'http://127.0.0.1/',
+      taskId: undefined,
+      snapshot: undefined,
+      item: undefined,
+    });
+    const event = text.event({ type: 'stalled', since: '2026-11-23T21:08:30.000Z', lastError });
+    // (core's errors already escape control characters in their messages; the gate redacts and keeps them harmless)
+    expect(event.type === 'stalled' && event.lastError.message).toBe('refused [REDACTED] \\u009b31m');
+    const recovered = { type: 'recovered' as const, since: '2026-11-23T21:08:30.000Z', at: '2026-11-23T21:09:00.000Z' };
+    expect(text.event(recovered)).toEqual(recovered);
+  });
 });
 
 describe('credentialRedactor', () => {

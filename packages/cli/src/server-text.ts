@@ -62,7 +62,10 @@ export class ServerText {
     switch (event.type) {
       case 'transient-failure':
         return this.trouble(event);
+      case 'stalled':
+        return { ...event, lastError: this.error(event.lastError) };
       case 'polled':
+      case 'recovered':
         return event;
       case 'changed':
       case 'finished':

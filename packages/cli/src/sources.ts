@@ -1,4 +1,4 @@
-import type { TaskSnapshot, WatchEvent, WatchOptions } from '@vmtasks/core';
+import type { TaskSnapshot, WatchEvent, WatchTasksOptions } from '@vmtasks/core';
 import type { TaskApi } from './apis/index.js';
 import type { Connections } from './config.js';
 import { isUnreachable, unreachableOr } from './unreachable.js';
@@ -30,7 +30,7 @@ async function* historyReaching(api: TaskApi, history: AsyncIterable<TaskSnapsho
   }
 }
 
-async function* watchReaching(api: TaskApi, options: WatchOptions): AsyncGenerator<WatchEvent> {
+async function* watchReaching(api: TaskApi, options: WatchTasksOptions): AsyncGenerator<WatchEvent> {
   let answered = false;
   try {
     for await (const event of api.watch(options)) {
@@ -54,7 +54,7 @@ export type ApplianceSnapshot = TaskSnapshot & { appliance: string };
 /** Every snapshot `api` gives, stamped with its appliance (rows, events and JSON name it). */
 function stamping(api: TaskApi): TaskApi {
   const stamp = (snapshot: TaskSnapshot): ApplianceSnapshot => ({ ...snapshot, appliance: api.appliance });
-  async function* events(options: WatchOptions): AsyncGenerator<WatchEvent> {
+  async function* events(options: WatchTasksOptions): AsyncGenerator<WatchEvent> {
     for await (const event of api.watch(options)) yield 'snapshot' in event ? { ...event, snapshot: stamp(event.snapshot) } : event;
   }
   async function* history(items: AsyncIterable<TaskSnapshot>): AsyncGenerator<TaskSnapshot> {

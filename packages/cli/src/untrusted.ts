@@ -1,4 +1,4 @@
-import { MalformedResponseError, type TaskSnapshot, type WatchEvent, type WatchOptions } from '@vmtasks/core';
+import { MalformedResponseError, type TaskSnapshot, type WatchEvent, type WatchTasksOptions } from '@vmtasks/core';
 import type { ServerText } from './server-text.js';
 import type { TaskApi } from './sources.js';
 
@@ -21,7 +21,7 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
     const clean = server.error(error);
     throw clean instanceof MalformedResponseError ? new BadAnswerError(api, clean) : clean;
   };
-  async function* watch(options: WatchOptions): AsyncIterable<WatchEvent> {
+  async function* watch(options: WatchTasksOptions): AsyncIterable<WatchEvent> {
     try {
       for await (const event of api.watch(options)) yield server.event(event);
     } catch (error) {
@@ -40,12 +40,13 @@ export function untrusted(api: TaskApi, server: ServerText): TaskApi {
     list: (signal) => api.list(signal).then((snapshots) => snapshots.map((snapshot) => server.snapshot(snapshot)), fail),
     watch,
     wait: (taskId, options) => {
-      const { onProgress, onTransientFailure } = options;
+      const { onProgress, onTransientFailure, onStalled } = options;
       return api
         .wait(taskId, {
           ...options,
           ...(onProgress ? { onProgress: (snapshot) => onProgress(server.snapshot(snapshot)) } : {}),
           ...(onTransientFailure ? { onTransientFailure: (notice) => onTransientFailure(server.trouble(notice)) } : {}),
+          ...(onStalled ? { onStalled: (notice) => onStalled({ ...notice, lastError: server.error(notice.lastError) }) } : {}),
         })
         .catch(fail);
     },

@@ -56,8 +56,10 @@ export {
   DEFAULT_MAX_INTERVAL_MS,
   type PollPolicy,
   type PollStep,
+  type StallStep,
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
+export { CheckpointTracker, checkpointProblem } from './watch/checkpoint.js';
 export {
   DEFAULT_NOT_FOUND_GRACE_MS,
   waitForTask,

@@ -20,7 +20,7 @@ export type { RetryOptions } from './retry.js';
 export type { TlsOptions, FetchFunction } from './transport/tls.js';
 // Waiting for and watching tasks: the common task view, the events, the options and the errors.
 export { TASK_STATES, isTerminalTaskState, type TaskState, type TaskSnapshot } from './watch/snapshot.js';
-export type { WatchEvent, TaskEvent, TransientFailure } from './watch/events.js';
+export type { WatchEvent, TaskEvent, TransientFailure, Stalled, Recovered } from './watch/events.js';
 export {
   TaskWaitError,
   TaskFailedError,
@@ -31,4 +31,5 @@ export {
   type WaitError,
 } from './watch/errors.js';
 export { realClock, type WatchClock } from './watch/clock.js';
-export type { WatchOptions, WaitOptions } from './watch/watch.js';
+export type { WatchOptions, WaitOptions, WatchTasksOptions, TaskWatch } from './watch/watch.js';
+export type { WatchCheckpoint, CheckpointTask } from './watch/checkpoint.js';

@@ -7,7 +7,9 @@ import {
   type TaskSnapshot,
   type WaitError,
   type WatchEvent,
+  type WatchCheckpoint,
   type WatchOptions,
+  type WatchTasksOptions,
 } from './index.js';
 
 const client = createSnapserviceClient({ baseUrl: 'https://snap.example.com', sessionId: 's' });
@@ -15,7 +17,8 @@ const client = createSnapserviceClient({ baseUrl: 'https://snap.example.com', se
 describe('waiting and watching types', () => {
   it('types the wait result, the events and toSnapshot with the client’s own task', async () => {
     expectTypeOf(client.waitForTask('t-1')).toEqualTypeOf<Promise<TaskInfo>>();
-    expectTypeOf(client.watchTasks).parameter(1).toEqualTypeOf<WatchOptions | undefined>();
+    expectTypeOf(client.watchTasks).parameter(1).toEqualTypeOf<WatchTasksOptions | undefined>();
+    expectTypeOf(client.watchTasks({ tasks: ['t-1'] }).checkpoint()).toEqualTypeOf<WatchCheckpoint>();
     expectTypeOf<WatchOptions['onProgress']>().toEqualTypeOf<((snapshot: TaskSnapshot) => void) | undefined>();
     expectTypeOf(toSnapshot).parameter(0).toEqualTypeOf<ListItem>();
     for await (const event of client.watchTasks({ services: ['com.vmware.snapservice.protection_group'] })) {
@@ -29,6 +32,8 @@ describe('waiting and watching types', () => {
           expectTypeOf(event.failures).toBeNumber();
           break;
         case 'polled':
+        case 'stalled':
+        case 'recovered':
           // @ts-expect-error a poll notice carries no task
           void event.item;
           break;

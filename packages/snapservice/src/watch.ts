@@ -6,8 +6,8 @@ import {
   type TaskSnapshot,
   type WaitSource,
   type WaitOptions,
-  type WatchEvent,
-  type WatchOptions,
+  type WatchTasksOptions,
+  type TaskWatch,
   type Transport,
 } from '@vmtasks/core';
 import { formatLocalizable, vapiMessages, type ListItem, type ListResult, type TaskFilter, type TaskInfo } from './model.js';
@@ -57,9 +57,10 @@ export interface TaskWatching {
   waitForTask(taskId: string, options?: WaitOptions): Promise<TaskInfo>;
   /**
    * Follows the tasks `filter` matches (it must name `tasks` or `services`) as a stream of
-   * events; see `WatchEvent`. Breaking out of the loop stops polling.
+   * events; see `WatchEvent`. Breaking out of the loop stops polling. `checkpoint()` and
+   * `resumeFrom` continue a watch after a restart (with the same filter).
    */
-  watchTasks(filter: TaskFilter, options?: WatchOptions): AsyncIterable<WatchEvent<ListItem>>;
+  watchTasks(filter: TaskFilter, options?: WatchTasksOptions): TaskWatch<ListItem>;
 }
 
 /** The calls waiting and watching are built on. */

@@ -10,7 +10,9 @@ interface SnapshotLike {
 type WaveEvent<S> =
   | { type: 'appeared' | 'changed' | 'finished' | 'disappeared'; snapshot: S; previous?: S | undefined }
   | { type: 'polled'; count: number }
-  | { type: 'transient-failure'; error: Error };
+  | { type: 'transient-failure'; error: Error }
+  | { type: 'stalled' }
+  | { type: 'recovered' };
 
 export interface FollowWaveOptions<S extends SnapshotLike> {
   /** What the server lists right now, as snapshots: the truth the watch is checked against. */
@@ -44,6 +46,8 @@ export async function followWave<S extends SnapshotLike>(
       if (next.done) throw new Error('the watch ended before the wave was over');
       const event = next.value;
       if (event.type === 'transient-failure') throw event.error;
+      // Only after failures, which end the test above.
+      if (event.type === 'stalled' || event.type === 'recovered') continue;
       if (event.type !== 'polled') transitions.record(event);
       else if (options.isOver(event, transitions)) return transitions;
     }

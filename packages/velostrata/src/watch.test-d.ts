@@ -9,6 +9,7 @@ describe('waiting and watching types', () => {
     expectTypeOf(toSnapshot).returns.toEqualTypeOf<TaskSnapshot>();
     for await (const event of client.watchTasks({ minIntervalMs: 500 })) {
       expectTypeOf(event).toEqualTypeOf<WatchEvent<TaskDescription>>();
+      if (event.type === 'stalled') expectTypeOf(event.since).toEqualTypeOf<string>();
       if (event.type === 'changed') {
         expectTypeOf(event.item.errorDetails).toEqualTypeOf<string | undefined>();
         expectTypeOf(event.previous).toEqualTypeOf<TaskSnapshot>();

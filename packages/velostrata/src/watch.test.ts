@@ -191,8 +191,8 @@ describe('watchTasks', () => {
     const events = client.watchTasks({ clock })[Symbol.asyncIterator]();
     for (;;) {
       const { value } = (await clock.settle(events.next())) as IteratorYieldResult<WatchEvent<TaskDescription>>;
-      if (value.type === 'polled' || value.type === 'transient-failure') continue;
-      seen.push(`${value.type} ${value.item.id?.value} ${value.snapshot.state}`);
+      if (!('snapshot' in value)) continue;
+      seen.push(`${value.type} ${value.item?.id?.value} ${value.snapshot.state}`);
       if (value.type === 'finished') break;
     }
     await events.return?.();

@@ -7,8 +7,8 @@ import {
   type TaskSnapshot,
   type WaitSource,
   type WaitOptions,
-  type WatchEvent,
-  type WatchOptions,
+  type WatchTasksOptions,
+  type TaskWatch,
 } from '@vmtasks/core';
 import type { IdFilter, PageRequest, TaskDescription, TaskDescriptionPage } from './model.js';
 import { iteratePages } from './pages.js';
@@ -47,8 +47,11 @@ export interface TaskWatching {
    * fails in a way that cannot heal (401, …).
    */
   waitForTask(taskId: string, options?: WaitOptions): Promise<TaskDescription>;
-  /** Follows the active tasks as a stream of events; see `WatchEvent`. Breaking out of the loop stops polling. */
-  watchTasks(options?: WatchOptions): AsyncIterable<WatchEvent<TaskDescription>>;
+  /**
+   * Follows the active tasks as a stream of events; see `WatchEvent`. Breaking out of the loop
+   * stops polling. `checkpoint()` and `resumeFrom` continue a watch after a restart.
+   */
+  watchTasks(options?: WatchTasksOptions): TaskWatch<TaskDescription>;
 }
 
 /** The calls waiting and watching are built on. */

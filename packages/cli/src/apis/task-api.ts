@@ -1,5 +1,5 @@
 import type { Option } from 'commander';
-import type { TaskSnapshot, WaitOptions, WatchEvent, WatchOptions } from '@vmtasks/core';
+import type { TaskSnapshot, WaitOptions, WatchEvent, WatchTasksOptions } from '@vmtasks/core';
 import type { IOStreams } from '../io.js';
 
 /**
@@ -20,7 +20,7 @@ export interface TaskApi {
    * events); an appliance that cannot be reached before it ever answered ends the watch with
    * `UnreachableError`: a wrong URL or a dead appliance should not look like a quiet one.
    */
-  watch(options: WatchOptions): AsyncIterable<WatchEvent>;
+  watch(options: WatchTasksOptions): AsyncIterable<WatchEvent>;
   /** Resolves when the task succeeded; rejects with the client's typed error otherwise. */
   wait(taskId: string, options: WaitOptions): Promise<void>;
   /**

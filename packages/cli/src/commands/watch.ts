@@ -1,24 +1,39 @@
 import { Command } from 'commander';
 import { outcomeOf, TaskBoard } from '../board.js';
 import type { Context } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import { exitCodeFor } from '../exit.js';
 import { reportDown, untilDown, type DownAppliance } from '../fleet/down.js';
 import { mergeTagged } from '../merge.js';
 import { addConnectionOptions, addFilterOptions, addIntervalOption, pollIntervals, type FilteredFlags } from '../options.js';
 import { chooseOutput } from '../outputs.js';
 import { describeTask, problemOf } from '../render/events.js';
+import { readWatchState, WatchStateFile } from '../watch-state.js';
 import { titles, withApis } from './shared.js';
 
 export interface WatchFlags extends FilteredFlags {
   interval: number;
   untilDone?: boolean;
   json?: boolean;
+  state?: string;
+}
+
+/** Why `--state` cannot be used with the other flags given, if it cannot. */
+function stateProblem(flags: WatchFlags): string | undefined {
+  if (flags.state === undefined) return undefined;
+  if (!flags.json) return '--state needs --json: a resumed watch prints only what changed, which a live view would show as a partial board';
+  if (flags.untilDone)
+    return '--state cannot be combined with --until-done: a resumed watch does not announce the tasks it already reported, so it cannot tell when all are done';
+  return undefined;
 }
 
 /** `vmtasks watch`: every task moving, live; with `--until-done`, a CI gate on a whole wave. */
 export async function watch(flags: WatchFlags, context: Context): Promise<ExitCode> {
+  const problem = stateProblem(flags);
+  if (problem) throw new UsageError(problem);
   return withApis(context, flags, flags, async (apis) => {
+    // Read before anything is printed: a state file that cannot be used stops the watch at once.
+    const state = flags.state === undefined ? undefined : new WatchStateFile(flags.state, readWatchState(flags.state));
     const board = new TaskBoard(apis.map((api) => api.appliance));
     const title = titles('Watching tasks', apis);
     const output = await chooseOutput(context, board, { json: flags.json, title });
@@ -38,12 +53,17 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
         (api) =>
           [
             { api: api.name, appliance: api.appliance },
-            untilDown(api.watch({ signal, ...pollIntervals(flags.interval), clock: context.clock }), onDown(api)),
+            untilDown(
+              api.watch({ signal, ...pollIntervals(flags.interval), clock: context.clock, ...state?.resumeOptions(api.appliance) }),
+              onDown(api),
+            ),
           ] as const,
       );
       for await (const { tag: source, value: event } of mergeTagged(streams)) {
         board.apply(source.appliance, event, context.clock.now());
         output.event(source, event);
+        // After the event is out: the saved state never claims an event that was not printed.
+        state?.handled(source.appliance, event);
         if (flags.untilDone && event.type === 'polled' && board.settled) {
           done.abort();
           break;
@@ -52,6 +72,7 @@ export async function watch(flags: WatchFlags, context: Context): Promise<ExitCo
     } finally {
       done.abort();
       output.stop();
+      state?.save();
     }
     if (!flags.untilDone) return ExitCode.ok;
     const unsuccessful = board.unsuccessful;
@@ -79,7 +100,11 @@ export function watchCommand(context: Context, statuses: readonly string[], repo
   const command = new Command('watch')
     .description('watch tasks move: a live view on a terminal, one line per change otherwise')
     .option('--until-done', 'exit once every task is finished: 0 if all succeeded, 1 if any failed or was cancelled')
-    .option('--json', 'one JSON event per line (NDJSON)');
+    .option('--json', 'one JSON event per line (NDJSON)')
+    .option(
+      '--state <file>',
+      'with --json: resume from FILE (created if missing) and keep it up to date, so a restarted watch prints only what changed meanwhile',
+    );
   addFilterOptions(addIntervalOption(addConnectionOptions(command)), statuses);
   return command.action(async (flags: WatchFlags) => {
     report(await watch(flags, context));

@@ -84,6 +84,31 @@ describe('plain lines (logs, pipes)', () => {
     });
     expect(eventRecord(snapservice, { type: 'polled', count: 0, at: '' }, now)).toBeUndefined();
   });
+
+  it('stalled and recovered: one record each, the last error as name, message (and status)', () => {
+    const since = '2026-11-23T21:08:30.000Z';
+    const source = { api: 'velostrata', appliance: 'vel-east' };
+    const stalled = eventRecord(source, { type: 'stalled', since, lastError: trouble('reset') }, now);
+    expect(JSON.parse(JSON.stringify(stalled))).toEqual({
+      type: 'stalled',
+      api: 'velostrata',
+      appliance: 'vel-east',
+      at: '2026-11-23T21:10:00.000Z',
+      since,
+      lastError: { name: 'TransportError', message: 'reset' },
+    });
+    expect(eventRecord(source, { type: 'recovered', since, at: '2026-11-23T21:09:59.000Z' }, now)).toEqual({
+      type: 'recovered',
+      api: 'velostrata',
+      appliance: 'vel-east',
+      at: '2026-11-23T21:10:00.000Z',
+      since,
+    });
+    expect(eventLine('velostrata', { type: 'stalled', since, lastError: trouble('reset') }, now, plain)).toEqual({
+      stream: 'stderr',
+      line: '21:10:00Z velostrata: stalled since 21:08:30Z · reset',
+    });
+  });
 });
 
 describe('tasks table', () => {

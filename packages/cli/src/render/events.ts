@@ -28,6 +28,11 @@ export function describeTrouble(api: ApplianceName, trouble: { error: VmtasksErr
   return `${api}: ${troubleText(trouble.error)} · retrying in ${duration(Math.ceil(Math.max(0, trouble.retryInMs) / 1000) * 1000)} (failure ${trouble.failures})`;
 }
 
+/** A stall, as a status note: `velostrata: stalled since 21:10:00Z · HTTP 503: …`. */
+export function describeStall(api: ApplianceName, stall: { since: number; lastError: VmtasksError }): string {
+  return `${api}: stalled since ${clock(stall.since)} · ${troubleText(stall.lastError)}`;
+}
+
 /** A task as it is now, as a log line: `21:10:00Z velostrata task-1003 FullMigration vm-3: running 42% · …`. */
 export function snapshotLine(snapshot: TaskSnapshot, now: number, colors: Colors): string {
   return `${colors.dim(clock(now))} ${describeTask(snapshot)}: ${describeState(snapshot, now, colors)}`;
@@ -65,9 +70,24 @@ export function eventLine(
       };
     case 'transient-failure':
       return { stream: 'stderr', line: troubleLine(api, event, now, colors) };
+    case 'stalled':
+      return {
+        stream: 'stderr',
+        line: `${colors.dim(clock(now))} ${colors.red(describeStall(api, { since: Date.parse(event.since), lastError: event.lastError }))}`,
+      };
+    case 'recovered':
+      return {
+        stream: 'stderr',
+        line: `${colors.dim(clock(now))} ${colors.green(`${api}: recovered (stalled since ${clock(Date.parse(event.since))})`)}`,
+      };
     case 'polled':
       return undefined;
   }
+}
+
+/** An error as JSON: its class name, message and HTTP status (an Error's own fields do not serialize). */
+function errorRecord(error: VmtasksError): Record<string, unknown> {
+  return { name: error.name, message: error.message, ...(error instanceof ApiError ? { status: error.status } : {}) };
 }
 
 /** Where a watch's event came from: the API, and the appliance (the API's name for the environment's pair). */
@@ -90,12 +110,10 @@ export function eventRecord({ api, appliance }: EventSource, event: WatchEvent, 
         at,
         failures: event.failures,
         retryInMs: event.retryInMs,
-        error: {
-          name: event.error.name,
-          message: event.error.message,
-          ...(event.error instanceof ApiError ? { status: event.error.status } : {}),
-        },
+        error: errorRecord(event.error),
       };
+    case 'stalled':
+      return { type: event.type, api, appliance, at, since: event.since, lastError: errorRecord(event.lastError) };
     default:
       return { ...event, api, appliance, at };
   }

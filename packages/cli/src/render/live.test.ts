@@ -141,6 +141,17 @@ describe('live view frame', () => {
     expect(frame(board, 60).join('\n')).toContain('No tasks.');
   });
 
+  it('shows "stalled since" for an appliance whose polls stalled, until it recovers', () => {
+    const board = wave();
+    const since = '2026-11-23T21:08:30.000Z';
+    board.apply('velostrata', { type: 'stalled', since, lastError: trouble('connect ECONNREFUSED 10.20.30.40:443') }, now);
+    const shown = frame(board, 80).join('\n');
+    expect(shown).toContain('! velostrata: stalled since 21:08:30Z · connect ECONNREFUSED 10.20.30.40:443');
+    expect(shown).not.toContain('snapservice: stalled');
+    board.apply('velostrata', { type: 'recovered', since, at: '2026-11-23T21:10:00.000Z' }, now);
+    expect(frame(board, 80).join('\n')).not.toContain('stalled');
+  });
+
   it.each([60, 80])('wraps a long transient-trouble note at %i columns instead of cutting its reason', (width) => {
     const board = wave();
     const reason =

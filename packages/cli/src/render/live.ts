@@ -2,7 +2,7 @@ import wrapAnsi from 'wrap-ansi';
 import type { TaskBoard } from '../board.js';
 import type { Colors } from './colors.js';
 import { fitColumns, renderHeader, renderRow } from './columns.js';
-import { describeTrouble, problemOf } from './events.js';
+import { describeStall, describeTrouble, problemOf } from './events.js';
 import { clock, stateCounts, stringWidth, truncate } from './format.js';
 import { sortTasks, taskColumns } from './task-columns.js';
 
@@ -47,6 +47,10 @@ export function renderLiveFrame(board: TaskBoard, options: FrameOptions): string
   // A note's reason is often at its end (`…failed after 3 attempts: connect ECONNREFUSED …`): it
   // gets a third of the screen before it is cut, so only a runaway server message loses words.
   const noteLines = Math.max(2, Math.floor((height - 1) / 3));
+  for (const stall of board.stalls) {
+    const text = `! ${describeStall(stall.api, stall)}`;
+    footer.push(...wrap(text, width, noteLines, 2).map((line) => colors.red(line)));
+  }
   for (const note of board.notes) {
     const text = `! ${describeTrouble(note.api, { ...note, retryInMs: note.retryInMs - (now - note.at) })}`;
     footer.push(...wrap(text, width, noteLines, 2).map((line) => colors.yellow(line)));

@@ -1,11 +1,15 @@
+import { fingerprint, type WatchCheckpoint } from './checkpoint.js';
 import type { TaskEvent } from './events.js';
 import { isTerminalTaskState, sameSnapshot, type TaskSnapshot } from './snapshot.js';
 
 interface Entry<Item> {
   snapshot: TaskSnapshot;
-  item: Item;
+  /** Undefined only for a task known from a checkpoint and not listed since. */
+  item: Item | undefined;
   /** The poll that last listed it. */
   seen: number;
+  /** For a task known from a checkpoint, until it is listed: its fingerprint there. */
+  restored?: string | undefined;
 }
 
 /**
@@ -26,6 +30,19 @@ export class TaskDiffer<Item> {
   constructor(toSnapshot: (item: Item) => TaskSnapshot | undefined, only?: string) {
     this.#toSnapshot = toSnapshot;
     this.#only = only;
+  }
+
+  /**
+   * Starts from a checkpoint instead of from nothing: its tasks count as seen, with a snapshot of
+   * only what it kept (api, id, state). Call before the first `diff`.
+   */
+  restore(checkpoint: WatchCheckpoint): void {
+    // A checkpoint with tasks names their api (readCheckpoint).
+    for (const [id, { state, fingerprint }] of Object.entries(checkpoint.tasks)) {
+      if (this.#only !== undefined && id !== this.#only) continue;
+      const snapshot: TaskSnapshot = { api: checkpoint.api!, id, state };
+      this.#tasks.set(id, { snapshot, item: undefined, seen: this.#poll, restored: fingerprint });
+    }
   }
 
   /** How many tasks are followed now. */
@@ -57,7 +74,10 @@ export class TaskDiffer<Item> {
       entry.seen = poll;
       listed++;
       const previous = entry.snapshot;
-      if (sameSnapshot(previous, snapshot)) {
+      const { restored } = entry;
+      entry.restored = undefined;
+      if (restored === undefined ? sameSnapshot(previous, snapshot) : restored === fingerprint(snapshot)) {
+        entry.snapshot = snapshot;
         entry.item = item;
         continue;
       }

@@ -89,13 +89,11 @@ describe('poll: failures', () => {
     const { calls, next } = start([reset(), unavailable(), timeout(), 7, unavailable()]);
     const steps: PollStep<number>[] = [];
     for (let i = 0; i < 5; i++) steps.push((await next(false)).value as PollStep<number>);
-    expect(steps.map((s) => (s.type === 'result' ? s.value : `${s.error.name} #${s.failures} in ${s.retryInMs}`))).toEqual([
-      'TransportError #1 in 200',
-      'ApiError #2 in 400',
-      'TimeoutError #3 in 800',
-      7,
-      'ApiError #1 in 200',
-    ]);
+    expect(
+      steps.map((s) =>
+        s.type === 'result' ? s.value : s.type === 'transient-failure' ? `${s.error.name} #${s.failures} in ${s.retryInMs}` : s.type,
+      ),
+    ).toEqual(['TransportError #1 in 200', 'ApiError #2 in 400', 'TimeoutError #3 in 800', 7, 'ApiError #1 in 200']);
     expect(calls.map((c) => c.at)).toEqual([0, 200, 600, 1_400, 1_600]);
   });
 
@@ -103,7 +101,11 @@ describe('poll: failures', () => {
     const { calls, next } = start([1, tooLong(45_000), tooLong(50), 2]);
     await next();
     expect((await next(false)).value).toMatchObject({ type: 'transient-failure', failures: 1, retryInMs: 45_000 });
+    // 3 × maxIntervalMs without a success, in the middle of that long wait: a stall, once.
+    expect((await next()).value).toMatchObject({ type: 'stalled', since: 0 });
+    expect(Date.now()).toBe(3_000);
     expect((await next()).value).toMatchObject({ type: 'transient-failure', failures: 2, retryInMs: 400 });
+    expect((await next()).value).toEqual({ type: 'recovered', since: 0, at: 45_600 });
     expect((await next()).value).toMatchObject({ type: 'result', value: 2 });
     expect(calls.map((c) => c.at)).toEqual([0, 200, 45_200, 45_600]);
   });

@@ -16,15 +16,28 @@ export interface PollPolicy {
   maxWaitMs?: number | undefined;
   /** Where time is read and waited for; default real time (tests pass a manual clock). */
   clock?: WatchClock | undefined;
+  /**
+   * After this long without a successful poll the poll is reported `stalled` (once), and
+   * `recovered` when one succeeds again. Default: three times `maxIntervalMs`. Checked when a
+   * poll fails and while waiting to retry (a poll in flight is bounded by the client's timeout).
+   */
+  stallAfterMs?: number | undefined;
 }
 
 export const DEFAULT_MIN_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_INTERVAL_MS = 30_000;
 
-/** One outcome of the poller: a listing, or a failure it will retry after `retryInMs`. */
+/** One outcome of the poller: a listing, a failure it will retry after `retryInMs`, or a stall starting or ending. */
 export type PollStep<T> =
   | { type: 'result'; value: T; at: number }
-  | { type: 'transient-failure'; error: VmtasksError; failures: number; retryInMs: number };
+  | { type: 'transient-failure'; error: VmtasksError; failures: number; retryInMs: number }
+  | StallStep;
+
+/**
+ * No poll has succeeded since `since` (clock ms: the last success, or the start) for `stallAfterMs`;
+ * then, at `at`, one did again. Each stall is reported once, and its recovery once.
+ */
+export type StallStep = { type: 'stalled'; since: number; lastError: VmtasksError } | { type: 'recovered'; since: number; at: number };
 
 /**
  * The wait a transient failure asks for, or undefined when the failure is not transient and
@@ -55,7 +68,7 @@ export function checkInterval(parameter: string, value: unknown, request: Reques
 }
 
 /** A policy's intervals with their defaults, checked: a bad one is the call's `InvalidRequestError`. */
-export function pollIntervals(policy: PollPolicy, request: RequestSummary): { minMs: number; maxMs: number } {
+export function pollIntervals(policy: PollPolicy, request: RequestSummary): { minMs: number; maxMs: number; stallMs: number } {
   const minMs = checkInterval('minIntervalMs', policy.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, request);
   const maxMs = checkInterval('maxIntervalMs', policy.maxIntervalMs ?? Math.max(minMs, DEFAULT_MAX_INTERVAL_MS), request);
   if (maxMs < minMs) {
@@ -64,7 +77,8 @@ export function pollIntervals(policy: PollPolicy, request: RequestSummary): { mi
       parameter: 'maxIntervalMs',
     });
   }
-  return { minMs, maxMs };
+  const stallMs = checkInterval('stallAfterMs', policy.stallAfterMs ?? Math.min(3 * maxMs, MAX_TIMER_MS), request);
+  return { minMs, maxMs, stallMs };
 }
 
 /**
@@ -83,7 +97,7 @@ export async function* poll<T>(
   policy: PollPolicy & { request: RequestSummary; random?: () => number; classifier?: FailureClassifier | undefined },
 ): AsyncGenerator<PollStep<T>, void, boolean | undefined> {
   const { request } = policy;
-  const { minMs, maxMs } = pollIntervals(policy, request);
+  const { minMs, maxMs, stallMs } = pollIntervals(policy, request);
   const clock = policy.clock ?? realClock;
   const random = policy.random ?? Math.random;
   const caller = policy.signal;
@@ -109,6 +123,9 @@ export async function* poll<T>(
 
   let quiet = 0;
   let failures = 0;
+  // The last success (or the start), and whether the stall since then has been reported.
+  let since = clock.now();
+  let stalled = false;
   try {
     for (;;) {
       if (caller?.aborted) throw aborted();
@@ -121,12 +138,28 @@ export async function* poll<T>(
         if (!transient) throw outcome.error;
         failures += 1;
         const retryInMs = Math.max(backoffInterval(failures, minMs, maxMs, random), transient.retryAfterMs ?? 0);
-        yield { type: 'transient-failure', error: outcome.error as VmtasksError, failures, retryInMs };
+        const lastError = outcome.error as VmtasksError;
+        yield { type: 'transient-failure', error: lastError, failures, retryInMs };
+        // The stall is reported when its time comes, even in the middle of a wait to retry.
+        const stallInMs = since + stallMs - clock.now();
+        if (!stalled && stallInMs < retryInMs) {
+          if (stallInMs > 0 && !(await pause(stallInMs))) return;
+          stalled = true;
+          yield { type: 'stalled', since, lastError };
+          if (!(await pause(retryInMs - Math.max(0, stallInMs)))) return;
+          continue;
+        }
         if (!(await pause(retryInMs))) return;
         continue;
       }
       failures = 0;
-      const changed = yield { type: 'result', value: outcome.value, at: clock.now() };
+      const at = clock.now();
+      if (stalled) {
+        stalled = false;
+        yield { type: 'recovered', since, at };
+      }
+      since = at;
+      const changed = yield { type: 'result', value: outcome.value, at };
       quiet = changed ? 0 : quiet + 1;
       if (!(await pause(backoffInterval(quiet, minMs, maxMs, random)))) return;
     }

@@ -7,7 +7,7 @@ import type { WatchClock } from './clock.js';
 import type { TaskDiffer } from './differ.js';
 import { poll, transientFailure } from './poller.js';
 import type { TaskSnapshot } from './snapshot.js';
-import type { Round } from './watch.js';
+import { noticeOf, type Round } from './watch.js';
 
 /**
  * Reads the tasks with these ids, in as few requests as the API allows. A task the API does not
@@ -46,7 +46,7 @@ export interface PollMember<Item> {
  */
 export class PollGroup<Item> {
   readonly #source: SharedPollSource<Item>;
-  readonly #policy: { minIntervalMs: number; maxIntervalMs: number; clock: WatchClock };
+  readonly #policy: { minIntervalMs: number; maxIntervalMs: number; stallAfterMs: number; clock: WatchClock };
   readonly #onIdle: () => void;
   readonly #members = new Set<PollMember<Item>>();
   #joining: PollMember<Item>[] = [];
@@ -63,7 +63,7 @@ export class PollGroup<Item> {
     this.#onIdle = onIdle;
   }
 
-  get policy(): { minIntervalMs: number; maxIntervalMs: number; clock: WatchClock } {
+  get policy(): { minIntervalMs: number; maxIntervalMs: number; stallAfterMs: number; clock: WatchClock } {
     return this.#policy;
   }
 
@@ -144,8 +144,9 @@ export class PollGroup<Item> {
           step = await poller.next(value.value());
           continue;
         }
-        // Every other round (a transient failure today) is each member's to report.
-        for (const member of members()) member.deliver(value);
+        // Every other round (a transient failure, a stall, its end) is each member's to report.
+        const notice = noticeOf(value);
+        for (const member of members()) member.deliver(notice);
         step = await poller.next();
       }
     } catch (error) {

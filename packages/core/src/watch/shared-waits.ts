@@ -4,7 +4,7 @@ import { realClock, type WatchClock } from './clock.js';
 import { TaskDiffer } from './differ.js';
 import { checkInterval, pollIntervals } from './poller.js';
 import { PollGroup, type BatchRead, type PollMember } from './shared-poll.js';
-import { settleWait, type Round, type WaitOptions, type WaitSource, type WhenDisappeared } from './watch.js';
+import { report, settleWait, type Round, type WaitOptions, type WaitSource, type WhenDisappeared } from './watch.js';
 
 /** What a client gives its shared waits: a source whose listing is a batch read of the tasks waited on. */
 export interface SharedWaitSource<Item> extends WaitSource<Item> {
@@ -12,7 +12,7 @@ export interface SharedWaitSource<Item> extends WaitSource<Item> {
 }
 
 /**
- * The waits of one client. Those that poll at the same `minIntervalMs` and `maxIntervalMs` on the
+ * The waits of one client. Those that poll at the same `minIntervalMs`, `maxIntervalMs` and `stallAfterMs` on the
  * same clock share one poll; each keeps its own `signal`, `maxWaitMs`, callbacks, grace and outcome.
  */
 export class SharedWaits<Item> {
@@ -40,7 +40,7 @@ export class SharedWaits<Item> {
   #group(policy: PollGroup<Item>['policy']): PollGroup<Item> {
     const groups = this.#groups.get(policy.clock) ?? new Map<string, PollGroup<Item>>();
     this.#groups.set(policy.clock, groups);
-    const key = `${policy.minIntervalMs}/${policy.maxIntervalMs}`;
+    const key = `${policy.minIntervalMs}/${policy.maxIntervalMs}/${policy.stallAfterMs}`;
     let group = groups.get(key);
     if (!group) {
       const forget = (): void => {
@@ -56,7 +56,7 @@ export class SharedWaits<Item> {
   /** This wait's rounds: those of its group about its task, until its deadline or its signal. */
   async *#rounds(taskId: string, options: WaitOptions): AsyncGenerator<Round<Item>, void, undefined> {
     const { request } = this.#source;
-    const { minMs, maxMs } = pollIntervals(options, request);
+    const { minMs, maxMs, stallMs } = pollIntervals(options, request);
     const clock = options.clock ?? realClock;
     const caller = options.signal;
     const deadline = options.maxWaitMs === undefined ? Infinity : clock.now() + checkInterval('maxWaitMs', options.maxWaitMs, request);
@@ -88,7 +88,7 @@ export class SharedWaits<Item> {
       },
     };
     caller?.addEventListener('abort', poke);
-    const group = this.#group({ minIntervalMs: minMs, maxIntervalMs: maxMs, clock });
+    const group = this.#group({ minIntervalMs: minMs, maxIntervalMs: maxMs, stallAfterMs: stallMs, clock });
     group.join(member);
     try {
       for (;;) {
@@ -109,11 +109,4 @@ export class SharedWaits<Item> {
       caller?.removeEventListener('abort', poke);
     }
   }
-}
-
-/** The wait's callbacks, as its own poll would call them. */
-function report<Item>(round: Round<Item>, options: WaitOptions): void {
-  if (round.type === 'transient-failure') options.onTransientFailure?.(round);
-  else if (round.type === 'listed')
-    for (const event of round.events) if (event.type !== 'disappeared') options.onProgress?.(event.snapshot);
 }

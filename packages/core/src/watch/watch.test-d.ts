@@ -24,7 +24,8 @@ describe('watch types', () => {
           expectTypeOf(event.previous).toEqualTypeOf<TaskSnapshot | undefined>();
           return event.snapshot.state;
         case 'disappeared':
-          expectTypeOf(event.item).toEqualTypeOf<Item>();
+          // undefined for a task that left while a resumed watch was stopped
+          expectTypeOf(event.item).toEqualTypeOf<Item | undefined>();
           return event.snapshot.id;
         case 'transient-failure':
           expectTypeOf(event.error).toEqualTypeOf<VmtasksError>();
@@ -35,6 +36,11 @@ describe('watch types', () => {
         case 'polled':
           expectTypeOf(event.at).toEqualTypeOf<string>();
           return String(event.count);
+        case 'stalled':
+          expectTypeOf(event.lastError).toEqualTypeOf<VmtasksError>();
+          return event.since;
+        case 'recovered':
+          return event.at;
         default:
           expectTypeOf(event).toEqualTypeOf<never>();
           return event;

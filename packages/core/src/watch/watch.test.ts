@@ -228,6 +228,10 @@ const brief = (e: WatchEvent<Row>): string => {
       return `polled ${e.count}`;
     case 'transient-failure':
       return `transient ${e.failures} ${e.retryInMs}`;
+    case 'stalled':
+      return `stalled since ${e.since} (${e.lastError.name})`;
+    case 'recovered':
+      return `recovered at ${e.at} (since ${e.since})`;
     default:
       return `${e.type} ${e.snapshot.id} ${e.snapshot.state}`;
   }
@@ -314,5 +318,182 @@ describe('watchTasks (engine)', () => {
     );
     expect(progress).toEqual(['a running', 'a succeeded']);
     expect(notices).toEqual([1]);
+  });
+});
+
+describe('watchTasks: checkpoint and resumeFrom', () => {
+  const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  it('announces after a restart only what changed, finished, left or came meanwhile, once each', async () => {
+    const before = source([
+      [
+        row('a', 'running', 0.5),
+        row('b', 'running', 0.1),
+        row('c', 'running', 0.2),
+        row('d', 'pending'),
+        row('f', 'failed', 1, 'disk full'),
+      ],
+    ]);
+    const first = watchTasks(before.tasks, fast);
+    const { seen } = await collect(first, (e) => e.type === 'polled');
+    expect(seen.map(brief)).toEqual([
+      'appeared a running',
+      'appeared b running',
+      'appeared c running',
+      'appeared d pending',
+      'finished f failed',
+      'polled 5',
+    ]);
+    const saved = roundTrip(first.checkpoint());
+
+    const after = source([
+      [
+        row('a', 'running', 0.5),
+        row('b', 'running', 0.6),
+        row('c', 'succeeded', 1),
+        row('e', 'pending'),
+        // A finished task stays finished: a later difference is no transition.
+        row('f', 'failed', 1, 'disk full (details)'),
+      ],
+      [row('a', 'running', 0.5), row('e', 'pending')],
+    ]);
+    const resumed = watchTasks(after.tasks, { ...fast, resumeFrom: saved });
+    const next = await collect(resumed, (_e, all) => all.filter((x) => x.type === 'polled').length === 2);
+    expect(next.seen.map(brief)).toEqual([
+      'changed b running',
+      'finished c succeeded',
+      'appeared e pending',
+      'disappeared d pending',
+      'polled 5',
+      'disappeared b running',
+      'disappeared c succeeded',
+      'disappeared f failed',
+      'polled 2',
+    ]);
+    // What the checkpoint kept stands in for what was not seen: the state, no item.
+    expect(next.seen[0]).toMatchObject({ previous: { api: 'velostrata', id: 'b', state: 'running' } });
+    expect(next.seen[3]).toEqual({ type: 'disappeared', snapshot: { api: 'velostrata', id: 'd', state: 'pending' }, item: undefined });
+    // The second listing compares with what was listed, not with the checkpoint: f keeps its item.
+    expect(next.seen[7]).toMatchObject({ item: row('f', 'failed', 1, 'disk full (details)') });
+    expect(Object.keys(resumed.checkpoint().tasks)).toEqual(['a', 'e']);
+  });
+
+  it('checkpoints exactly the events handed over, even in the middle of a poll', async () => {
+    const { tasks } = source([[row('a', 'running'), row('b', 'running')]]);
+    const first = watchTasks(tasks, fast);
+    expect(first.checkpoint()).toEqual({ version: 1, tasks: {} });
+    await collect(first, (e) => e.type === 'appeared');
+    const saved = roundTrip(first.checkpoint());
+    expect(Object.keys(saved.tasks)).toEqual(['a']);
+    const { seen } = await collect(watchTasks(tasks, { ...fast, resumeFrom: saved }), (e) => e.type === 'polled');
+    expect(seen.map(brief)).toEqual(['appeared b running', 'polled 2']);
+  });
+
+  it('keeps ids, states and fingerprints only: no server text, no credentials', async () => {
+    const { tasks } = source([[row('a', 'failed', 1, `quota exceeded for ${SECRET}`), row('b', 'running', 0.3)]]);
+    const watch = watchTasks(tasks, fast);
+    await collect(watch, (e) => e.type === 'polled');
+    const saved = watch.checkpoint();
+    expect(saved).toEqual({
+      version: 1,
+      api: 'velostrata',
+      tasks: {
+        a: { state: 'failed', fingerprint: expect.stringMatching(/^[\w-]{16}$/) },
+        b: { state: 'running', fingerprint: expect.any(String) },
+      },
+    });
+    expect(JSON.stringify(saved)).not.toMatch(/quota|5ec12e7/);
+  });
+
+  it('refuses a resumeFrom that is not a checkpoint with InvalidRequestError naming it, before polling', () => {
+    const { tasks, calls } = source([[row('a', 'running')]]);
+    const fingerprint = 'AAAAAAAAAAAAAAAA';
+    for (const bad of [
+      null,
+      'checkpoint',
+      [],
+      { tasks: {} },
+      { version: 2, tasks: {} },
+      { version: 1 },
+      { version: 1, tasks: [] },
+      { version: 1, tasks: { a: { state: 'running', fingerprint } } },
+      { version: 1, api: 'velostrata', tasks: { a: { state: 'done', fingerprint } } },
+      { version: 1, api: 'velostrata', tasks: { a: { state: 'running', fingerprint: '\u001b[2J' } } },
+      { version: 1, api: 'velostrata', tasks: { '': { state: 'running', fingerprint } } },
+      { version: 1, api: '', tasks: {} },
+    ]) {
+      let error: unknown;
+      try {
+        watchTasks(tasks, { resumeFrom: bad as never });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'resumeFrom', message: expect.stringMatching(/^waitForTask: resumeFrom /) });
+      expect((error as Error).message).not.toContain('\u001b');
+    }
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('stalls', () => {
+  const busy = (): ApiError => new ApiError('HTTP 503', { ...TEST_REQUEST, status: 503, body: undefined });
+  const failing = (n: number): Answer<Row[]>[] => Array.from({ length: n }, busy);
+
+  it('a watch says stalled once when no poll succeeded for stallAfterMs, and recovered once when one does', async () => {
+    // Each retry waits at least minIntervalMs (1 s): eight failures outlast the 5 s.
+    const { tasks } = source([[row('a', 'running')], ...failing(8), [row('a', 'succeeded')], ...failing(8), [row('a', 'succeeded')]]);
+    const { seen } = await collect(
+      watchTasks(tasks, { ...fast, stallAfterMs: 5_000 }),
+      (_e, all) => all.filter((x) => x.type === 'polled').length === 3,
+    );
+    const kinds = seen.map((e) => e.type).filter((type) => type !== 'transient-failure');
+    expect(kinds).toEqual(['appeared', 'polled', 'stalled', 'recovered', 'finished', 'polled', 'stalled', 'recovered', 'polled']);
+    const [stalled, recovered] = seen.filter((e) => e.type === 'stalled' || e.type === 'recovered');
+    expect(stalled).toMatchObject({ type: 'stalled', since: '2026-11-23T10:00:00.000Z', lastError: { status: 503 } });
+    expect(recovered).toMatchObject({ type: 'recovered', since: '2026-11-23T10:00:00.000Z' });
+    // Reported when its time came, between two retries, not at the next failure.
+    const at = seen.findIndex((e) => e.type === 'stalled');
+    expect(seen.slice(0, at).filter((e) => e.type === 'transient-failure').length).toBeGreaterThan(0);
+    // The second stall counts from the recovery, the last success.
+    expect(seen.filter((e) => e.type === 'stalled')[1]).toMatchObject({ since: (recovered as { at: string }).at });
+  });
+
+  it('is not reported while polls keep succeeding, nor for failures shorter than stallAfterMs', async () => {
+    const { tasks } = source([[row('a', 'running')], ...failing(2), [row('a', 'running')]]);
+    const { seen } = await collect(
+      watchTasks(tasks, { ...fast, stallAfterMs: 60_000 }),
+      (_e, all) => all.filter((x) => x.type === 'polled').length === 5,
+    );
+    expect(seen.some((e) => e.type === 'stalled' || e.type === 'recovered')).toBe(false);
+  });
+
+  it('a wait reports the same through onStalled and onRecovered, in order, once each', async () => {
+    const { tasks } = source([[row('a', 'running')], ...failing(8), [row('a', 'succeeded')]]);
+    const heard: string[] = [];
+    const result = await settle(
+      waitForTask(tasks, 'a', {
+        ...fast,
+        stallAfterMs: 5_000,
+        whenDisappeared: 'not-found',
+        onTransientFailure: () => heard.push('failure'),
+        onStalled: (notice) => heard.push(`stalled since ${notice.since}`),
+        onRecovered: (notice) => heard.push(`recovered since ${notice.since}`),
+      }),
+    );
+    expect(result.status).toBe('fulfilled');
+    const notices = heard.filter((h) => h !== 'failure');
+    expect(notices).toEqual(['stalled since 2026-11-23T10:00:00.000Z', 'recovered since 2026-11-23T10:00:00.000Z']);
+    expect(heard.at(-1)).toBe(notices[1]);
+    expect(heard.indexOf(notices[0]!)).toBeGreaterThan(0);
+  });
+
+  it('refuses a stallAfterMs that is not a delay, as the call’s InvalidRequestError', async () => {
+    const { tasks } = source([[row('a', 'running')]]);
+    for (const stallAfterMs of [0, -5, Number.NaN, 2 ** 31]) {
+      const { error } = await collect(watchTasks(tasks, { ...fast, stallAfterMs }), () => true);
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error).toMatchObject({ parameter: 'stallAfterMs' });
+    }
   });
 });

@@ -10,9 +10,10 @@ import {
   WaitTimeoutError,
   type TaskWaitErrorInit,
 } from './errors.js';
-import type { TaskEvent, TransientFailure, WatchEvent } from './events.js';
+import { CheckpointTracker, readCheckpoint, type WatchCheckpoint } from './checkpoint.js';
+import type { Recovered, Stalled, TaskEvent, TransientFailure, WatchEvent } from './events.js';
 import { realClock } from './clock.js';
-import { checkInterval, poll, type PollPolicy } from './poller.js';
+import { checkInterval, poll, type PollPolicy, type PollStep, type StallStep } from './poller.js';
 import type { TaskSnapshot } from './snapshot.js';
 
 /** Options of `waitForTask` and `watchTasks`, the same names in both clients. */
@@ -21,6 +22,29 @@ export interface WatchOptions extends PollPolicy {
   onProgress?: ((snapshot: TaskSnapshot) => void) | undefined;
   /** Called for each poll that failed in a way that may heal (a watch also yields it as an event). */
   onTransientFailure?: ((notice: TransientFailure) => void) | undefined;
+  /** Called once when no poll has succeeded for `stallAfterMs` (a watch also yields it as an event). */
+  onStalled?: ((notice: Stalled) => void) | undefined;
+  /** Called once when a poll succeeds after a stall, before its snapshots are reported. */
+  onRecovered?: ((notice: Recovered) => void) | undefined;
+}
+
+/** Options of `watchTasks`. */
+export interface WatchTasksOptions extends WatchOptions {
+  /**
+   * A `checkpoint()` of an earlier watch of the same tasks: tasks unchanged since are not
+   * announced again; those that changed, finished or left meanwhile are, once. Anything else
+   * is an `InvalidRequestError` naming `resumeFrom`.
+   */
+  resumeFrom?: WatchCheckpoint | undefined;
+}
+
+/** The events of `watchTasks`, and where the consumer is in them. */
+export interface TaskWatch<Item> extends AsyncIterable<WatchEvent<Item>> {
+  /**
+   * Every event yielded so far, as a JSON value to pass as `resumeFrom` after a restart. Taken
+   * after handling an event, it includes that event: nothing is announced twice or lost.
+   */
+  checkpoint(): WatchCheckpoint;
 }
 
 /** Options of `waitForTask`. */
@@ -69,8 +93,39 @@ function redacted<E extends Error>(source: WaitSource<unknown>, error: E): E {
   return source.redactor ? source.redactor.error(error) : error;
 }
 
-/** What one poll brought: a transient failure, or the events since the previous listing. */
-export type Round<Item> = TransientFailure | { type: 'listed'; events: TaskEvent<Item>[]; count: number; at: number };
+/** What one poll brought: a transient failure, a stall or its end, or the events since the previous listing. */
+export type Round<Item> = TransientFailure | Stalled | Recovered | { type: 'listed'; events: TaskEvent<Item>[]; count: number; at: number };
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A stall step as the event a watch yields. */
+function stallEvent(step: StallStep): Stalled | Recovered {
+  return step.type === 'stalled'
+    ? { type: 'stalled', since: iso(step.since), lastError: step.lastError }
+    : { type: 'recovered', since: iso(step.since), at: iso(step.at) };
+}
+
+/** A poll step other than a listing, as the round a wait or watch sees. */
+export function noticeOf(step: Exclude<PollStep<unknown>, { type: 'result' }>): TransientFailure | Stalled | Recovered {
+  return step.type === 'transient-failure' ? step : stallEvent(step);
+}
+
+/** Calls the callbacks a round is for, as a wait's or watch's own poll does (a shared poll too). */
+export function report<Item>(round: Round<Item>, options: WatchOptions): void {
+  switch (round.type) {
+    case 'transient-failure':
+      options.onTransientFailure?.(round);
+      return;
+    case 'stalled':
+      options.onStalled?.(round);
+      return;
+    case 'recovered':
+      options.onRecovered?.(round);
+      return;
+    case 'listed':
+      for (const event of round.events) if (event.type !== 'disappeared') options.onProgress?.(event.snapshot);
+  }
+}
 
 /** The poller and the differ together: one round per poll, reporting to the callbacks as it goes. */
 async function* rounds<Item>(
@@ -82,17 +137,13 @@ async function* rounds<Item>(
   try {
     let step = await poller.next();
     while (!step.done) {
-      if (step.value.type === 'transient-failure') {
-        options.onTransientFailure?.(step.value);
-        yield step.value;
-        step = await poller.next();
-        continue;
-      }
-      const { value: items, at } = step.value;
-      const events = differ.diff(items);
-      for (const event of events) if (event.type !== 'disappeared') options.onProgress?.(event.snapshot);
-      yield { type: 'listed', events, count: items.length, at };
-      step = await poller.next(events.length > 0);
+      const round: Round<Item> =
+        step.value.type === 'result'
+          ? { type: 'listed', events: differ.diff(step.value.value), count: step.value.value.length, at: step.value.at }
+          : noticeOf(step.value);
+      report(round, options);
+      yield round;
+      step = await poller.next(round.type === 'listed' ? round.events.length > 0 : undefined);
     }
   } finally {
     await poller.return();
@@ -183,22 +234,36 @@ export async function settleWait<Item>(
 /**
  * Follows every task `source` lists, as a stream of events (see `WatchEvent`). Polling happens
  * only while the consumer asks for events; breaking out of the loop stops it. Transient
- * failures are yielded; any other error, and `WaitTimeoutError` after `maxWaitMs`, is thrown.
+ * failures and stalls are yielded; any other error, and `WaitTimeoutError` after `maxWaitMs`, is
+ * thrown. `checkpoint()` says where the consumer is; `resumeFrom` continues from there (a bad
+ * one is thrown by this call).
  */
-export async function* watchTasks<Item>(
+export function watchTasks<Item>(
   source: TaskSource<Item>,
-  options: WatchOptions = {},
-): AsyncGenerator<WatchEvent<Item>, void, undefined> {
-  for await (const round of rounds(source, new TaskDiffer(source.toSnapshot), options)) {
-    if (round.type !== 'listed') {
-      yield round;
-      continue;
+  options: WatchTasksOptions = {},
+): AsyncGenerator<WatchEvent<Item>, void, undefined> & TaskWatch<Item> {
+  const resumeFrom = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, source.request);
+  const tracker = new CheckpointTracker(resumeFrom);
+  const differ = new TaskDiffer(source.toSnapshot);
+  if (resumeFrom) differ.restore(resumeFrom);
+  async function* events(): AsyncGenerator<WatchEvent<Item>, void, undefined> {
+    for await (const round of rounds(source, differ, options)) {
+      if (round.type !== 'listed') {
+        yield round;
+        continue;
+      }
+      // Taken into the checkpoint as it is handed over: a consumer that saves a checkpoint after
+      // handling an event has saved that event, and nothing after it.
+      for (const event of round.events) {
+        tracker.apply(event);
+        yield event;
+      }
+      yield { type: 'polled', count: round.count, at: iso(round.at) };
     }
-    yield* round.events;
-    yield { type: 'polled', count: round.count, at: new Date(round.at).toISOString() };
+    throw new WaitTimeoutError(`${source.request.operation}: stopped after maxWaitMs (${options.maxWaitMs} ms)`, {
+      ...errorInit(source, undefined, undefined),
+      maxWaitMs: options.maxWaitMs ?? 0,
+    });
   }
-  throw new WaitTimeoutError(`${source.request.operation}: stopped after maxWaitMs (${options.maxWaitMs} ms)`, {
-    ...errorInit(source, undefined, undefined),
-    maxWaitMs: options.maxWaitMs ?? 0,
-  });
+  return Object.assign(events(), { checkpoint: () => tracker.checkpoint() });
 }
