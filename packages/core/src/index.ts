@@ -11,6 +11,8 @@ export {
   InvalidRequestError,
   ClientClosedError,
   ConfigurationError,
+  HookError,
+  type HookName,
   type RedirectRefusal,
   type RequestSummary,
 } from './errors.js';
@@ -26,6 +28,7 @@ export {
   type BufferedResponse,
 } from './transport.js';
 export { FailureClassifier, type Verdict } from './transport/classify.js';
+export type { RequestHooks, HookRequestInfo, HookResponseInfo, HookRetryInfo, HookErrorInfo } from './transport/hooks.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { basicAuthForms, Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';

@@ -9,6 +9,8 @@ import { safeUrl } from '../redact.js';
  */
 export interface Call {
   readonly operation: string;
+  /** The operation's path template under the base URL's path, when known (hooks and telemetry name the call by it). */
+  readonly urlTemplate: string | undefined;
   /** The method the call was made with: only an idempotent one is ever sent twice. */
   readonly idempotent: boolean;
   /** The method the call was made with, which errors name; `method` is what is sent next. */
@@ -33,6 +35,18 @@ export interface Call {
   staleResend: 'unused' | 'next' | 'used';
   /** Whether anything was sent yet: a call under way when the client closes finishes that request, and no other. */
   sent: boolean;
+  /** Told before each retry's wait (hooks, telemetry); undefined when nobody listens. */
+  onRetry: ((call: Call, notice: RetryNotice) => void | Promise<void>) | undefined;
+}
+
+/** Why attempt `call.attempt` is retried, and after how long. */
+export interface RetryNotice {
+  readonly delayMs: number;
+  /** The status that is retried, or undefined when the attempt got no response. */
+  readonly status: number | undefined;
+  readonly reason: 'status' | 'timeout' | 'network';
+  /** The system or undici error code of a failed attempt, e.g. `ECONNRESET`. */
+  readonly code: string | undefined;
 }
 
 /** Sends the call on; resolves with the response that ends it. */

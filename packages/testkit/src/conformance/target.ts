@@ -15,7 +15,11 @@ export interface ConformanceClientOptions {
   tls?: { ca: string };
   maxResponseBytes?: number;
   maxRedirects?: number;
+  hooks?: ConformanceHooks;
 }
+
+/** The client's `hooks` option, as the suite sets it (each hook is told an info object). */
+export type ConformanceHooks = Partial<Record<'onRequest' | 'onResponse' | 'onRetry' | 'onError', (info: object) => void | Promise<void>>>;
 
 // Type aliases, not interfaces: openapi-fetch's options take an index signature.
 /** What a call takes: the transport's per-call options. */
@@ -69,6 +73,7 @@ export interface ConformanceTarget<Client extends { close(): Promise<void> }> {
     InvalidRequestError: ErrorClass;
     MalformedResponseError: ErrorClass;
     ClientClosedError: ErrorClass;
+    HookError: ErrorClass;
   };
 }
 
