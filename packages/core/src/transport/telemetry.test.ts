@@ -207,7 +207,7 @@ describe('OpenTelemetry', () => {
     await call(transport(server.url, { telemetry: false }), server.url);
     expect(spans()).toHaveLength(1);
     const metric = await durations(await metricsNow());
-    expect((metric?.dataPoints[0]?.value as { count: number }).count).toBe(1);
+    expect(metric?.dataPoints[0]?.value).toMatchObject({ count: 1 });
     expect(before.telemetry?.available).toBe(true);
   });
 
