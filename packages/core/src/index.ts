@@ -61,4 +61,6 @@ export {
   type PollStep,
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
-export { DEFAULT_NOT_FOUND_GRACE_MS, waitForTask, watchTasks, type TaskSource, type WhenDisappeared } from './watch/watch.js';
+export { DEFAULT_NOT_FOUND_GRACE_MS, type TaskSource, type WhenDisappeared } from './watch/watch.js';
+// The engine's waits and watches, recorded as spans when a tracer provider is registered.
+export { waitForTask, watchTasks, type TracedTaskSource } from './watch/traced.js';

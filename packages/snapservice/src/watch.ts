@@ -4,7 +4,7 @@ import {
   watchTasks,
   type RequestSummary,
   type TaskSnapshot,
-  type TaskSource,
+  type TracedTaskSource,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
@@ -65,15 +65,20 @@ export interface TaskReads {
 }
 
 /** `waitForTask` over `getTask`, and `watchTasks` over `listTasks`. */
-/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
-export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
-  const { redactor, classifier } = transport;
-  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly ListItem[]>): TaskSource<ListItem> => ({
+/** `transport` gives the client's redactor, its classifier so that polls retry what its requests retry, and its telemetry (wait and watch spans). */
+export function taskWatching(
+  reads: TaskReads,
+  url: string,
+  transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
+): TaskWatching {
+  const { redactor, classifier, telemetry } = transport;
+  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly ListItem[]>): TracedTaskSource<ListItem> => ({
     list,
     toSnapshot,
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
     classifier,
+    telemetry,
   });
   // One task, or none when the appliance does not know it (404 NOT_FOUND).
   const lookUp = (taskId: string) => async (signal: AbortSignal) => {

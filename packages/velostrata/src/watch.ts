@@ -5,7 +5,7 @@ import {
   type Transport,
   type RequestSummary,
   type TaskSnapshot,
-  type TaskSource,
+  type TracedTaskSource,
   type WaitOptions,
   type WatchEvent,
   type WatchOptions,
@@ -56,16 +56,24 @@ export interface TaskReads {
 }
 
 /** `waitForTask` over `getTask`, and `watchTasks` over `listActiveTasks`. */
-/** `transport` gives the client's redactor, and its classifier so that polls retry what its requests retry. */
-export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
-  const { redactor, classifier } = transport;
-  const source = (operation: string, list: (signal: AbortSignal) => Promise<readonly TaskDescription[]>): TaskSource<TaskDescription> => ({
+/** `transport` gives the client's redactor, its classifier so that polls retry what its requests retry, and its telemetry (wait and watch spans). */
+export function taskWatching(
+  reads: TaskReads,
+  url: string,
+  transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
+): TaskWatching {
+  const { redactor, classifier, telemetry } = transport;
+  const source = (
+    operation: string,
+    list: (signal: AbortSignal) => Promise<readonly TaskDescription[]>,
+  ): TracedTaskSource<TaskDescription> => ({
     list,
     // A task without an id cannot be followed from one poll to the next.
     toSnapshot: (task) => (task.id?.value ? toSnapshot(task) : undefined),
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
     classifier,
+    telemetry,
   });
   // One task, or none when the manager does not know it (404): the wait then says not found, or
   // outcome unknown for a task it had seen.
