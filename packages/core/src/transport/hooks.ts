@@ -34,7 +34,8 @@ export interface HookRetryInfo extends HookRequestInfo {
   readonly delayMs: number;
   /** The status that is retried, or undefined when the attempt got no response. */
   readonly status: number | undefined;
-  readonly reason: RetryNotice['reason'];
+  /** What failed: a retried `status`, an attempt that ran out of `timeout`, or a `network` failure. */
+  readonly reason: 'status' | 'timeout' | 'network';
   /** The system or undici error code of a failed attempt, e.g. `ECONNRESET`. */
   readonly code: string | undefined;
 }

@@ -194,7 +194,7 @@ export class Telemetry {
   }
 
   /** Starts recording a wait or a watch (`name`); undefined when no tracer provider is registered or the API is absent. */
-  wait(name: string, attributes: Otel.Attributes): WaitRecord | undefined {
+  wait(name: string, attributes: Readonly<Record<string, string | number>>): WaitRecord | undefined {
     const api = this.#api;
     const tracer = api && this.#currentTracer(api);
     if (!api || !tracer) return undefined;
