@@ -4,7 +4,7 @@ import type { Redactor } from './redact.js';
 import { safeUrl } from './redact.js';
 import { checkCount, checkDelay, isIdempotent, resolveRetry, type ResolvedRetry } from './retry.js';
 import { tlsConnectOptions } from './transport/tls.js';
-import { type Call, type Next, pipeline, type Policy, type RetryNotice } from './transport/call.js';
+import { type Call, type Next, type Observed, pipeline, type Policy, type RetryNotice } from './transport/call.js';
 import { buildRequest, CallOptionsChecker, headerEntries } from './transport/call-options.js';
 import { FailureClassifier } from './transport/classify.js';
 import { deadlinePolicy } from './transport/deadline.js';
@@ -12,7 +12,7 @@ import { decodeResult } from './transport/decode.js';
 import { RawGuard } from './transport/raw-guard.js';
 import { finishError } from './transport/redaction.js';
 import { checkHooks, Hooks } from './transport/hooks.js';
-import { type CallRecord, type OtelLoader, Telemetry } from './transport/telemetry.js';
+import { type OtelLoader, Telemetry } from './transport/telemetry.js';
 import { redirectPolicy } from './transport/redirect.js';
 import { retryPolicy } from './transport/retry.js';
 import { Senders } from './transport/senders.js';
@@ -284,13 +284,3 @@ export class Transport {
 }
 
 const policies = (...each: (Policy | undefined)[]): Policy[] => each.filter((policy) => policy !== undefined);
-
-/** One call as hooks and telemetry follow it, from before its request is built to its end. */
-export interface Observed {
-  readonly urlTemplate: string | undefined;
-  /** `performance.now()` when the call began. */
-  readonly started: number;
-  /** Set once the request is checked and about to go through the pipeline. */
-  call: Call | undefined;
-  record: CallRecord | undefined;
-}

@@ -1,6 +1,7 @@
 import { AbortError, ClientClosedError, type RequestSummary } from '../errors.js';
 import type { Received } from './attempt.js';
 import { safeUrl } from '../redact.js';
+import type { CallRecord } from './telemetry.js';
 
 /**
  * One call as it goes through the policies: what is sent next (a redirect changes the URL and
@@ -73,3 +74,13 @@ export function closedError(call: Call): ClientClosedError {
 }
 
 export const tries = (attempts: number): string => (attempts === 1 ? '1 attempt' : `${attempts} attempts`);
+
+/** One call as hooks and telemetry follow it, from before its request is built to its end. */
+export interface Observed {
+  readonly urlTemplate: string | undefined;
+  /** `performance.now()` when the call began. */
+  readonly started: number;
+  /** Set once the request is checked and about to go through the pipeline. */
+  call: Call | undefined;
+  record: CallRecord | undefined;
+}

@@ -1,7 +1,7 @@
 import { InvalidRequestError, type RequestSummary, VmtasksError } from '../errors.js';
 import { safeUrl } from '../redact.js';
 import { isRecord } from '../util.js';
-import type { Observed } from '../transport.js';
+import type { Observed } from './call.js';
 import type { BufferedResponse, CallOptions, PreparedRequest } from './types.js';
 
 /** What the guard needs of its transport: the pipeline, the last step of every error, and what hooks and telemetry follow. */

@@ -77,6 +77,24 @@ export interface ConformanceTarget<Client extends { close(): Promise<void> }> {
   };
 }
 
+/**
+ * A secret full of characters each encoding treats differently, and the forms a server may echo
+ * it in: RFC 3986, PHP's JSON (`\/`, `\uXXXX`), HTML references, a form, the URL parser's path.
+ */
+export function echoedForms(secret = "tok(en)!wo'rd*~é/x<&>") {
+  return {
+    secret,
+    rfc3986: encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    php: JSON.stringify(secret)
+      .slice(1, -1)
+      .replaceAll('/', '\\/')
+      .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    html: secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    form: new URLSearchParams({ s: secret }).toString().slice(2),
+    pathForm: new URL(`http://h/${secret}`).pathname.slice(1),
+  };
+}
+
 /** A per-call bearer token the suite sends, which must not show either. */
 export const CALL_TOKEN = 'call-bearer-q1w2e3';
 
