@@ -36,7 +36,12 @@ afterEach(async () => {
 /** A clock whose waits take no real time. */
 function steppedClock(): WatchClock {
   let now = Date.parse('2026-11-23T10:00:00Z');
-  return { now: () => now, sleep: async (ms) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
 }
 
 /** A source answering each listing in turn (an Error is thrown), noting which span was active during each. */
