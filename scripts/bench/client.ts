@@ -26,6 +26,8 @@ async function startPayloadServer(): Promise<{ url: string; stop(): void }> {
 export async function clientCost(requests: number, rounds: number, heapBatches: number, heapRounds: number): Promise<Row[]> {
   const server = await startPayloadServer();
   const ours = createSnapserviceClient({ baseUrl: server.url, sessionId: 'bench' });
+  const untraced = createSnapserviceClient({ baseUrl: server.url, sessionId: 'bench', telemetry: false });
+  const traced = await withProviders();
   const pool = new Pool(server.url);
   try {
     const query = { services: ['com.vmware.snapservice.protection_group'], status: ['RUNNING'] } satisfies TaskFilter;
@@ -64,11 +66,19 @@ export async function clientCost(requests: number, rounds: number, heapBatches: 
         return data;
       },
       ours: () => ours.listTasks(query),
+      // The same client with `telemetry: false`, and with a tracer and a meter provider registered
+      // (process-wide, so only around this variant's batches).
+      oursUntraced: () => untraced.listTasks(query),
+      oursTraced: () => ours.listTasks(query),
     };
     const loop = async (call: () => Promise<unknown>, n: number): Promise<void> => {
       for (let i = 0; i < n; i++) await call();
     };
-    for (const call of Object.values(variants)) await loop(call, Math.min(500, requests));
+    for (const [name, call] of Object.entries(variants)) {
+      if (name === 'oursTraced') traced.register();
+      await loop(call, Math.min(500, requests));
+      if (name === 'oursTraced') traced.unregister();
+    }
 
     // Each round sends `requests` calls per variant, alternating in batches of 100 with the order
     // rotating, so that a slow moment of the machine hits all three alike.
@@ -79,7 +89,9 @@ export async function clientCost(requests: number, rounds: number, heapBatches: 
       const spent: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
       for (let b = 0; b < requests / batch; b++) {
         for (const name of [...names.slice(b % names.length), ...names.slice(0, b % names.length)]) {
+          if (name === 'oursTraced') traced.register();
           spent[name]! += await time(() => loop(variants[name]!, batch));
+          if (name === 'oursTraced') traced.unregister();
         }
       }
       for (const name of names) perRequest[name]!.push((spent[name]! * 1000) / requests);
@@ -128,6 +140,14 @@ export async function clientCost(requests: number, rounds: number, heapBatches: 
       row('client-undici', '3. undici request (keep-alive Pool) + JSON.parse, per request', 'µs', perRequest['undici']!),
       row('client-bare', '3. bare openapi-fetch, per request', 'µs', perRequest['bare']!),
       row('client-ours', '3. @vmtasks/snapservice listTasks, per request', 'µs', perRequest['ours']!),
+      row('client-ours-untraced', '3. the same with telemetry: false', 'µs', perRequest['oursUntraced']!),
+      row('client-ours-traced', '3. the same with a tracer and a meter provider registered', 'µs', perRequest['oursTraced']!),
+      row(
+        'client-ours-telemetry-ratio',
+        '3. listTasks, telemetry on without a provider ÷ telemetry: false',
+        '×',
+        perRequest['ours']!.map((value, i) => value / perRequest['oursUntraced']![i]!),
+      ),
       row('client-undici-ratio', '3. undici request ÷ raw fetch', '×', ratio('undici')),
       row('client-bare-ratio', '3. bare openapi-fetch ÷ raw fetch', '×', ratio('bare')),
       row('client-ours-ratio', '3. @vmtasks/snapservice listTasks ÷ raw fetch', '×', ratio('ours'), { max: 0.6, text: '≤ 0.6×' }),
@@ -147,6 +167,8 @@ export async function clientCost(requests: number, rounds: number, heapBatches: 
     ];
   } finally {
     await ours.close();
+    await untraced.close();
+    await traced.shutdown();
     await pool.close();
     server.stop();
   }
@@ -164,4 +186,38 @@ function slope(points: readonly [number, number][]): number {
     variance += (x - meanX) ** 2;
   }
   return covariance / variance;
+}
+
+/**
+ * An OpenTelemetry SDK as an application would set it up (spans batched to an exporter, a meter
+ * provider with a reader), registered only while `register()`…`unregister()`: the providers are
+ * process-wide, and the other variants must run without them.
+ */
+async function withProviders() {
+  const api = await import('@opentelemetry/api');
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } = await import(
+    '@opentelemetry/sdk-metrics'
+  );
+  const exporter = { export: (_spans: unknown[], done: (result: { code: number }) => void) => done({ code: 0 }), shutdown: async () => {} };
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  return {
+    register(): void {
+      api.trace.setGlobalTracerProvider(tracerProvider);
+      api.metrics.setGlobalMeterProvider(meterProvider);
+    },
+    unregister(): void {
+      api.trace.disable();
+      api.metrics.disable();
+    },
+    async shutdown(): Promise<void> {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
 }

@@ -207,6 +207,35 @@ export class ConfigurationError extends VmtasksError {
   }
 }
 
+/** Which request hook threw (see `RequestHooks`). */
+export type HookName = 'onRequest' | 'onResponse' | 'onRetry' | 'onError';
+
+/**
+ * A request hook (`hooks` client option) threw or rejected: the call ends with this error, which
+ * names the hook; what the hook threw is its (redacted) `cause`. A hook that fails in `onError`
+ * replaces the call's error, which is kept as `callError`.
+ */
+export class HookError extends VmtasksError {
+  readonly hook: HookName;
+  // Not an own field: redaction copies those into plain values, and this error is redacted already.
+  readonly #callError: VmtasksError | undefined;
+
+  constructor(message: string, init: RequestSummary & { hook: HookName; callError?: VmtasksError }, options?: { cause?: unknown }) {
+    super(message, init, options);
+    this.hook = init.hook;
+    this.#callError = init.callError;
+  }
+
+  /** The error the call ended with when `onError` threw. */
+  get callError(): VmtasksError | undefined {
+    return this.#callError;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { ...super.details(), hook: this.hook, callError: this.callError?.toJSON() };
+  }
+}
+
 /** The caller's `signal` aborted the call. */
 export class AbortError extends VmtasksError {}
 

@@ -11,6 +11,8 @@ export {
   InvalidRequestError,
   ClientClosedError,
   ConfigurationError,
+  HookError,
+  type HookName,
   type RedirectRefusal,
   type RequestSummary,
 } from './errors.js';
@@ -26,6 +28,7 @@ export {
   type BufferedResponse,
 } from './transport.js';
 export { FailureClassifier, type Verdict } from './transport/classify.js';
+export type { RequestHooks, HookRequestInfo, HookResponseInfo, HookRetryInfo, HookErrorInfo } from './transport/hooks.js';
 export { DEFAULT_RETRY, MAX_TIMER_MS, resolveRetry, parseRetryAfter, backoffDelay, isIdempotent, type RetryOptions } from './retry.js';
 export { basicAuthForms, Redactor, REDACTED, MAX_KEPT_BODY_CHARS, safeUrl } from './redact.js';
 export { checkedQuery, checkedQuerySerializer, checkRequireAnyOf, ArgumentProblem, type QueryValues } from './query.js';
@@ -60,13 +63,8 @@ export {
 } from './watch/poller.js';
 export { TaskDiffer } from './watch/differ.js';
 export { CheckpointTracker, checkpointProblem } from './watch/checkpoint.js';
-export {
-  DEFAULT_NOT_FOUND_GRACE_MS,
-  waitForTask,
-  watchTasks,
-  type TaskSource,
-  type WaitSource,
-  type WhenDisappeared,
-} from './watch/watch.js';
+export { DEFAULT_NOT_FOUND_GRACE_MS, type TaskSource, type WaitSource, type WhenDisappeared } from './watch/watch.js';
+// The engine's waits and watches, recorded as spans when a tracer provider is registered.
+export { waitForTask, watchTasks, type TracedTaskSource, type TracedWaitSource } from './watch/traced.js';
 export { SharedWaits, type SharedWaitSource } from './watch/shared-waits.js';
 export type { BatchRead } from './watch/shared-poll.js';

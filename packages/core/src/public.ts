@@ -13,9 +13,12 @@ export {
   InvalidRequestError,
   ClientClosedError,
   ConfigurationError,
+  HookError,
+  type HookName,
   type RedirectRefusal,
 } from './errors.js';
 export type { CallOptions, TransportOptions } from './transport.js';
+export type { RequestHooks, HookRequestInfo, HookResponseInfo, HookRetryInfo, HookErrorInfo } from './transport/hooks.js';
 export type { RetryOptions } from './retry.js';
 export type { TlsOptions, FetchFunction } from './transport/tls.js';
 // Waiting for and watching tasks: the common task view, the events, the options and the errors.

@@ -4,13 +4,15 @@ import type { Redactor } from './redact.js';
 import { safeUrl } from './redact.js';
 import { checkCount, checkDelay, isIdempotent, resolveRetry, type ResolvedRetry } from './retry.js';
 import { tlsConnectOptions } from './transport/tls.js';
-import { type Call, type Next, pipeline } from './transport/call.js';
+import { type Call, type Next, type Observed, pipeline, type Policy, type RetryNotice } from './transport/call.js';
 import { buildRequest, CallOptionsChecker, headerEntries } from './transport/call-options.js';
 import { FailureClassifier } from './transport/classify.js';
 import { deadlinePolicy } from './transport/deadline.js';
 import { decodeResult } from './transport/decode.js';
 import { RawGuard } from './transport/raw-guard.js';
 import { finishError } from './transport/redaction.js';
+import { checkHooks, Hooks } from './transport/hooks.js';
+import { type OtelLoader, Telemetry } from './transport/telemetry.js';
 import { redirectPolicy } from './transport/redirect.js';
 import { retryPolicy } from './transport/retry.js';
 import { Senders } from './transport/senders.js';
@@ -68,12 +70,23 @@ export class Transport {
   readonly #checker: CallOptionsChecker;
   readonly #pipeline: Next;
   readonly #raw: RawGuard;
+  readonly #hooks: Hooks | undefined;
+  /** OpenTelemetry for this client's calls, waits and watches; undefined with `telemetry: false`. */
+  readonly telemetry: Telemetry | undefined;
+  /** The base URL's path, before each operation's path template. */
+  readonly #basePath: string;
   #closing: Promise<void> | undefined;
 
-  constructor(options: TransportOptions & { baseUrl: string; redactor: Redactor; random?: () => number }) {
+  constructor(options: TransportOptions & { baseUrl: string; redactor: Redactor; random?: () => number; loadTelemetry?: OtelLoader }) {
     this.redactor = options.redactor;
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
+    this.#basePath = base.pathname.replace(/\/+$/, '');
+    const hooks = checkHooks(options.hooks);
+    this.#hooks = hooks && new Hooks(hooks, this.redactor);
+    if (options.telemetry !== undefined && typeof options.telemetry !== 'boolean')
+      throw new ConfigurationError('telemetry', 'telemetry must be true or false');
+    this.telemetry = options.telemetry === false ? undefined : new Telemetry(this.origin, options.loadTelemetry);
     this.timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : checkDelay('timeoutMs', options.timeoutMs);
     this.retry = resolveRetry(options.retry);
     this.classifier = new FailureClassifier(this.retry.statuses);
@@ -95,14 +108,22 @@ export class Transport {
         redirectPolicy(this.origin, this.maxRedirects),
         staleResendPolicy,
         deadlinePolicy(closing, this.retry.maxElapsedMs),
+        // Innermost, so that each retry and redirect is a request the hooks see.
+        ...policies(this.#hooks?.policy()),
       ],
       this.#senders.attempt(this.#inFlight, closing, this.maxResponseBytes),
     );
-    this.#raw = new RawGuard({
-      origin: this.origin,
-      send: (request, operation, callOptions) => this.#send(request, operation, callOptions),
-      finish: (error, where, ...headers) => this.#finish(error, where, ...headers),
-    });
+    this.#raw = new RawGuard(
+      {
+        origin: this.origin,
+        send: (request, operation, callOptions, observed) => this.#send(request, operation, callOptions, observed),
+        finish: (error, where, ...headers) => this.#finish(error, where, ...headers),
+        observe: (urlTemplate) => this.#observe(urlTemplate),
+        succeeded: (observed, status) => this.#succeeded(observed, status),
+        failed: (observed, error, where, ...headers) => this.#failed(observed, error, where, ...headers),
+      },
+      this.#basePath,
+    );
   }
 
   /**
@@ -151,20 +172,63 @@ export class Transport {
   ): Promise<T> {
     let where: RequestSummary = { operation: spec.operation, method: spec.method, url: this.origin };
     let headers: PreparedRequest['headers'] | undefined;
+    const observed = this.#observe(spec.path === undefined ? undefined : this.#basePath + spec.path);
     try {
       const prepared = typeof request === 'function' ? buildRequest(request, where) : request;
       where = { ...where, url: prepared.url };
       headers = prepared.headers;
-      const response = await this.#send(prepared, spec.operation, options ?? {});
+      const response = await this.#send(prepared, spec.operation, options ?? {}, observed);
       const sent = headers;
-      return decodeResult(spec, response, () => this.redactor.withHeaders(headerEntries(sent, options?.headers)));
+      const result = decodeResult(spec, response, () => this.redactor.withHeaders(headerEntries(sent, options?.headers)));
+      this.#succeeded(observed, response.status);
+      return result;
     } catch (error) {
-      throw this.#finish(error, where, headers, options?.headers);
+      throw await this.#failed(observed, error, where, headers, options?.headers);
     }
   }
 
+  /** What hooks and telemetry follow of one call; undefined when neither listens. */
+  #observe(urlTemplate: string | undefined): Observed | undefined {
+    if (!this.#hooks && !this.telemetry) return undefined;
+    return { urlTemplate, started: performance.now(), call: undefined, record: undefined };
+  }
+
+  #succeeded(observed: Observed | undefined, status: number): void {
+    const call = observed?.call;
+    if (call) observed.record?.end({ status, error: undefined, resends: call.attempt - 1 + call.redirects });
+  }
+
+  /** The call's one typed, redacted error, once `onError` and telemetry have been told of it. */
+  async #failed(
+    observed: Observed | undefined,
+    error: unknown,
+    where: RequestSummary,
+    ...headers: (PreparedRequest['headers'] | undefined)[]
+  ): Promise<VmtasksError> {
+    let final = this.#finish(error, where, ...headers);
+    if (!observed) return final;
+    const { call } = observed;
+    if (this.#hooks) {
+      const durationMs = performance.now() - observed.started;
+      const told = await this.#hooks.error(final, call, where, durationMs);
+      if (told !== final) final = this.#finish(told, where, ...headers, call?.headers);
+    }
+    const status = (final as { status?: unknown }).status;
+    observed.record?.end({
+      status: typeof status === 'number' && status > 0 ? status : undefined,
+      error: final,
+      resends: call ? call.attempt - 1 + call.redirects : 0,
+    });
+    return final;
+  }
+
   /** Checks the call, then runs it through the pipeline. Errors are typed but not yet redacted. */
-  async #send(request: PreparedRequest, operation: string, options: CallOptions): Promise<BufferedResponse> {
+  async #send(
+    request: PreparedRequest,
+    operation: string,
+    options: CallOptions,
+    observed: Observed | undefined,
+  ): Promise<BufferedResponse> {
     const started = Date.now();
     if (this.#closing) {
       throw new ClientClosedError(`${operation}: the client is closed`, { operation, method: request.method, url: safeUrl(request.url) });
@@ -172,8 +236,11 @@ export class Transport {
     const checked = this.#checker.check(request, operation, options);
     const loading = this.#senders.ready();
     if (loading) await loading;
+    const telemetryLoading = this.telemetry?.ready();
+    if (telemetryLoading) await telemetryLoading;
     const call: Call = {
       operation,
+      urlTemplate: observed?.urlTemplate,
       idempotent: isIdempotent(request.method),
       requestedMethod: request.method,
       method: request.method,
@@ -189,9 +256,25 @@ export class Transport {
       limitMs: checked.timeoutMs,
       staleResend: 'unused',
       sent: false,
+      onRetry: undefined,
     };
+    if (observed) this.#observing(observed, call, request.method);
     const received = await this.#pipeline(call);
     return { ...received, url: call.url.href };
+  }
+
+  /** Starts the call's span, and tells its retries to the hooks and the span. */
+  #observing(observed: Observed, call: Call, method: string): void {
+    observed.call = call;
+    const redacted = (): string => this.redactor.withHeaders(call.headers).text(safeUrl(call.url.href));
+    const record = this.telemetry?.call({ operation: call.operation, method, urlTemplate: call.urlTemplate, url: redacted });
+    observed.record = record;
+    const hooks = this.#hooks;
+    if (!record && !hooks) return;
+    call.onRetry = async (retried: Call, notice: RetryNotice) => {
+      record?.retry(retried.attempt, notice.delayMs, notice.status, notice.reason);
+      await hooks?.retry(retried, notice);
+    };
   }
 
   /** Every error leaves as one typed error, redacted last with every secret this call knew. */
@@ -199,3 +282,5 @@ export class Transport {
     return finishError(this.redactor, error, where, ...headers);
   }
 }
+
+const policies = (...each: (Policy | undefined)[]): Policy[] => each.filter((policy) => policy !== undefined);

@@ -28,33 +28,42 @@ type Headers = Record<string, string>;
 
 const toError = (status: number, body: unknown, request: RequestSummary): SnapserviceError => new SnapserviceError(status, body, request);
 
+const TASKS = '/api/snapservice/tasks' satisfies keyof paths;
+const TASK = '/api/snapservice/tasks/{task}' satisfies keyof paths;
+const SESSIONS = '/api/snapservice/sessions' satisfies keyof paths;
+
 const listTasks: OperationSpec<ListResult, SnapserviceError> = {
   operation: 'listTasks',
   method: 'GET',
+  path: TASKS,
   accepts: (value): value is ListResult => isRecord(value) && Array.isArray(value['items']) && value['items'].every(isListItem),
   toError,
 };
 const getTask: OperationSpec<TaskInfo, SnapserviceError> = {
   operation: 'getTask',
   method: 'GET',
+  path: TASK,
   accepts: (value): value is TaskInfo => isTaskInfo(value) && typeof value['status'] === 'string',
   toError,
 };
 const createSession: OperationSpec<string, SnapserviceError> = {
   operation: 'createSession',
   method: 'POST',
+  path: SESSIONS,
   accepts: (value): value is string => typeof value === 'string',
   toError,
 };
 const getSession: OperationSpec<SessionInfo, SnapserviceError> = {
   operation: 'getSession',
   method: 'GET',
+  path: SESSIONS,
   accepts: (value): value is SessionInfo => isRecord(value) && typeof value['user'] === 'string',
   toError,
 };
 const deleteSession: OperationSpec<undefined, SnapserviceError> = {
   operation: 'deleteSession',
   method: 'DELETE',
+  path: SESSIONS,
   accepts: (_value): _value is undefined => false, // 204 carries no body
   withoutBody: () => undefined,
   toError,
@@ -69,10 +78,6 @@ export const LIST_TASKS_PARAMETERS = Object.keys({
   status: true,
   users: true,
 } satisfies Record<keyof TaskFilterFields, true>);
-
-const TASKS = '/api/snapservice/tasks' satisfies keyof paths;
-const TASK = '/api/snapservice/tasks/{task}' satisfies keyof paths;
-const SESSIONS = '/api/snapservice/sessions' satisfies keyof paths;
 
 // A token goes back out as a header: anything but visible Latin-1 would break (or inject into) it.
 const HEADER_SAFE = /^[\x21-\x7e\x80-\xff]+$/;

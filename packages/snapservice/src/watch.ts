@@ -4,7 +4,7 @@ import {
   watchTasks,
   type RequestSummary,
   type TaskSnapshot,
-  type WaitSource,
+  type TracedWaitSource,
   type WaitOptions,
   type WatchTasksOptions,
   type TaskWatch,
@@ -73,15 +73,21 @@ export interface TaskReads {
 
 /**
  * `waitForTask` over a poll shared by the client's concurrent waits (see `snapserviceBatchRead`), and `watchTasks` over `listTasks`. `transport` gives
- * the client's redactor, and its classifier so that polls retry what its requests retry.
+ * the client's redactor, its classifier so that polls retry what its requests retry, and its telemetry (wait
+ * and watch spans).
  */
-export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
-  const { redactor, classifier } = transport;
-  const described = (operation: string): WaitSource<ListItem> => ({
+export function taskWatching(
+  reads: TaskReads,
+  url: string,
+  transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
+): TaskWatching {
+  const { redactor, classifier, telemetry } = transport;
+  const described = (operation: string): TracedWaitSource<ListItem> => ({
     toSnapshot,
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
     classifier,
+    telemetry,
   });
   // One task, or none when the appliance does not know it (404 NOT_FOUND).
   const lookUp = async (taskId: string, signal: AbortSignal): Promise<ListItem[]> => {

@@ -175,7 +175,8 @@ it('scaffolds an API that the next npm test passes, step by step', async () => {
   expect(result.stdout + result.stderr).not.toMatch(/No test files found/);
   expect(outcome(result)).toEqual({ code: 0, output: '' });
   // The new package's own suites ran, and passed.
-  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+33 passed`));
+  // 4 client tests and 37 of the transport conformance suite (request hooks included).
+  expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test: .*Tests\\s+41 passed`));
   expect(result.stdout).toMatch(new RegExp(`@vmtasks/${name}:test:contract: .*Tests\\s+6 passed`));
   expect(result.stdout).toMatch(/Tasks:\s+\d+ successful, \d+ total/);
 }, 300_000);

@@ -45,29 +45,38 @@ function isTaskDescription(value: unknown): value is TaskDescription {
 const isPage = (value: unknown): value is TaskDescriptionPage =>
   isRecord(value) && (value['content'] === undefined || (Array.isArray(value['content']) && value['content'].every(isTaskDescription)));
 
+const TASKS = '/tasks' satisfies keyof paths;
+const TASK = '/tasks/{taskId}' satisfies keyof paths;
+
 const getActiveTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
   operation: 'getActiveTasks',
   method: 'GET',
+  path: TASKS,
   accepts: isPage,
   toError,
 };
-const listTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = { operation: 'listTasks', method: 'POST', accepts: isPage, toError };
+const listTasks: OperationSpec<TaskDescriptionPage, VelostrataError> = {
+  operation: 'listTasks',
+  method: 'POST',
+  path: TASKS,
+  accepts: isPage,
+  toError,
+};
 const getTask: OperationSpec<TaskDescription, VelostrataError> = {
   operation: 'getTask',
   method: 'GET',
+  path: TASK,
   accepts: isTaskDescription,
   toError,
 };
 const cancelTask: OperationSpec<CancelOutcome, VelostrataError> = {
   operation: 'cancelTask',
   method: 'DELETE',
+  path: TASK,
   accepts: (_value): _value is CancelOutcome => false, // 202 and 204 carry no body
   withoutBody: (status) => (status === 204 ? 'already-ended' : 'accepted'),
   toError,
 };
-
-const TASKS = '/tasks' satisfies keyof paths;
-const TASK = '/tasks/{taskId}' satisfies keyof paths;
 
 /** The JSON of a `PageRequest`; a page or size that is not a count, or a body JSON cannot carry, is the caller's error. */
 function pageRequestBody(request: unknown): Uint8Array {

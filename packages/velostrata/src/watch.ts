@@ -5,7 +5,7 @@ import {
   type Transport,
   type RequestSummary,
   type TaskSnapshot,
-  type WaitSource,
+  type TracedWaitSource,
   type WaitOptions,
   type WatchTasksOptions,
   type TaskWatch,
@@ -69,16 +69,22 @@ export const IDS_PER_LIST = 100;
 /**
  * `waitForTask` over a poll shared by the client's concurrent waits (`getTask` for a few, `listTasks`
  * with an `IdFilter` for more), and `watchTasks` over `listActiveTasks`. `transport` gives the
- * client's redactor, and its classifier so that polls retry what its requests retry.
+ * client's redactor, its classifier so that polls retry what its requests retry, and its telemetry (wait
+ * and watch spans).
  */
-export function taskWatching(reads: TaskReads, url: string, transport: Pick<Transport, 'redactor' | 'classifier'>): TaskWatching {
-  const { redactor, classifier } = transport;
-  const described = (operation: string): WaitSource<TaskDescription> => ({
+export function taskWatching(
+  reads: TaskReads,
+  url: string,
+  transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
+): TaskWatching {
+  const { redactor, classifier, telemetry } = transport;
+  const described = (operation: string): TracedWaitSource<TaskDescription> => ({
     // A task without an id cannot be followed from one poll to the next.
     toSnapshot: (task) => (task.id?.value ? toSnapshot(task) : undefined),
     request: { operation, method: 'GET', url } satisfies RequestSummary,
     redactor,
     classifier,
+    telemetry,
   });
   // One task, or none when the manager does not know it (404): the wait then says not found, or
   // outcome unknown for a task it had seen.

@@ -1,6 +1,7 @@
 import { AbortError, ClientClosedError, type RequestSummary } from '../errors.js';
 import type { Received } from './attempt.js';
 import { safeUrl } from '../redact.js';
+import type { CallRecord } from './telemetry.js';
 
 /**
  * One call as it goes through the policies: what is sent next (a redirect changes the URL and
@@ -9,6 +10,8 @@ import { safeUrl } from '../redact.js';
  */
 export interface Call {
   readonly operation: string;
+  /** The operation's path template under the base URL's path, when known (hooks and telemetry name the call by it). */
+  readonly urlTemplate: string | undefined;
   /** The method the call was made with: only an idempotent one is ever sent twice. */
   readonly idempotent: boolean;
   /** The method the call was made with, which errors name; `method` is what is sent next. */
@@ -33,6 +36,18 @@ export interface Call {
   staleResend: 'unused' | 'next' | 'used';
   /** Whether anything was sent yet: a call under way when the client closes finishes that request, and no other. */
   sent: boolean;
+  /** Told before each retry's wait (hooks, telemetry); undefined when nobody listens. */
+  onRetry: ((call: Call, notice: RetryNotice) => void | Promise<void>) | undefined;
+}
+
+/** Why attempt `call.attempt` is retried, and after how long. */
+export interface RetryNotice {
+  readonly delayMs: number;
+  /** The status that is retried, or undefined when the attempt got no response. */
+  readonly status: number | undefined;
+  readonly reason: 'status' | 'timeout' | 'network';
+  /** The system or undici error code of a failed attempt, e.g. `ECONNRESET`. */
+  readonly code: string | undefined;
 }
 
 /** Sends the call on; resolves with the response that ends it. */
@@ -59,3 +74,13 @@ export function closedError(call: Call): ClientClosedError {
 }
 
 export const tries = (attempts: number): string => (attempts === 1 ? '1 attempt' : `${attempts} attempts`);
+
+/** One call as hooks and telemetry follow it, from before its request is built to its end. */
+export interface Observed {
+  readonly urlTemplate: string | undefined;
+  /** `performance.now()` when the call began. */
+  readonly started: number;
+  /** Set once the request is checked and about to go through the pipeline. */
+  call: Call | undefined;
+  record: CallRecord | undefined;
+}

@@ -1,13 +1,22 @@
 import { InvalidRequestError, type RequestSummary, VmtasksError } from '../errors.js';
 import { safeUrl } from '../redact.js';
 import { isRecord } from '../util.js';
+import type { Observed } from './call.js';
 import type { BufferedResponse, CallOptions, PreparedRequest } from './types.js';
 
-/** What the guard needs of its transport: the pipeline, and the last step of every error. */
+/** What the guard needs of its transport: the pipeline, the last step of every error, and what hooks and telemetry follow. */
 export interface RawGuardHost {
   readonly origin: string;
-  send(request: PreparedRequest, operation: string, options: CallOptions): Promise<BufferedResponse>;
+  send(request: PreparedRequest, operation: string, options: CallOptions, observed: Observed | undefined): Promise<BufferedResponse>;
   finish(error: unknown, where: RequestSummary, ...headers: (PreparedRequest['headers'] | undefined)[]): VmtasksError;
+  observe(urlTemplate: string | undefined): Observed | undefined;
+  succeeded(observed: Observed | undefined, status: number): void;
+  failed(
+    observed: Observed | undefined,
+    error: unknown,
+    where: RequestSummary,
+    ...headers: (PreparedRequest['headers'] | undefined)[]
+  ): Promise<VmtasksError>;
 }
 
 /**
@@ -18,14 +27,26 @@ export interface RawGuardHost {
  * transport (undici's `Headers` refusing a header value, quoting it) leaves redacted and typed.
  */
 export class RawGuard {
-  constructor(readonly host: RawGuardHost) {}
+  // The spec path (openapi-fetch's `schemaPath`) of each request on its way: the call's URL template.
+  readonly #templates = new WeakMap<Request, string>();
+  readonly #basePath: string;
+
+  constructor(
+    readonly host: RawGuardHost,
+    basePath = '',
+  ) {
+    this.#basePath = basePath;
+  }
 
   readonly fetch = async (request: Request): Promise<Response> => {
     const operation = `${request.method} ${new URL(request.url).pathname}`;
+    const schemaPath = this.#templates.get(request);
+    const observed = this.host.observe(schemaPath === undefined ? undefined : this.#basePath + schemaPath);
     try {
       const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
       const prepared: PreparedRequest = { method: request.method, url: request.url, headers: request.headers, body };
-      const received = await this.host.send(prepared, operation, { signal: request.signal });
+      const received = await this.host.send(prepared, operation, { signal: request.signal }, observed);
+      this.host.succeeded(observed, received.status);
       const headers = new Headers();
       for (const [name, value] of Object.entries(received.headers)) {
         // The payload is whole and decoded: its length and encoding headers would mislead a second reader.
@@ -37,13 +58,16 @@ export class RawGuard {
       Object.defineProperty(response, 'url', { value: received.url });
       return response;
     } catch (error) {
-      throw this.host.finish(error, { operation, method: request.method, url: request.url }, request.headers);
+      throw await this.host.failed(observed, error, { operation, method: request.method, url: request.url }, request.headers);
     }
   };
 
   readonly #middleware = {
-    onRequest: ({ request, options }: { request: Request; options: { fetch?: unknown } }): undefined => {
-      if (options.fetch === this.fetch) return undefined;
+    onRequest: ({ request, options, schemaPath }: { request: Request; options: { fetch?: unknown }; schemaPath?: string }): undefined => {
+      if (options.fetch === this.fetch) {
+        if (typeof schemaPath === 'string') this.#templates.set(request, schemaPath);
+        return undefined;
+      }
       const where = { operation: `${request.method} ${new URL(request.url).pathname}`, method: request.method, url: safeUrl(request.url) };
       const why = `${where.operation}: a per-call fetch would bypass the client's redirect and retry policy; pass fetch when creating the client`;
       throw this.host.finish(new InvalidRequestError(why, { ...where, parameter: 'fetch' }), where, request.headers);

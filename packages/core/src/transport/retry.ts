@@ -35,6 +35,8 @@ export function retryPolicy(retry: ResolvedRetry, classifier: FailureClassifier,
         const verdict = classifier.attempt(failure, call.cut);
         const delay = backoffDelay(call.attempt, retry, random);
         if (verdict.type !== 'fatal' && retriable(call) && Date.now() + delay < call.deadline) {
+          const reason = failure.kind === 'timeout' ? 'timeout' : 'network';
+          await call.onRetry?.(call, { delayMs: delay, status: undefined, reason, code: failureCode(failure.cause) });
           await pause(call, delay);
           continue;
         }
@@ -61,6 +63,7 @@ export function retryPolicy(retry: ResolvedRetry, classifier: FailureClassifier,
       // Never sooner than the backoff: `Retry-After: 0` must not become a busy loop.
       const delay = Math.max(asked ?? 0, backoffDelay(call.attempt, retry, random));
       if (Date.now() + delay >= call.deadline) return received;
+      await call.onRetry?.(call, { delayMs: delay, status: received.status, reason: 'status', code: undefined });
       await pause(call, delay);
     }
   };

@@ -1,6 +1,7 @@
 import type { ApiError, RequestSummary } from '../errors.js';
 import type { Received } from './attempt.js';
 import type { RetryOptions } from '../retry.js';
+import type { RequestHooks } from './hooks.js';
 import type { FetchFunction, TlsOptions } from './tls.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -21,6 +22,13 @@ export interface TransportOptions {
   maxResponseBytes?: number | undefined;
   /** Same-origin redirects followed per call (retries included), 0–20. Default 5. Other origins are never followed. */
   maxRedirects?: number | undefined;
+  /** Functions told of each request, response, retry and failure (see `RequestHooks`); never given a credential. */
+  hooks?: RequestHooks | undefined;
+  /**
+   * `false` turns OpenTelemetry off for this client. Otherwise, when `@opentelemetry/api` is
+   * installed and a tracer or meter provider is registered, each call is a span and a duration.
+   */
+  telemetry?: boolean | undefined;
 }
 
 /** Options every API method takes. */
@@ -51,6 +59,8 @@ export interface BufferedResponse extends Received {
 export interface OperationSpec<T, E extends ApiError> {
   operation: string;
   method: string;
+  /** The spec's path template, e.g. `/tasks/{taskId}`: with the base URL's path, the call's `url.template`. */
+  path?: string | undefined;
   /** True when a decoded 2xx body has the documented shape. */
   accepts(value: unknown): value is T;
   /** For an operation whose success has no body (202, 204): the result of an empty 2xx, from its status. */

@@ -3,11 +3,13 @@ import { AbortError } from '../errors.js';
 import { realClock, type WatchClock } from './clock.js';
 import { TaskDiffer } from './differ.js';
 import { checkInterval, pollIntervals } from './poller.js';
+import type { WaitRecord } from '../transport/telemetry.js';
+import { traced, type TracedWaitSource } from './traced.js';
 import { PollGroup, type BatchRead, type PollMember } from './shared-poll.js';
 import { report, settleWait, type Round, type WaitOptions, type WaitSource, type WhenDisappeared } from './watch.js';
 
 /** What a client gives its shared waits: a source whose listing is a batch read of the tasks waited on. */
-export interface SharedWaitSource<Item> extends WaitSource<Item> {
+export interface SharedWaitSource<Item> extends WaitSource<Item>, Pick<TracedWaitSource<Item>, 'telemetry'> {
   read: BatchRead<Item>;
 }
 
@@ -26,8 +28,14 @@ export class SharedWaits<Item> {
   }
 
   /** Like core's `waitForTask`, polling with the other waits of this client. */
+  /**
+   * With a tracer provider, each wait is a span with an event per round it saw; the requests are
+   * the shared poll's, made for every wait at once, so they are not any one wait's children.
+   */
   wait(taskId: string, options: WaitOptions = {}): Promise<Item> {
-    return settleWait(this.#source, taskId, { ...options, whenDisappeared: this.#whenDisappeared }, () => this.#rounds(taskId, options));
+    return traced(this.#source, taskId, (record) =>
+      settleWait(this.#source, taskId, { ...options, whenDisappeared: this.#whenDisappeared }, () => this.#rounds(taskId, options, record)),
+    );
   }
 
   /** How many polls are running (one per set of intervals and clock in use); 0 when no wait is. */
@@ -54,7 +62,7 @@ export class SharedWaits<Item> {
   }
 
   /** This wait's rounds: those of its group about its task, until its deadline or its signal. */
-  async *#rounds(taskId: string, options: WaitOptions): AsyncGenerator<Round<Item>, void, undefined> {
+  async *#rounds(taskId: string, options: WaitOptions, record: WaitRecord | undefined): AsyncGenerator<Round<Item>, void, undefined> {
     const { request } = this.#source;
     const { minMs, maxMs, stallMs } = pollIntervals(options, request);
     const clock = options.clock ?? realClock;
@@ -95,6 +103,8 @@ export class SharedWaits<Item> {
         if (caller?.aborted) throw aborted();
         const round = queue.shift();
         if (round) {
+          if (round.type === 'listed') record?.poll(round.count, undefined);
+          else if (round.type === 'transient-failure') record?.poll(undefined, round.error);
           report(round, options);
           yield round;
           continue;

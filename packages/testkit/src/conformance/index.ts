@@ -4,6 +4,7 @@
 import { describe } from 'vitest';
 import { describeBounds } from './bounds.js';
 import { describeFailures } from './failures.js';
+import { describeHooks } from './hooks.js';
 import { describeRedirects } from './redirects.js';
 import { describeSecrets } from './secrets.js';
 import { harness, type ConformanceTarget } from './target.js';
@@ -17,6 +18,7 @@ export function describeTransportConformance<Client extends { close(): Promise<v
     describeBounds(h);
     describeTime(h);
     describeFailures(h);
+    describeHooks(h);
   });
 }
 

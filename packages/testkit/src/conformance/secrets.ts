@@ -1,7 +1,7 @@
 // Secrets never leak: whatever form a server echoes the credential in, no error shows it.
 import { describe, expect, it } from 'vitest';
 import { sendJson } from '../http-server.js';
-import { CALL_TOKEN, settle, type Harness } from './target.js';
+import { CALL_TOKEN, echoedForms, settle, type Harness } from './target.js';
 
 export function describeSecrets<Client extends { close(): Promise<void> }>(h: Harness<Client>): void {
   const { target, serve, expectNothingExposed } = h;
@@ -54,14 +54,7 @@ export function describeSecrets<Client extends { close(): Promise<void> }>(h: Ha
     });
 
     it('redacts a secret however the server encodes it: form-encoded, RFC 3986, PHP JSON, HTML, a redirected URL', async () => {
-      const secret = "tok(en)!wo'rd*~é/x<&>";
-      const rfc3986 = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-      const php = JSON.stringify(secret)
-        .slice(1, -1)
-        .replaceAll('/', '\\/')
-        .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-      const html = secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-      const form = new URLSearchParams({ s: secret }).toString().slice(2);
+      const { secret, rfc3986, php, html, form, pathForm } = echoedForms();
       const appliance = await serve((req, res) => {
         if (req.url.startsWith('/r/')) {
           res.writeHead(500, { 'content-type': 'text/html' });
@@ -74,7 +67,6 @@ export function describeSecrets<Client extends { close(): Promise<void> }>(h: Ha
       const error = await settle(target.call(h.client(appliance.url, { secret })));
       expect(error).toBeInstanceOf(target.apiError);
       expect((error as { body: unknown }).body).toBe('<p>[REDACTED]</p><p>[REDACTED]</p><p>[REDACTED]</p><p>[REDACTED]</p>');
-      const pathForm = new URL(`http://h/${secret}`).pathname.slice(1);
       expectNothingExposed(error, [secret, rfc3986, php, html, form, pathForm, form.toLowerCase(), ...target.sentForms(secret)]);
     });
 

@@ -15,7 +15,11 @@ export interface ConformanceClientOptions {
   tls?: { ca: string };
   maxResponseBytes?: number;
   maxRedirects?: number;
+  hooks?: ConformanceHooks;
 }
+
+/** The client's `hooks` option, as the suite sets it (each hook is told an info object). */
+export type ConformanceHooks = Partial<Record<'onRequest' | 'onResponse' | 'onRetry' | 'onError', (info: object) => void | Promise<void>>>;
 
 // Type aliases, not interfaces: openapi-fetch's options take an index signature.
 /** What a call takes: the transport's per-call options. */
@@ -69,6 +73,25 @@ export interface ConformanceTarget<Client extends { close(): Promise<void> }> {
     InvalidRequestError: ErrorClass;
     MalformedResponseError: ErrorClass;
     ClientClosedError: ErrorClass;
+    HookError: ErrorClass;
+  };
+}
+
+/**
+ * A secret full of characters each encoding treats differently, and the forms a server may echo
+ * it in: RFC 3986, PHP's JSON (`\/`, `\uXXXX`), HTML references, a form, the URL parser's path.
+ */
+export function echoedForms(secret = "tok(en)!wo'rd*~é/x<&>") {
+  return {
+    secret,
+    rfc3986: encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    php: JSON.stringify(secret)
+      .slice(1, -1)
+      .replaceAll('/', '\\/')
+      .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    html: secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    form: new URLSearchParams({ s: secret }).toString().slice(2),
+    pathForm: new URL(`http://h/${secret}`).pathname.slice(1),
   };
 }
 

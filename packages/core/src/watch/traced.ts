@@ -1,0 +1,101 @@
+// `waitForTask` and `watchTasks` as OpenTelemetry spans: one INTERNAL span per wait or watch, an
+// event per poll, and the polls' call spans as its children. Around the engine, which knows nothing of it.
+import type { Telemetry, WaitRecord } from '../transport/telemetry.js';
+import type { WatchEvent } from './events.js';
+import {
+  type TaskSource,
+  type TaskWatch,
+  type WaitOptions,
+  type WatchTasksOptions,
+  type WhenDisappeared,
+  waitForTask as untracedWait,
+  watchTasks as untracedWatch,
+} from './watch.js';
+
+/** A task source that may record its waits and watches (the client's `transport.telemetry`). */
+export interface TracedTaskSource<Item> extends TaskSource<Item> {
+  telemetry?: Pick<Telemetry, 'ready' | 'wait'> | undefined;
+}
+
+/** The same without a listing of its own (a wait fed by a shared poll). */
+export type TracedWaitSource<Item> = Omit<TracedTaskSource<Item>, 'list'>;
+
+/** `list` as polls of `record`, run with its span active. */
+function recordedList<Item>(list: TaskSource<Item>['list'], record: WaitRecord): TaskSource<Item>['list'] {
+  return record.bind(async (signal: AbortSignal): Promise<readonly Item[]> => {
+    try {
+      const items = await list(signal);
+      record.poll(items.length, undefined);
+      return items;
+    } catch (error) {
+      record.poll(undefined, error);
+      throw error;
+    }
+  });
+}
+
+async function startRecord(source: TracedWaitSource<unknown>, taskId?: string): Promise<WaitRecord | undefined> {
+  const telemetry = source.telemetry;
+  if (!telemetry) return undefined;
+  // The API is loaded with the client's first call; a wait may be that call.
+  const loading = telemetry.ready();
+  if (loading) await loading;
+  return telemetry.wait(source.request.operation, typeof taskId === 'string' ? { 'vmtasks.task.id': taskId } : {});
+}
+
+/** `run` as a span named after the source's operation when a tracer provider is registered; `run` gets the record to report polls to. */
+export async function traced<T>(
+  source: TracedWaitSource<unknown>,
+  taskId: string | undefined,
+  run: (record: WaitRecord | undefined) => Promise<T>,
+): Promise<T> {
+  const record = await startRecord(source, taskId);
+  if (!record) return run(undefined);
+  try {
+    const result = await run(record);
+    record.end(undefined);
+    return result;
+  } catch (error) {
+    record.end(error);
+    throw error;
+  }
+}
+
+/** `waitForTask` (see watch.ts), a `waitForTask` span when a tracer provider is registered. */
+export function waitForTask<Item>(
+  source: TracedTaskSource<Item>,
+  taskId: string,
+  options: WaitOptions & { whenDisappeared: WhenDisappeared },
+): Promise<Item> {
+  return traced(source, taskId, (record) =>
+    untracedWait(record ? { ...source, list: recordedList(source.list, record) } : source, taskId, options),
+  );
+}
+
+/**
+ * `watchTasks` (see watch.ts), a `watchTasks` span from the first event asked for to the end of the
+ * loop when a tracer provider is registered. The watch is made at once (a bad `resumeFrom` throws
+ * from the call, and `checkpoint()` is there from the start); its polls report to the span once it began.
+ */
+export function watchTasks<Item>(
+  source: TracedTaskSource<Item>,
+  options: WatchTasksOptions = {},
+): AsyncGenerator<WatchEvent<Item>, void, undefined> & TaskWatch<Item> {
+  let list = source.list;
+  const inner = untracedWatch({ ...source, list: (signal) => list(signal) }, options);
+  async function* events(): AsyncGenerator<WatchEvent<Item>, void, undefined> {
+    const record = await startRecord(source);
+    if (!record) return yield* inner;
+    list = recordedList(source.list, record);
+    let failure: unknown;
+    try {
+      yield* inner;
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      record.end(failure);
+    }
+  }
+  return Object.assign(events(), { checkpoint: () => inner.checkpoint() });
+}
