@@ -34,31 +34,40 @@ function recordedList<Item>(list: TaskSource<Item>['list'], record: WaitRecord):
   });
 }
 
-async function startRecord(source: TracedWaitSource<unknown>, taskId?: string): Promise<WaitRecord | undefined> {
+/** The wait's record, or undefined without a provider; a promise only while the API is being loaded (the client's first call). */
+function startRecord(source: TracedWaitSource<unknown>, taskId?: string): WaitRecord | undefined | Promise<WaitRecord | undefined> {
   const telemetry = source.telemetry;
   if (!telemetry) return undefined;
-  // The API is loaded with the client's first call; a wait may be that call.
+  const attributes: Record<string, string> = typeof taskId === 'string' ? { 'vmtasks.task.id': taskId } : {};
   const loading = telemetry.ready();
-  if (loading) await loading;
-  return telemetry.wait(source.request.operation, typeof taskId === 'string' ? { 'vmtasks.task.id': taskId } : {});
+  return loading
+    ? loading.then(() => telemetry.wait(source.request.operation, attributes))
+    : telemetry.wait(source.request.operation, attributes);
 }
 
-/** `run` as a span named after the source's operation when a tracer provider is registered; `run` gets the record to report polls to. */
-export async function traced<T>(
+/**
+ * `run` as a span named after the source's operation when a tracer provider is registered; `run`
+ * gets the record to report polls to. Without one, `run` starts at once, in the caller's tick:
+ * waits started together join one shared poll before its first read.
+ */
+export function traced<T>(
   source: TracedWaitSource<unknown>,
   taskId: string | undefined,
   run: (record: WaitRecord | undefined) => Promise<T>,
 ): Promise<T> {
-  const record = await startRecord(source, taskId);
-  if (!record) return run(undefined);
-  try {
-    const result = await run(record);
-    record.end(undefined);
-    return result;
-  } catch (error) {
-    record.end(error);
-    throw error;
-  }
+  const inRecord = async (record: WaitRecord | undefined): Promise<T> => {
+    if (!record) return run(undefined);
+    try {
+      const result = await run(record);
+      record.end(undefined);
+      return result;
+    } catch (error) {
+      record.end(error);
+      throw error;
+    }
+  };
+  const record = startRecord(source, taskId);
+  return record instanceof Promise ? record.then(inRecord) : inRecord(record);
 }
 
 /** `waitForTask` (see watch.ts), a `waitForTask` span when a tracer provider is registered. */
