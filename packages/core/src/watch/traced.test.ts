@@ -8,6 +8,7 @@ import { Redactor } from '../redact.js';
 import { Telemetry } from '../transport/telemetry.js';
 import { TaskFailedError } from './errors.js';
 import type { TaskSnapshot, TaskState } from './snapshot.js';
+import { SharedWaits } from './shared-waits.js';
 import { type TracedTaskSource, waitForTask, watchTasks } from './traced.js';
 import type { WatchClock } from './clock.js';
 
@@ -126,5 +127,55 @@ describe('waits and watches as spans', () => {
     const { source: withTelemetry } = scripted('waitForTask', [[{ id: 't1', state: 'succeeded' }]], new Telemetry('http://127.0.0.1'));
     await waitForTask(withTelemetry, 't1', { whenDisappeared: 'not-found', clock: steppedClock() });
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('keeps a traced watch resumable: checkpoint() from the start, a bad resumeFrom thrown by the call', async () => {
+    const telemetry = new Telemetry('http://127.0.0.1:8080');
+    const { source } = scripted('watchTasks', [[{ id: 't1', state: 'running' }]], telemetry);
+    expect(() => watchTasks(source, { resumeFrom: { version: 99 } as never })).toThrow(/resumeFrom/);
+    const watch = watchTasks(source, { clock: steppedClock() });
+    expect(watch.checkpoint().tasks).toEqual({});
+    for await (const event of watch) if (event.type === 'polled') break;
+    const saved = watch.checkpoint();
+    expect(Object.keys(saved.tasks)).toEqual(['t1']);
+    const again: string[] = [];
+    for await (const event of watchTasks(scripted('watchTasks', [[{ id: 't1', state: 'running' }]], telemetry).source, {
+      clock: steppedClock(),
+      resumeFrom: saved,
+    })) {
+      again.push(event.type);
+      if (event.type === 'polled') break;
+    }
+    expect(again).toEqual(['polled']);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['watchTasks', 'watchTasks']);
+  });
+
+  it('makes each shared wait a span of its own with an event per round, while they share one read', async () => {
+    const telemetry = new Telemetry('http://127.0.0.1:8080');
+    const reads: string[][] = [];
+    const waits = new SharedWaits<Row>(
+      {
+        read: async (ids) => {
+          reads.push([...ids]);
+          return ids.map((id) => ({ id, state: reads.length === 1 ? 'running' : 'succeeded' }) satisfies Row);
+        },
+        toSnapshot,
+        request: { operation: 'waitForTask', method: 'GET', url: 'http://127.0.0.1/tasks' },
+        telemetry,
+      },
+      'not-found',
+    );
+    const clock = steppedClock();
+    await Promise.all([waits.wait('t1', { clock, minIntervalMs: 1_000 }), waits.wait('t2', { clock, minIntervalMs: 1_000 })]);
+    // Every read is for both waits: they share the poll (no read of one task alone).
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    for (const ids of reads) expect(ids.toSorted()).toEqual(['t1', 't2']);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => [span.name, span.attributes['vmtasks.task.id']]).toSorted()).toEqual([
+      ['waitForTask', 't1'],
+      ['waitForTask', 't2'],
+    ]);
+    for (const span of spans) expect(span.attributes['vmtasks.polls']).toBeGreaterThanOrEqual(2);
+    expect(spans).toHaveLength(2);
   });
 });
