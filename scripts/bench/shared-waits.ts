@@ -3,15 +3,7 @@ import { waitForTask } from '@vmtasks/core';
 import { startSimulator } from '@vmtasks/simulator';
 import { createSnapserviceClient, SnapserviceError, toSnapshot, type ListItem } from '@vmtasks/snapservice';
 import { ManualClock } from '@vmtasks/testkit';
-import { median, row, type Row } from './stats.js';
-
-// Present when node runs with --expose-gc (npm run bench does).
-const gc = (globalThis as { gc?: () => void }).gc;
-const heapMiB = (): number => {
-  gc?.();
-  gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
+import { heapMiB, median, row, type Row } from './stats.js';
 
 const POLL_MS = 5_000;
 /** The most tasks snapservice lists for one service (`listTasks({ services })`). */

@@ -57,3 +57,13 @@ export async function time(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - started;
 }
+
+// Present when node runs with --expose-gc (npm run bench does).
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** The heap in use after two full collections (when gc is exposed), MiB. */
+export function heapMiB(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}

@@ -2,15 +2,7 @@ import { TaskDiffer } from '@vmtasks/core';
 import { startSimulator, type SnapserviceStep } from '@vmtasks/simulator';
 import { createSnapserviceClient, toSnapshot, type ListItem } from '@vmtasks/snapservice';
 import { ManualClock } from '@vmtasks/testkit';
-import { median, row, type Row } from './stats.js';
-
-// Present when node runs with --expose-gc (npm run bench does).
-const gc = (globalThis as { gc?: () => void }).gc;
-const heapMiB = (): number => {
-  gc?.();
-  gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
+import { heapMiB, median, row, type Row } from './stats.js';
 
 // The snapservice lists at most 1000 tasks per answer, so 10,000 tasks are watched as ten
 // services of 1000 each: ten watches, ten listings per poll.

@@ -65,6 +65,6 @@ export { TaskDiffer } from './watch/differ.js';
 export { CheckpointTracker, checkpointProblem } from './watch/checkpoint.js';
 export { DEFAULT_NOT_FOUND_GRACE_MS, type TaskSource, type WaitSource, type WhenDisappeared } from './watch/watch.js';
 // The engine's waits and watches, recorded as spans when a tracer provider is registered.
-export { waitForTask, watchTasks, type TracedTaskSource, type TracedWaitSource } from './watch/traced.js';
+export { clientWaitSource, waitForTask, watchTasks, type TracedTaskSource, type TracedWaitSource } from './watch/traced.js';
 export { SharedWaits, type SharedWaitSource } from './watch/shared-waits.js';
 export type { BatchRead } from './watch/shared-poll.js';

@@ -2,9 +2,9 @@ import {
   progressFraction,
   SharedWaits,
   watchTasks,
-  type RequestSummary,
   type TaskSnapshot,
   type TracedWaitSource,
+  clientWaitSource,
   type WaitOptions,
   type WatchTasksOptions,
   type TaskWatch,
@@ -81,14 +81,7 @@ export function taskWatching(
   url: string,
   transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
 ): TaskWatching {
-  const { redactor, classifier, telemetry } = transport;
-  const described = (operation: string): TracedWaitSource<ListItem> => ({
-    toSnapshot,
-    request: { operation, method: 'GET', url } satisfies RequestSummary,
-    redactor,
-    classifier,
-    telemetry,
-  });
+  const described = (operation: string): TracedWaitSource<ListItem> => clientWaitSource(operation, url, toSnapshot, transport);
   // One task, or none when the appliance does not know it (404 NOT_FOUND).
   const lookUp = async (taskId: string, signal: AbortSignal): Promise<ListItem[]> => {
     try {

@@ -3,9 +3,9 @@ import {
   SharedWaits,
   watchTasks,
   type Transport,
-  type RequestSummary,
   type TaskSnapshot,
   type TracedWaitSource,
+  clientWaitSource,
   type WaitOptions,
   type WatchTasksOptions,
   type TaskWatch,
@@ -77,15 +77,9 @@ export function taskWatching(
   url: string,
   transport: Pick<Transport, 'redactor' | 'classifier' | 'telemetry'>,
 ): TaskWatching {
-  const { redactor, classifier, telemetry } = transport;
-  const described = (operation: string): TracedWaitSource<TaskDescription> => ({
-    // A task without an id cannot be followed from one poll to the next.
-    toSnapshot: (task) => (task.id?.value ? toSnapshot(task) : undefined),
-    request: { operation, method: 'GET', url } satisfies RequestSummary,
-    redactor,
-    classifier,
-    telemetry,
-  });
+  // A task without an id cannot be followed from one poll to the next.
+  const described = (operation: string): TracedWaitSource<TaskDescription> =>
+    clientWaitSource(operation, url, (task) => (task.id?.value ? toSnapshot(task) : undefined), transport);
   // One task, or none when the manager does not know it (404): the wait then says not found, or
   // outcome unknown for a task it had seen.
   const lookUp = async (taskId: string, signal: AbortSignal): Promise<TaskDescription[]> => {

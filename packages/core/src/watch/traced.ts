@@ -2,6 +2,7 @@
 // event per poll, and the polls' call spans as its children. Around the engine, which knows nothing of it.
 import type { Telemetry, WaitRecord } from '../transport/telemetry.js';
 import type { WatchEvent } from './events.js';
+import type { TaskSnapshot } from './snapshot.js';
 import {
   type TaskSource,
   type TaskWatch,
@@ -19,6 +20,21 @@ export interface TracedTaskSource<Item> extends TaskSource<Item> {
 
 /** The same without a listing of its own (a wait fed by a shared poll). */
 export type TracedWaitSource<Item> = Omit<TracedTaskSource<Item>, 'list'>;
+
+/**
+ * How a client describes its waits and watches to the engine: `operation` and `url` name them in
+ * errors; the transport's redactor, classifier and telemetry hide its credentials, retry what its
+ * requests retry, and record spans.
+ */
+export function clientWaitSource<Item>(
+  operation: string,
+  url: string,
+  toSnapshot: (item: Item) => TaskSnapshot | undefined,
+  transport: Pick<TracedWaitSource<Item>, 'redactor' | 'classifier' | 'telemetry'>,
+): TracedWaitSource<Item> {
+  const { redactor, classifier, telemetry } = transport;
+  return { toSnapshot, request: { operation, method: 'GET', url }, redactor, classifier, telemetry };
+}
 
 /** `list` as polls of `record`, run with its span active. */
 function recordedList<Item>(list: TaskSource<Item>['list'], record: WaitRecord): TaskSource<Item>['list'] {
