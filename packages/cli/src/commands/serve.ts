@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { note, type Context } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { addConnectionOptions, addFilterOptions, addIntervalOption, pollIntervals, type FilteredFlags } from '../options.js';
-import { DEFAULT_MAX_TASK_SERIES, startExporter } from '../serve/exporter.js';
+import { DEFAULT_MAX_TASK_SERIES } from '../serve/defaults.js';
 import { DEFAULT_LISTEN, parseListen, type ListenAddress } from '../serve/listen.js';
 import { withApis } from './shared.js';
 
@@ -28,6 +28,8 @@ const stopped = (signal: AbortSignal): Promise<void> =>
 export async function serve(flags: ServeFlags, context: Context): Promise<ExitCode> {
   return withApis(context, flags, flags, async (apis) => {
     const listen = `${flags.listen.host}:${flags.listen.port}`;
+    // Loaded here: prom-client costs every other command ~0.1 s of start-up.
+    const { startExporter } = await import('../serve/exporter.js');
     const exporter = await startExporter(apis, {
       listen: flags.listen,
       maxTaskSeries: flags.maxTaskSeries,

@@ -6,8 +6,6 @@ import type { ListenAddress } from './listen.js';
 import { ApplianceMonitor } from './appliance-monitor.js';
 import { ExporterMetrics } from './metrics.js';
 
-export const DEFAULT_MAX_TASK_SERIES = 1_000;
-
 export interface ExporterOptions {
   listen: ListenAddress;
   maxTaskSeries: number;
